@@ -1,0 +1,650 @@
+//! `chibo.toml` → validated [`Config`] (SPEC §2).
+//!
+//! Reading is two stages: serde into raw structs that mirror the file (unknown keys and
+//! wrong types are rejected there, with the line), then validation into the settings
+//! the rest of the program uses (defaults filled, paths made absolute, groups merged
+//! over the defaults, addresses checked). Messages are in Vietnamese because the office
+//! edits this file by hand.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use lettre::message::Mailbox;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::{Area, Group};
+
+/// The validated settings of a workspace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The workspace folder (the folder of `chibo.toml`).
+    pub root: PathBuf,
+    /// Province name for titles and the document header.
+    pub province: String,
+    /// Absolute path of the roster workbook.
+    pub roster: PathBuf,
+    /// Absolute path of the inbox folder.
+    pub inbox: PathBuf,
+    /// Absolute path of the output folder.
+    pub out: PathBuf,
+    /// Reports for month M are due on this day of month M+1.
+    pub deadline_day: u8,
+    /// An unresolved recommendation older than this many days is overdue.
+    pub overdue_days: u32,
+    /// Whether attendance at a non-eligible cell counts toward the minimum.
+    pub count_outside_area: bool,
+    /// Attendee groups by code: the defaults merged with the file's.
+    pub groups: BTreeMap<String, Group>,
+    /// Email settings.
+    pub email: EmailConfig,
+}
+
+/// How emails leave.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// `.eml` files in `out/YYYY-MM/outbox/`.
+    #[default]
+    Outbox,
+    /// Delivery over SMTP.
+    Smtp,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    Starttls,
+    /// Implicit TLS (port 465).
+    Tls,
+    /// No encryption: allowed only to a loopback host.
+    None,
+}
+
+/// The `[email]` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailConfig {
+    /// How emails leave.
+    pub transport: Transport,
+    /// Sender mailbox, e.g. `Ban Tổ chức Tỉnh ủy <bantochuc@example.vn>`.
+    pub from: Option<Mailbox>,
+    /// Recipients of the leadership summary.
+    pub leadership: Vec<Mailbox>,
+    /// Whether each unit gets its feedback email.
+    pub unit_feedback: bool,
+    /// SMTP settings, when given.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// The `[email.smtp]` table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// Server host name or address.
+    pub host: String,
+    /// Server port.
+    pub port: u16,
+    /// Connection security.
+    pub security: Security,
+    /// Login name, when the server needs one.
+    pub username: Option<String>,
+    /// Name of the environment variable holding the password.
+    pub password_env: String,
+}
+
+impl SmtpConfig {
+    /// The password, read from the environment variable the configuration names; the
+    /// secret never lives in the file or on the command line. `None` without a username.
+    pub fn password(&self) -> Result<Option<String>, ConfigError> {
+        self.password_from(|name| std::env::var(name).ok())
+    }
+
+    /// [`SmtpConfig::password`] with the environment given as a lookup function.
+    pub fn password_from(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, ConfigError> {
+        if self.username.is_none() {
+            return Ok(None);
+        }
+        match env(&self.password_env) {
+            Some(p) if !p.is_empty() => Ok(Some(p)),
+            _ => Err(ConfigError::single(
+                "chibo.toml",
+                None,
+                format!(
+                    "chưa có mật khẩu SMTP: hãy đặt biến môi trường {} trước khi gửi thư",
+                    self.password_env
+                ),
+            )),
+        }
+    }
+}
+
+/// Everything wrong with a configuration file, each problem with its line.
+#[derive(Debug, thiserror::Error)]
+pub struct ConfigError {
+    /// The file as the user named it.
+    pub path: String,
+    /// The problems, in file order.
+    pub problems: Vec<Problem>,
+}
+
+/// One problem of a configuration file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line, when the problem sits on one.
+    pub line: Option<usize>,
+    /// The key concerned, dotted (`email.smtp.host`), when there is one.
+    pub key: Option<String>,
+    /// What is wrong, in Vietnamese.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn single(path: &str, line: Option<usize>, message: String) -> ConfigError {
+        ConfigError {
+            path: path.to_owned(),
+            problems: vec![Problem {
+                line,
+                key: None,
+                message,
+            }],
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            match p.line {
+                Some(line) => write!(f, "{}:{line}: error[config]: {}", self.path, p.message)?,
+                None => write!(f, "{}: error[config]: {}", self.path, p.message)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Reads and validates the configuration file at `path`; the workspace is its folder.
+    ///
+    /// # Errors
+    /// The file cannot be read, is not valid TOML, has unknown keys or wrong types, or
+    /// fails validation. Every validation problem is listed at once.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let message = if e.kind() == std::io::ErrorKind::NotFound {
+                "không tìm thấy tệp cấu hình; hãy chạy `chibo init` hoặc dùng --config".to_owned()
+            } else {
+                format!("không đọc được tệp cấu hình: {e}")
+            };
+            ConfigError::single(&path.display().to_string(), None, message)
+        })?;
+        let root = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let root = std::path::absolute(&root).unwrap_or(root);
+        Config::parse(&text, &path.display().to_string(), &root)
+    }
+
+    /// Validates configuration `text` read from `path` (used in messages) for the
+    /// workspace `root`. Pure: touches no file.
+    ///
+    /// # Errors
+    /// As for [`Config::load`].
+    pub fn parse(text: &str, path: &str, root: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_owned(),
+            problems: vec![translate(&e, text)],
+        })?;
+        let mut v = Validator {
+            text,
+            problems: Vec::new(),
+        };
+        let config = v.config(raw, root);
+        if v.problems.is_empty() {
+            Ok(config)
+        } else {
+            v.problems.sort_by_key(|p| p.line);
+            Err(ConfigError {
+                path: path.to_owned(),
+                problems: v.problems,
+            })
+        }
+    }
+
+    /// The group of `code`, if the configuration defines it.
+    pub fn group(&self, code: &str) -> Option<&Group> {
+        self.groups.get(code)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    province: Option<Spanned<String>>,
+    roster: Option<Spanned<String>>,
+    inbox: Option<Spanned<String>>,
+    out: Option<Spanned<String>>,
+    deadline_day: Option<Spanned<i64>>,
+    overdue_days: Option<Spanned<i64>>,
+    count_outside_area: Option<bool>,
+    #[serde(default)]
+    groups: BTreeMap<String, Spanned<RawGroup>>,
+    email: Option<RawEmail>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    name: Option<String>,
+    area: Option<Area>,
+    quota: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    transport: Option<Spanned<Transport>>,
+    from: Option<Spanned<String>>,
+    leadership: Option<Vec<Spanned<String>>>,
+    unit_feedback: Option<bool>,
+    smtp: Option<Spanned<RawSmtp>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    host: Option<Spanned<String>>,
+    port: Option<Spanned<i64>>,
+    security: Option<Spanned<Security>>,
+    username: Option<String>,
+    password_env: Option<Spanned<String>>,
+    /// Present only so that a password written into the file gets its own message.
+    password: Option<Spanned<toml::Value>>,
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn problem<T>(&mut self, at: &Spanned<T>, key: &str, message: String) {
+        self.problems.push(Problem {
+            line: Some(line_of(self.text, at.span().start)),
+            key: Some(key.to_owned()),
+            message,
+        });
+    }
+
+    fn config(&mut self, raw: RawConfig, root: &Path) -> Config {
+        let province = match raw.province {
+            Some(p) if !p.get_ref().trim().is_empty() => crate::text::clean(p.get_ref()),
+            Some(p) => {
+                self.problem(
+                    &p,
+                    "province",
+                    "khóa `province` đang trống: hãy điền tên tỉnh".into(),
+                );
+                String::new()
+            }
+            None => {
+                self.problems.push(Problem {
+                    line: None,
+                    key: Some("province".into()),
+                    message: "thiếu khóa bắt buộc `province` (tên tỉnh, dùng trong tiêu đề)".into(),
+                });
+                String::new()
+            }
+        };
+        let deadline_day = self.ranged(raw.deadline_day, "deadline_day", 5, 1, 31);
+        let overdue_days = self.ranged(raw.overdue_days, "overdue_days", 30, 0, 3660);
+        Config {
+            root: root.to_path_buf(),
+            province,
+            roster: self.path(raw.roster, "roster", "roster.xlsx", root),
+            inbox: self.path(raw.inbox, "inbox", "inbox", root),
+            out: self.path(raw.out, "out", "out", root),
+            deadline_day: u8::try_from(deadline_day).unwrap_or(5),
+            overdue_days: u32::try_from(overdue_days).unwrap_or(30),
+            count_outside_area: raw.count_outside_area.unwrap_or(false),
+            groups: self.groups(raw.groups),
+            email: self.email(raw.email),
+        }
+    }
+
+    fn ranged(
+        &mut self,
+        value: Option<Spanned<i64>>,
+        key: &str,
+        default: i64,
+        min: i64,
+        max: i64,
+    ) -> i64 {
+        match value {
+            None => default,
+            Some(v) if (min..=max).contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                let message = format!(
+                    "khóa `{key}` phải từ {min} đến {max}, nhưng ghi là {}",
+                    v.get_ref()
+                );
+                self.problem(&v, key, message);
+                default
+            }
+        }
+    }
+
+    fn path(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        default: &str,
+        root: &Path,
+    ) -> PathBuf {
+        match value {
+            None => root.join(default),
+            Some(v) if v.get_ref().trim().is_empty() => {
+                self.problem(
+                    &v,
+                    key,
+                    format!("khóa `{key}` đang trống: hãy ghi một đường dẫn"),
+                );
+                root.join(default)
+            }
+            Some(v) => root.join(v.get_ref()),
+        }
+    }
+
+    fn groups(&mut self, raw: BTreeMap<String, Spanned<RawGroup>>) -> BTreeMap<String, Group> {
+        let mut groups: BTreeMap<String, Group> = Group::defaults()
+            .into_iter()
+            .map(|g| (g.code.clone(), g))
+            .collect();
+        for (code, spanned) in raw {
+            let key = format!("groups.{code}");
+            let code = code.trim().to_owned();
+            if code.is_empty() || code.chars().any(char::is_whitespace) {
+                self.problem(
+                    &spanned,
+                    &key,
+                    format!("mã nhóm «{code}» không hợp lệ: không được trống hay có dấu cách"),
+                );
+                continue;
+            }
+            let default = groups.get(&code).cloned();
+            let raw = spanned.get_ref();
+            let quota = match &raw.quota {
+                Some(q) if (0..=366).contains(q.get_ref()) => u32::try_from(*q.get_ref()).ok(),
+                Some(q) => {
+                    self.problem(
+                        q,
+                        &format!("{key}.quota"),
+                        format!("`quota` phải từ 0 đến 366, nhưng ghi là {}", q.get_ref()),
+                    );
+                    None
+                }
+                None => None,
+            };
+            let Some(area) = raw.area.or(default.as_ref().map(|g| g.area)) else {
+                let message = format!(
+                    "nhóm mới `{code}` cần khóa `area` (\"province\", \"unit\" hoặc \"assigned\")"
+                );
+                self.problem(&spanned, &key, message);
+                continue;
+            };
+            let group = Group {
+                name: raw
+                    .name
+                    .as_deref()
+                    .map(crate::text::clean)
+                    .or(default.as_ref().map(|g| g.name.clone()))
+                    .unwrap_or_else(|| code.clone()),
+                area,
+                quota: quota.or(default.as_ref().map(|g| g.quota)).unwrap_or(0),
+                code: code.clone(),
+            };
+            groups.insert(code, group);
+        }
+        groups
+    }
+
+    fn email(&mut self, raw: Option<RawEmail>) -> EmailConfig {
+        let Some(raw) = raw else {
+            return EmailConfig {
+                transport: Transport::Outbox,
+                from: None,
+                leadership: Vec::new(),
+                unit_feedback: true,
+                smtp: None,
+            };
+        };
+        let from = raw.from.and_then(|f| self.mailbox(&f, "email.from"));
+        let leadership = raw
+            .leadership
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| self.mailbox(a, "email.leadership"))
+            .collect();
+        let smtp = raw.smtp.and_then(|s| self.smtp(&s));
+        let transport = match raw.transport {
+            Some(t) if *t.get_ref() == Transport::Smtp && smtp.is_none() => {
+                self.problem(
+                    &t,
+                    "email.transport",
+                    "`transport = \"smtp\"` cần bảng [email.smtp] có `host`".into(),
+                );
+                Transport::Smtp
+            }
+            Some(t) => *t.get_ref(),
+            None => Transport::Outbox,
+        };
+        EmailConfig {
+            transport,
+            from,
+            leadership,
+            unit_feedback: raw.unit_feedback.unwrap_or(true),
+            smtp,
+        }
+    }
+
+    fn mailbox(&mut self, value: &Spanned<String>, key: &str) -> Option<Mailbox> {
+        let parsed = value.get_ref().trim().parse::<Mailbox>().ok();
+        if parsed.is_none() {
+            let message = format!(
+                "địa chỉ thư «{}» của khóa `{key}` không hợp lệ",
+                value.get_ref()
+            );
+            self.problem(value, key, message);
+        }
+        parsed
+    }
+
+    fn smtp(&mut self, spanned: &Spanned<RawSmtp>) -> Option<SmtpConfig> {
+        let raw = spanned.get_ref();
+        if let Some(p) = &raw.password {
+            let message = "không được ghi mật khẩu vào chibo.toml: hãy xóa `password` và đặt mật khẩu trong biến môi trường nêu ở `password_env`".into();
+            self.problem(p, "email.smtp.password", message);
+        }
+        let security = raw
+            .security
+            .as_ref()
+            .map_or(Security::Starttls, |s| *s.get_ref());
+        let port = match &raw.port {
+            None => match security {
+                Security::Starttls => 587,
+                Security::Tls => 465,
+                Security::None => 25,
+            },
+            Some(p) => u16::try_from(*p.get_ref())
+                .ok()
+                .filter(|&p| p > 0)
+                .unwrap_or_else(|| {
+                    self.problem(
+                        p,
+                        "email.smtp.port",
+                        format!(
+                            "cổng `port` phải từ 1 đến 65535, nhưng ghi là {}",
+                            p.get_ref()
+                        ),
+                    );
+                    0
+                }),
+        };
+        let password_env = match &raw.password_env {
+            Some(v) if !v.get_ref().trim().is_empty() => v.get_ref().trim().to_owned(),
+            Some(v) => {
+                self.problem(
+                    v,
+                    "email.smtp.password_env",
+                    "`password_env` đang trống".into(),
+                );
+                String::new()
+            }
+            None => "CHIBO_SMTP_PASSWORD".to_owned(),
+        };
+        let Some(host) = raw.host.as_ref().filter(|h| !h.get_ref().trim().is_empty()) else {
+            self.problem(
+                spanned,
+                "email.smtp.host",
+                "bảng [email.smtp] cần khóa `host`".into(),
+            );
+            return None;
+        };
+        let host_name = host.get_ref().trim().to_owned();
+        if security == Security::None && !is_loopback(&host_name) {
+            let message = format!(
+                "`security = \"none\"` chỉ được dùng với máy chủ nội bộ (127.0.0.1, localhost), không với «{host_name}»: mật khẩu và thư sẽ đi không mã hóa"
+            );
+            self.problem(host, "email.smtp.security", message);
+        }
+        Some(SmtpConfig {
+            host: host_name,
+            port,
+            security,
+            username: raw
+                .username
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned),
+            password_env,
+        })
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Turns a TOML or serde error into a Vietnamese problem with its line and key.
+fn translate(error: &toml::de::Error, text: &str) -> Problem {
+    let line = error.span().map(|s| line_of(text, s.start));
+    let key_on_line = line.and_then(|l| {
+        let src = text.lines().nth(l - 1)?;
+        let (key, _) = src.split_once('=')?;
+        Some(key.trim().trim_matches('"').to_owned())
+    });
+    let message = error.message().trim();
+    let ticked = |s: &str| s.split('`').nth(1).map(str::to_owned);
+    let expected_list = |s: &str| {
+        s.split_once("expected")
+            .map(|(_, rest)| rest.replace("one of", "").trim().replace('`', ""))
+            .unwrap_or_default()
+    };
+    let (key, text) = if let Some(rest) = message.strip_prefix("unknown field") {
+        let key = ticked(rest);
+        let allowed = expected_list(rest);
+        let allowed = if allowed.is_empty() {
+            "không có".to_owned()
+        } else {
+            allowed
+        };
+        let msg = format!(
+            "khóa không hợp lệ `{}`; các khóa được phép ở đây: {allowed}",
+            key.clone().unwrap_or_default()
+        );
+        (key, msg)
+    } else if let Some(rest) = message.strip_prefix("missing field") {
+        let key = ticked(rest);
+        (
+            key.clone(),
+            format!("thiếu khóa bắt buộc `{}`", key.unwrap_or_default()),
+        )
+    } else if let Some(rest) = message.strip_prefix("unknown variant") {
+        let msg = format!(
+            "giá trị «{}» của khóa `{}` không hợp lệ; cần một trong: {}",
+            ticked(rest).unwrap_or_default(),
+            key_on_line.clone().unwrap_or_default(),
+            expected_list(rest)
+        );
+        (key_on_line, msg)
+    } else if let Some(rest) = message.strip_prefix("invalid type:") {
+        let (got, want) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let msg = format!(
+            "sai kiểu giá trị của khóa `{}`: cần {}, nhưng ghi là {}",
+            key_on_line.clone().unwrap_or_default(),
+            type_vi(want),
+            type_vi(got)
+        );
+        (key_on_line, msg)
+    } else if let Some(rest) = message.strip_prefix("duplicate key") {
+        let key = ticked(rest);
+        (
+            key.clone(),
+            format!("khóa `{}` được ghi hai lần", key.unwrap_or_default()),
+        )
+    } else {
+        (None, format!("lỗi cú pháp TOML: {message}"))
+    };
+    Problem {
+        line,
+        key,
+        message: text,
+    }
+}
+
+fn type_vi(serde_words: &str) -> String {
+    let w = serde_words.trim();
+    let kind = w.split_whitespace().next().unwrap_or("");
+    let value = w.split_once(' ').map_or("", |(_, v)| v.trim());
+    let name = match kind {
+        "string" | "a" if w.contains("string") => "chuỗi (trong ngoặc kép)",
+        "integer" | "i64" | "u32" | "u16" | "u8" => "số nguyên",
+        "boolean" | "bool" => "true hoặc false",
+        "float" => "số thập phân",
+        "sequence" | "array" => "danh sách [ ... ]",
+        "map" | "struct" | "table" => "bảng",
+        _ if w.contains("boolean") => "true hoặc false",
+        _ if w.contains("sequence") || w.contains("array") => "danh sách [ ... ]",
+        _ if w.contains("map") || w.contains("struct") || w.contains("table") => "bảng",
+        _ => w,
+    };
+    if value.is_empty() || w.starts_with("a ") {
+        name.to_owned()
+    } else {
+        format!("{name} {value}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

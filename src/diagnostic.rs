@@ -1,0 +1,453 @@
+//! Diagnostics: the one way every part of chibo reports a problem with its input.
+//!
+//! A [`Diagnostic`] is structured data (severity, stable code, location, message,
+//! offending value), never a pre-formatted string. The terminal line, the JSON issue of
+//! `summary.json`, the `Lỗi dữ liệu` sheet and a unit's feedback email all render the
+//! same struct.
+
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// How bad a problem is. Errors reject a row (or stop a run when the roster is at fault);
+/// warnings and notices never change a figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The value cannot be used.
+    Error,
+    /// The value was used, but someone should look at it.
+    Warning,
+    /// For information only.
+    Notice,
+}
+
+impl Severity {
+    /// The English word used in diagnostics and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        }
+    }
+
+    /// The Vietnamese word used in workbooks and emails.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Severity::Error => "Lỗi",
+            Severity::Warning => "Cảnh báo",
+            Severity::Notice => "Lưu ý",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $text:literal,)*) => {
+        /// Stable diagnostic codes. Scripts and the office's own checklists depend on
+        /// them: a code is never renamed or reused.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed and serialized.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The roster workbook cannot be opened or read.
+    RosterUnreadable => "roster-unreadable",
+    /// One of the four roster sheets is missing.
+    RosterMissingSheet => "roster-missing-sheet",
+    /// A roster sheet has no header row with the required columns.
+    RosterMissingColumn => "roster-missing-column",
+    /// Two roster header cells name the same column.
+    RosterDuplicateColumn => "roster-duplicate-column",
+    /// A roster header cell names no known column.
+    RosterUnknownColumn => "roster-unknown-column",
+    /// A required roster value is blank.
+    RosterMissingValue => "roster-missing-value",
+    /// A unit, cell or cadre code appears twice.
+    RosterDuplicateCode => "roster-duplicate-code",
+    /// A unit code that is not in the `Đơn vị` sheet.
+    RosterUnknownUnit => "roster-unknown-unit",
+    /// A cadre code that is not in the `Cán bộ` sheet.
+    RosterUnknownCadre => "roster-unknown-cadre",
+    /// A cell code that is not in the `Chi bộ` sheet.
+    RosterUnknownCell => "roster-unknown-cell",
+    /// A group code that the configuration does not define.
+    RosterBadGroup => "roster-bad-group",
+    /// A number, day, flag or month list that cannot be read.
+    RosterBadValue => "roster-bad-value",
+    /// An email address that cannot be used.
+    RosterBadEmail => "roster-bad-email",
+    /// The same cadre and cell assigned twice.
+    RosterDuplicateAssignment => "roster-duplicate-assignment",
+    /// Two cells with the same name in the same commune: reports must use the code.
+    RosterAmbiguousCellName => "roster-ambiguous-cell-name",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An absolute, zero-based cell position, rendered as `D14`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    /// Zero-based row (row 1 in Excel is 0).
+    pub row: u32,
+    /// Zero-based column (column A is 0).
+    pub col: u32,
+}
+
+impl CellRef {
+    /// The cell at zero-based `row` and `col`.
+    pub fn new(row: u32, col: u32) -> CellRef {
+        CellRef { row, col }
+    }
+
+    /// Parses an A1-style reference such as `D14`.
+    pub fn parse(a1: &str) -> Option<CellRef> {
+        let split = a1.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = a1.split_at(split);
+        if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        let col = letters.bytes().try_fold(0u32, |acc, b| {
+            acc.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)
+        })?;
+        let row: u32 = digits.parse().ok()?;
+        Some(CellRef::new(row.checked_sub(1)?, col - 1))
+    }
+
+    /// The column letters (`A`, `Z`, `AA`, …).
+    pub fn column_name(col: u32) -> String {
+        let mut n = col + 1;
+        let mut letters = Vec::new();
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            letters.push(char::from(b'A' + u8::try_from(rem).expect("rem < 26")));
+            n = (n - 1) / 26;
+        }
+        letters.iter().rev().collect()
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}",
+            CellRef::column_name(self.col),
+            u64::from(self.row) + 1
+        )
+    }
+}
+
+/// Where a problem is: a file, optionally a sheet in it, optionally a cell in that sheet.
+/// The field order is the sort order of issues (SPEC §8): file, then sheet with
+/// file-level issues first, then row, then column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// Path relative to the workspace, with `/`, in NFC.
+    pub file: Option<String>,
+    /// Sheet name, in NFC.
+    pub sheet: Option<String>,
+    /// Absolute cell position.
+    pub cell: Option<CellRef>,
+}
+
+impl Location {
+    /// A whole file.
+    pub fn file(file: impl Into<String>) -> Location {
+        Location {
+            file: Some(file.into()),
+            ..Location::default()
+        }
+    }
+
+    /// A whole sheet of a file.
+    pub fn sheet(file: impl Into<String>, sheet: impl Into<String>) -> Location {
+        Location {
+            file: Some(file.into()),
+            sheet: Some(sheet.into()),
+            cell: None,
+        }
+    }
+
+    /// One cell of a sheet.
+    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, cell: CellRef) -> Location {
+        Location {
+            file: Some(file.into()),
+            sheet: Some(sheet.into()),
+            cell: Some(cell),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file.as_deref().unwrap_or("-"))?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, ":{sheet}")?;
+            if let Some(cell) = self.cell {
+                write!(f, "!{cell}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How bad it is.
+    pub severity: Severity,
+    /// Stable code.
+    pub code: Code,
+    /// The unit whose file it concerns, when known.
+    pub unit: Option<String>,
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong and what to do, in Vietnamese.
+    pub message: String,
+    /// The offending value as it stood in the cell, when there is one.
+    pub value: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `location`.
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Error, code, location, message)
+    }
+
+    /// A warning at `location`.
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, code, location, message)
+    }
+
+    /// A notice at `location`.
+    pub fn notice(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Notice, code, location, message)
+    }
+
+    fn new(
+        severity: Severity,
+        code: Code,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            unit: None,
+            location,
+            message: message.into(),
+            value: None,
+        }
+    }
+
+    /// The same diagnostic carrying the offending value.
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<String>) -> Diagnostic {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The same diagnostic attributed to a unit.
+    #[must_use]
+    pub fn with_unit(mut self, unit: impl Into<String>) -> Diagnostic {
+        self.unit = Some(unit.into());
+        self
+    }
+
+    /// The message followed by the offending value, as terminals and JSON show it.
+    pub fn full_message(&self) -> String {
+        match &self.value {
+            Some(value) => format!("{} (giá trị: «{value}»)", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The diagnostic as one terminal line with ANSI styles; `anstream` strips them when
+    /// the output is not a terminal.
+    pub fn styled(&self) -> String {
+        let style = match self.severity {
+            Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
+            Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
+            Severity::Notice => anstyle::AnsiColor::Cyan.on_default(),
+        };
+        let bold = anstyle::Style::new().bold();
+        format!(
+            "{bold}{}{bold:#}: {style}{}{style:#}[{}]: {}",
+            self.location,
+            self.severity,
+            self.code,
+            self.full_message()
+        )
+    }
+
+    /// The order of issues in every listing (SPEC §8).
+    pub fn sort_key(&self) -> (&Location, Severity, Code, &str) {
+        (&self.location, self.severity, self.code, &self.message)
+    }
+}
+
+/// `FILE:SHEET!CELL: severity[CODE]: message`, plain.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}[{}]: {}",
+            self.location,
+            self.severity,
+            self.code,
+            self.full_message()
+        )
+    }
+}
+
+/// The `issues[]` item of `summary.json` (SPEC §8), exactly these keys in this order.
+impl Serialize for Diagnostic {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Issue", 7)?;
+        s.serialize_field("severity", self.severity.as_str())?;
+        s.serialize_field("code", self.code.as_str())?;
+        s.serialize_field("unit", &self.unit)?;
+        s.serialize_field("file", &self.location.file)?;
+        s.serialize_field("sheet", &self.location.sheet)?;
+        s.serialize_field("cell", &self.location.cell.map(|c| c.to_string()))?;
+        s.serialize_field("message", &self.full_message())?;
+        s.end()
+    }
+}
+
+/// Sorts diagnostics into the order every listing uses.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_refs_round_trip() {
+        let cases = [
+            (0, 0, "A1"),
+            (13, 3, "D14"),
+            (0, 25, "Z1"),
+            (0, 26, "AA1"),
+            (99, 701, "ZZ100"),
+            (0, 702, "AAA1"),
+        ];
+        for (row, col, a1) in cases {
+            assert_eq!(CellRef::new(row, col).to_string(), a1);
+            assert_eq!(CellRef::parse(a1), Some(CellRef::new(row, col)), "{a1}");
+        }
+        for bad in ["", "A", "14", "A0", "d14", "Ä1"] {
+            assert_eq!(CellRef::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn renders_file_sheet_cell() {
+        let d = Diagnostic::error(
+            Code::RosterDuplicateCode,
+            Location::cell("roster.xlsx", "Cán bộ", CellRef::new(13, 3)),
+            "Mã cán bộ trùng với dòng 5",
+        )
+        .with_value("C01");
+        assert_eq!(
+            d.to_string(),
+            "roster.xlsx:Cán bộ!D14: error[roster-duplicate-code]: Mã cán bộ trùng với dòng 5 (giá trị: «C01»)"
+        );
+        let file_only = Diagnostic::notice(Code::RosterUnreadable, Location::file("a.xlsx"), "x");
+        assert_eq!(
+            file_only.to_string(),
+            "a.xlsx: notice[roster-unreadable]: x"
+        );
+    }
+
+    #[test]
+    fn serializes_as_summary_issue() {
+        let d = Diagnostic::warning(
+            Code::RosterBadEmail,
+            Location::cell("r.xlsx", "Đơn vị", CellRef::new(2, 2)),
+            "m",
+        )
+        .with_unit("YC");
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            r#"{"severity":"warning","code":"roster-bad-email","unit":"YC","file":"r.xlsx","sheet":"Đơn vị","cell":"C3","message":"m"}"#
+        );
+    }
+
+    #[test]
+    fn sorts_file_level_first_then_row_then_column() {
+        let at = |sheet: Option<&str>, cell: Option<(u32, u32)>| {
+            let location = Location {
+                file: Some("f.xlsx".into()),
+                sheet: sheet.map(Into::into),
+                cell: cell.map(|(r, c)| CellRef::new(r, c)),
+            };
+            Diagnostic::error(Code::RosterBadValue, location, "")
+        };
+        let mut list = vec![
+            at(Some("B"), Some((1, 0))),
+            at(Some("A"), Some((2, 0))),
+            at(Some("A"), Some((1, 5))),
+            at(None, None),
+            at(Some("A"), None),
+        ];
+        sort(&mut list);
+        let order: Vec<String> = list.iter().map(|d| d.location.to_string()).collect();
+        assert_eq!(
+            order,
+            [
+                "f.xlsx",
+                "f.xlsx:A",
+                "f.xlsx:A!F2",
+                "f.xlsx:A!A3",
+                "f.xlsx:B!A2"
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{s}"
+            );
+        }
+    }
+}

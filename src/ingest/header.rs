@@ -1,0 +1,207 @@
+//! Finding a table's header row by its labels, wherever the sheet puts it.
+//!
+//! Units add title blocks above the table, reorder columns, add their own, and write
+//! labels with or without diacritics. The header row is the row among the first rows
+//! that matches the most known labels; labels compare as [`LabelKey`]s.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::CellRef;
+use crate::ingest::grid::Grid;
+use crate::ingest::value;
+use crate::text::LabelKey;
+
+/// How many rows from the top of a sheet are searched for the header row.
+pub const HEADER_SCAN_ROWS: u32 = 30;
+
+/// A column a table may have: a key for the code, its labels (the first one canonical),
+/// and whether the table is unusable without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// Identifier used by the code.
+    pub key: &'static str,
+    /// Labels that name the column; the first is the one chibo writes.
+    pub labels: &'static [&'static str],
+    /// Whether the table needs it.
+    pub required: bool,
+}
+
+impl Column {
+    /// A column the table needs.
+    pub const fn required(key: &'static str, labels: &'static [&'static str]) -> Column {
+        Column {
+            key,
+            labels,
+            required: true,
+        }
+    }
+
+    /// A column the table may have.
+    pub const fn optional(key: &'static str, labels: &'static [&'static str]) -> Column {
+        Column {
+            key,
+            labels,
+            required: false,
+        }
+    }
+
+    /// The label chibo writes.
+    pub fn canonical(&self) -> &'static str {
+        self.labels[0]
+    }
+}
+
+/// A header row found in a sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Absolute row of the header.
+    pub row: u32,
+    /// Column key → the cell holding its label (first one when named twice).
+    pub columns: BTreeMap<&'static str, CellRef>,
+    /// Labels of the row that name no known column.
+    pub unknown: Vec<(CellRef, String)>,
+    /// A known column named a second time: its key, the ignored cell and its label.
+    pub repeated: Vec<(&'static str, CellRef, String)>,
+    /// Required columns the row lacks.
+    pub missing: Vec<Column>,
+}
+
+impl Header {
+    /// The absolute column of `key`, if the header has it.
+    pub fn col(&self, key: &str) -> Option<u32> {
+        self.columns.get(key).map(|c| c.col)
+    }
+
+    /// The cell of column `key` in `row`, if the header has that column.
+    pub fn cell(&self, key: &str, row: u32) -> Option<CellRef> {
+        self.col(key).map(|col| CellRef::new(row, col))
+    }
+}
+
+/// Finds the header row of `columns` in the first [`HEADER_SCAN_ROWS`] rows of `grid`:
+/// the row naming the most distinct known columns (the upper one on a tie). `None` when
+/// no row names any.
+pub fn find_header(grid: &Grid, columns: &[Column]) -> Option<Header> {
+    let keys: Vec<(LabelKey, usize)> = columns
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.labels.iter().map(move |l| (LabelKey::new(l), i)))
+        .collect();
+    let lookup = |label: &LabelKey| keys.iter().find(|(k, _)| k == label).map(|&(_, i)| i);
+
+    let rows = grid.rows();
+    let last = rows.start.saturating_add(HEADER_SCAN_ROWS).min(rows.end);
+    let mut best: Option<(usize, Header)> = None;
+    for row in rows.start..last {
+        let mut header = Header {
+            row,
+            columns: BTreeMap::new(),
+            unknown: Vec::new(),
+            repeated: Vec::new(),
+            missing: Vec::new(),
+        };
+        for (cell, data) in grid.row_cells(row) {
+            let label = value::display(data);
+            match lookup(&LabelKey::new(&label)) {
+                Some(i) if header.columns.contains_key(columns[i].key) => {
+                    header.repeated.push((columns[i].key, cell, label));
+                }
+                Some(i) => {
+                    header.columns.insert(columns[i].key, cell);
+                }
+                None => header.unknown.push((cell, label)),
+            }
+        }
+        let score = header.columns.len();
+        if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, header));
+        }
+    }
+    let (_, mut header) = best?;
+    header.missing = columns
+        .iter()
+        .filter(|c| c.required && !header.columns.contains_key(c.key))
+        .copied()
+        .collect();
+    Some(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::Data;
+
+    use super::*;
+
+    const COLUMNS: &[Column] = &[
+        Column::required("code", &["Mã đơn vị", "Mã ĐV"]),
+        Column::required("name", &["Tên đơn vị"]),
+        Column::optional("email", &["Email", "Thư điện tử"]),
+    ];
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let rows = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|s| {
+                        if s.is_empty() {
+                            Data::Empty
+                        } else {
+                            Data::String((*s).into())
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Grid::from_rows(CellRef::new(0, 0), rows)
+    }
+
+    #[test]
+    fn header_below_a_title_with_aliases_and_free_order() {
+        let g = grid(&[
+            &["DANH SÁCH ĐƠN VỊ", "", ""],
+            &["", "", ""],
+            &["thư điện tử", "TEN DON VI", "Mã ĐV", "Ghi chú riêng"],
+            &["a@b.vn", "Huyện ủy Yên Châu", "YC"],
+        ]);
+        let h = find_header(&g, COLUMNS).unwrap();
+        assert_eq!(h.row, 2);
+        assert_eq!(h.col("code"), Some(2));
+        assert_eq!(h.col("name"), Some(1));
+        assert_eq!(h.col("email"), Some(0));
+        assert_eq!(
+            h.unknown,
+            [(CellRef::parse("D3").unwrap(), "Ghi chú riêng".to_owned())]
+        );
+        assert!(h.missing.is_empty());
+    }
+
+    #[test]
+    fn the_row_with_most_labels_wins_and_missing_columns_are_listed() {
+        let g = grid(&[&["Email"], &["Mã đơn vị", "Email"], &["Mã đơn vị", "Mã ĐV"]]);
+        let h = find_header(&g, COLUMNS).unwrap();
+        assert_eq!(h.row, 1);
+        let missing: Vec<_> = h.missing.iter().map(|c| c.key).collect();
+        assert_eq!(missing, ["name"]);
+    }
+
+    #[test]
+    fn a_column_named_twice_keeps_the_first() {
+        let g = grid(&[&["Mã đơn vị", "Tên đơn vị", "Mã ĐV"]]);
+        let h = find_header(&g, COLUMNS).unwrap();
+        assert_eq!(h.col("code"), Some(0));
+        assert_eq!(
+            h.repeated,
+            [("code", CellRef::parse("C1").unwrap(), "Mã ĐV".to_owned())]
+        );
+    }
+
+    #[test]
+    fn no_header_in_the_scanned_rows() {
+        let mut rows: Vec<&[&str]> = vec![&["x"]; 30];
+        rows.push(&["Mã đơn vị", "Tên đơn vị"]);
+        assert_eq!(find_header(&grid(&rows), COLUMNS), None);
+        rows.remove(0);
+        assert_eq!(find_header(&grid(&rows), COLUMNS).unwrap().row, 29);
+    }
+}

@@ -1,0 +1,13 @@
+//! Reading workbooks: the I/O edge that opens any spreadsheet format ([`workbook`]), and
+//! the pure machinery over its cells that the roster and the submissions share: a grid
+//! with absolute positions ([`grid`]), tolerant header detection ([`header`]) and value
+//! readers ([`value`]).
+
+pub mod grid;
+pub mod header;
+pub mod value;
+pub mod workbook;
+
+pub use grid::Grid;
+pub use header::{Column, Header, find_header};
+pub use workbook::{OpenError, Workbook};

@@ -1,0 +1,257 @@
+//! Domain types shared by every stage: the roster's units, cells, cadres and
+//! assignments, and the attendee groups of the configuration.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// A submitting unit (huyện ủy, thành ủy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// Unique code, e.g. `YC`; case-sensitive.
+    pub code: String,
+    /// Display name, e.g. `Huyện ủy Yên Châu`.
+    pub name: String,
+    /// Contact addresses for the unit's feedback email.
+    pub emails: Vec<String>,
+}
+
+/// A residential-area party cell (chi bộ khu dân cư).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Unique code.
+    pub code: String,
+    /// Display name, e.g. `Bản Mới`.
+    pub name: String,
+    /// Commune or ward (xã/phường/thị trấn), when given.
+    pub commune: Option<String>,
+    /// Code of the unit the cell belongs to.
+    pub unit: String,
+    /// Number of party members, when given.
+    pub members: Option<u32>,
+    /// In a remote, disadvantaged area (vùng khó khăn).
+    pub remote: bool,
+    /// The regular meeting day of the month (1–31), when fixed.
+    pub meeting_day: Option<u8>,
+    /// Other names the cell is known by.
+    pub aliases: Vec<String>,
+}
+
+/// A provincial committee member assigned to attend cell meetings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cadre {
+    /// Unique code.
+    pub code: String,
+    /// Full name.
+    pub name: String,
+    /// Position (chức vụ), when given.
+    pub position: Option<String>,
+    /// Group code, one of the configuration's groups.
+    pub group: String,
+    /// Unit code: the assigned unit (BTV), the unit headed (BCH-BT), or none.
+    pub unit: Option<String>,
+    /// Personal address, when given.
+    pub email: Option<String>,
+    /// Annual minimum overriding the group's, when given.
+    pub quota: Option<u32>,
+}
+
+/// A standing assignment of a cadre to a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// Cadre code.
+    pub cadre: String,
+    /// Cell code.
+    pub cell: String,
+    /// Planned months; empty means no fixed month.
+    pub months: MonthSet,
+}
+
+/// Where a group's members may attend (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Area {
+    /// Any cell of the province.
+    Province,
+    /// Cells of the cadre's unit.
+    Unit,
+    /// Only the cells assigned in the roster.
+    Assigned,
+}
+
+/// A group of attendees with its rule and its annual minimum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Code, e.g. `BTV`.
+    pub code: String,
+    /// Vietnamese name.
+    pub name: String,
+    /// Where its members may attend.
+    pub area: Area,
+    /// Annual minimum; 0 means none.
+    pub quota: u32,
+}
+
+impl Group {
+    /// The four groups of Regulation 1120-QĐ/TU, the defaults of every workspace.
+    pub fn defaults() -> Vec<Group> {
+        let group = |code: &str, name: &str, area, quota| Group {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            area,
+            quota,
+        };
+        vec![
+            group("TT", "Thường trực Tỉnh ủy", Area::Province, 0),
+            group("BTV", "Ủy viên Ban Thường vụ Tỉnh ủy", Area::Unit, 2),
+            group("BCH-BT", "Ủy viên BCH, Bí thư huyện ủy", Area::Unit, 0),
+            group("BCH", "Ủy viên Ban Chấp hành", Area::Assigned, 3),
+        ]
+    }
+}
+
+/// A set of months of the year (1–12).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct MonthSet(u16);
+
+/// Why a month list could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MonthSetError {
+    /// A part that is neither a month nor a range.
+    #[error("«{0}» không phải là tháng; hãy ghi như 1,4,7,10 hoặc 1-12 hoặc *")]
+    NotAMonth(String),
+    /// A month outside 1–12.
+    #[error("tháng {0} không có; tháng phải từ 1 đến 12")]
+    OutOfRange(u32),
+    /// A range whose start is after its end.
+    #[error("khoảng tháng {0}-{1} bị ngược")]
+    Reversed(u32, u32),
+}
+
+impl MonthSet {
+    /// Every month.
+    pub const ALL: MonthSet = MonthSet(0b1_1111_1111_1110);
+
+    /// Parses the roster's `Tháng` column: `1,4,7,10`, `1-12`, `*`, `2-4, 8` or blank
+    /// (no fixed month). `;` and spaces separate like `,`.
+    pub fn parse(text: &str) -> Result<MonthSet, MonthSetError> {
+        let mut set = MonthSet::default();
+        for part in text
+            .split([',', ';', ' '])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            if part == "*" {
+                set = MonthSet::ALL;
+                continue;
+            }
+            let (from, to) = match part.split_once(['-', '–']) {
+                Some((a, b)) => (month(a)?, month(b)?),
+                None => (month(part)?, month(part)?),
+            };
+            if from > to {
+                return Err(MonthSetError::Reversed(from, to));
+            }
+            for m in from..=to {
+                set.0 |= 1 << m;
+            }
+        }
+        Ok(set)
+    }
+
+    /// Whether month `m` (1–12) is in the set.
+    pub fn contains(self, m: u32) -> bool {
+        (1..=12).contains(&m) && self.0 & (1 << m) != 0
+    }
+
+    /// Whether the set has no month (the assignment has no fixed month).
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The months in order.
+    pub fn iter(self) -> impl Iterator<Item = u32> {
+        (1..=12).filter(move |&m| self.contains(m))
+    }
+
+    /// The union of two sets.
+    #[must_use]
+    pub fn union(self, other: MonthSet) -> MonthSet {
+        MonthSet(self.0 | other.0)
+    }
+}
+
+fn month(text: &str) -> Result<u32, MonthSetError> {
+    let text = text.trim();
+    let n: u32 = text
+        .parse()
+        .map_err(|_| MonthSetError::NotAMonth(text.to_owned()))?;
+    if (1..=12).contains(&n) {
+        Ok(n)
+    } else {
+        Err(MonthSetError::OutOfRange(n))
+    }
+}
+
+/// `1,4,7,10`, `1-12` for every month, or nothing.
+impl fmt::Display for MonthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == MonthSet::ALL {
+            return f.write_str("1-12");
+        }
+        let months: Vec<String> = self.iter().map(|m| m.to_string()).collect();
+        f.write_str(&months.join(","))
+    }
+}
+
+impl fmt::Debug for MonthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MonthSet({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_lists() {
+        let cases: &[(&str, &[u32])] = &[
+            ("", &[]),
+            ("  ", &[]),
+            ("*", &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+            ("1-12", &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+            ("1,4,7,10", &[1, 4, 7, 10]),
+            ("1, 4; 7 10", &[1, 4, 7, 10]),
+            ("2-4,8", &[2, 3, 4, 8]),
+            ("6–7", &[6, 7]),
+            ("3", &[3]),
+            ("12,1", &[1, 12]),
+        ];
+        for (text, want) in cases {
+            let set = MonthSet::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(set.iter().collect::<Vec<_>>(), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bad_month_lists() {
+        let cases = [
+            ("13", MonthSetError::OutOfRange(13)),
+            ("0", MonthSetError::OutOfRange(0)),
+            ("5-2", MonthSetError::Reversed(5, 2)),
+            ("tháng 3", MonthSetError::NotAMonth("tháng".into())),
+            ("1.5", MonthSetError::NotAMonth("1.5".into())),
+        ];
+        for (text, want) in cases {
+            assert_eq!(MonthSet::parse(text), Err(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn displays_compactly() {
+        assert_eq!(MonthSet::parse("*").unwrap().to_string(), "1-12");
+        assert_eq!(MonthSet::parse("10,1,4,7").unwrap().to_string(), "1,4,7,10");
+        assert_eq!(MonthSet::parse("").unwrap().to_string(), "");
+    }
+}

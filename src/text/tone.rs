@@ -1,0 +1,224 @@
+//! Canonical placement of Vietnamese tone marks.
+//!
+//! Vietnamese is written in two tone-placement styles: the traditional one puts the
+//! mark on the first vowel of an open `oa`/`oe`/`uy` (`hòa`, `thúy`, `khỏe`), the newer
+//! one on the second (`hoà`, `thuý`, `khoẻ`). NFC keeps them different strings, yet they
+//! are the same name. [`canonical_tones`] moves each syllable's tone mark to one fixed
+//! position (the traditional one), so both styles give the same string. Vowel quality
+//! marks (circumflex, breve, horn) are letters of their own and never move: `Tâm` and
+//! `Tám` stay different.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{compose, decompose_canonical};
+
+/// The five combining tone marks: grave, acute, tilde, hook above, dot below.
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// One letter of a syllable: its base, an optional quality mark and an optional tone.
+#[derive(Clone, Copy)]
+struct Letter {
+    base: char,
+    quality: Option<char>,
+    tone: Option<char>,
+}
+
+impl Letter {
+    fn split(c: char) -> Option<Letter> {
+        let mut parts = Vec::with_capacity(3);
+        decompose_canonical(c, |p| parts.push(p));
+        let (&base, marks) = parts.split_first()?;
+        let mut letter = Letter {
+            base,
+            quality: None,
+            tone: None,
+        };
+        for &mark in marks {
+            if TONES.contains(&mark) && letter.tone.is_none() {
+                letter.tone = Some(mark);
+            } else if matches!(mark, '\u{302}' | '\u{306}' | '\u{31b}') && letter.quality.is_none()
+            {
+                letter.quality = Some(mark);
+            } else {
+                return None;
+            }
+        }
+        Some(letter)
+    }
+
+    fn is_vowel(self) -> bool {
+        matches!(
+            self.base.to_ascii_lowercase(),
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y'
+        )
+    }
+
+    fn push_to(self, out: &mut String) {
+        let mut c = self.base;
+        for mark in self.quality.into_iter().chain(self.tone) {
+            c = compose(c, mark).unwrap_or(c);
+        }
+        out.push(c);
+    }
+}
+
+/// Returns `text` (any case, NFC or not) in NFC with every syllable's tone mark on its
+/// canonical vowel. Words that are not Vietnamese syllables are left as they are.
+pub(crate) fn canonical_tones(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word: Vec<char> = Vec::new();
+    for c in text.nfc() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+fn flush(word: &mut Vec<char>, out: &mut String) {
+    match word
+        .iter()
+        .map(|&c| Letter::split(c))
+        .collect::<Option<Vec<_>>>()
+    {
+        Some(mut letters) => {
+            place_tone(&mut letters);
+            for letter in letters {
+                letter.push_to(out);
+            }
+        }
+        None => out.extend(word.iter()),
+    }
+    word.clear();
+}
+
+/// Moves the single tone mark of a syllable to its canonical vowel; anything that is not
+/// one syllable with exactly one tone mark stays untouched.
+fn place_tone(letters: &mut [Letter]) {
+    let toned: Vec<usize> = (0..letters.len())
+        .filter(|&i| letters[i].tone.is_some())
+        .collect();
+    let [from] = toned[..] else { return };
+    let Some(nucleus) = nucleus(letters) else {
+        return;
+    };
+    let target = canonical_vowel(letters, nucleus.clone());
+    let tone = letters[from].tone.take();
+    letters[target].tone = tone;
+}
+
+/// The vowel cluster of a syllable, with the `u` of `qu` and the `i` of `gi` (before
+/// another vowel) counted as consonants. `None` when there is no vowel or more than one
+/// cluster (not a single syllable).
+fn nucleus(letters: &[Letter]) -> Option<std::ops::Range<usize>> {
+    let lower = |i: usize| letters[i].base.to_ascii_lowercase();
+    let is_nucleus_vowel = |i: usize| {
+        if !letters[i].is_vowel() {
+            return false;
+        }
+        let after_q = i > 0 && lower(i - 1) == 'q' && lower(i) == 'u';
+        let after_g = i > 0
+            && lower(i - 1) == 'g'
+            && lower(i) == 'i'
+            && letters[i].quality.is_none()
+            && i + 1 < letters.len()
+            && letters[i + 1].is_vowel();
+        !(after_q || after_g)
+    };
+    let start = (0..letters.len()).find(|&i| is_nucleus_vowel(i))?;
+    let end = (start..letters.len())
+        .find(|&i| !letters[i].is_vowel())
+        .unwrap_or(letters.len());
+    if (end..letters.len()).any(|i| letters[i].is_vowel()) {
+        return None;
+    }
+    Some(start..end)
+}
+
+fn canonical_vowel(letters: &[Letter], nucleus: std::ops::Range<usize>) -> usize {
+    // A vowel with a quality mark carries the tone; in `ươ` it is the second one.
+    if let Some(i) = nucleus
+        .clone()
+        .rev()
+        .find(|&i| letters[i].quality.is_some())
+    {
+        return i;
+    }
+    let closed = nucleus.end < letters.len();
+    match nucleus.len() {
+        1 => nucleus.start,
+        _ if closed => nucleus.end - 1,
+        3 => nucleus.start + 1,
+        // Open two-vowel syllables: the traditional style marks the first vowel.
+        _ => nucleus.start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_tones;
+
+    #[test]
+    fn both_styles_give_the_same_string() {
+        let pairs = [
+            ("hoà", "hòa"),
+            ("thuý", "thúy"),
+            ("khoẻ", "khỏe"),
+            ("Hoà Bình", "Hòa Bình"),
+            ("loà", "lòa"),
+            ("xoã", "xõa"),
+            ("quý", "quý"),
+            ("hoàng", "hoàng"),
+            ("ngoài", "ngoài"),
+            ("người", "người"),
+            ("giá", "giá"),
+        ];
+        for (new_style, old_style) in pairs {
+            assert_eq!(
+                canonical_tones(new_style),
+                canonical_tones(old_style),
+                "{new_style} / {old_style}"
+            );
+        }
+    }
+
+    #[test]
+    fn canonical_form_is_the_traditional_one() {
+        let cases = [
+            ("hoà", "hòa"),
+            ("thuý", "thúy"),
+            ("quỳnh", "quỳnh"),
+            ("giữa", "giữa"),
+            ("hoàn", "hoàn"),
+            ("khuỷu", "khuỷu"),
+            ("Nguyễn Thị Thuý Hoà", "Nguyễn Thị Thúy Hòa"),
+            ("mùa", "mùa"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canonical_tones(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn different_letters_stay_different() {
+        let pairs = [
+            ("tâm", "tám"),
+            ("tâm", "tam"),
+            ("hoà", "hoa"),
+            ("thư", "thừ"),
+        ];
+        for (a, b) in pairs {
+            assert_ne!(canonical_tones(a), canonical_tones(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn non_syllables_are_untouched() {
+        for s in ["YC-01", "abc123", "x", "", "1,4,7,10", "ñandú"] {
+            assert_eq!(canonical_tones(s), s);
+        }
+    }
+}
