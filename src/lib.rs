@@ -6,4 +6,6 @@ pub mod config;
 pub mod diagnostic;
 pub mod ingest;
 pub mod model;
+pub mod output;
+pub mod roster;
 pub mod text;

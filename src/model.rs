@@ -193,14 +193,26 @@ fn month(text: &str) -> Result<u32, MonthSetError> {
     }
 }
 
-/// `1,4,7,10`, `1-12` for every month, or nothing.
+/// The shortest form [`MonthSet::parse`] reads back: runs of three or more months as a
+/// range (`1-12`, `2-4,8`), others listed (`1,4,7,10`), nothing for no fixed month.
 impl fmt::Display for MonthSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if *self == MonthSet::ALL {
-            return f.write_str("1-12");
+        let months: Vec<u32> = self.iter().collect();
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < months.len() {
+            let mut j = i;
+            while j + 1 < months.len() && months[j + 1] == months[j] + 1 {
+                j += 1;
+            }
+            if j - i >= 2 {
+                parts.push(format!("{}-{}", months[i], months[j]));
+            } else {
+                parts.extend(months[i..=j].iter().map(ToString::to_string));
+            }
+            i = j + 1;
         }
-        let months: Vec<String> = self.iter().map(|m| m.to_string()).collect();
-        f.write_str(&months.join(","))
+        f.write_str(&parts.join(","))
     }
 }
 
@@ -253,5 +265,10 @@ mod tests {
         assert_eq!(MonthSet::parse("*").unwrap().to_string(), "1-12");
         assert_eq!(MonthSet::parse("10,1,4,7").unwrap().to_string(), "1,4,7,10");
         assert_eq!(MonthSet::parse("").unwrap().to_string(), "");
+        assert_eq!(MonthSet::parse("8,2,3,4").unwrap().to_string(), "2-4,8");
+        assert_eq!(MonthSet::parse("5,6").unwrap().to_string(), "5,6");
+        for text in ["1-12", "2-4,8", "1,4,7,10", "5,6", "1-3,5-7,12"] {
+            assert_eq!(MonthSet::parse(text).unwrap().to_string(), text);
+        }
     }
 }

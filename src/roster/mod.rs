@@ -1,0 +1,150 @@
+//! The assignment roster (SPEC §3): the office's workbook of units, cells, cadres and
+//! assignments, read into a [`Roster`] with indexes by code, and written back for new
+//! workspaces.
+
+pub mod columns;
+mod read;
+mod write;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+
+pub use read::{NamedGrid, RosterSheets, parse};
+pub use write::{FONT, to_xlsx, to_xlsx_with};
+
+use crate::diagnostic::{self, Code, Diagnostic, Location};
+use crate::ingest::Workbook;
+use crate::model::{Assignment, Cadre, Cell, Group, Unit};
+
+/// The roster: everything known about who should attend where.
+#[derive(Clone, Debug, Default)]
+pub struct Roster {
+    /// Units in roster order.
+    pub units: Vec<Unit>,
+    /// Cells in roster order.
+    pub cells: Vec<Cell>,
+    /// Cadres in roster order.
+    pub cadres: Vec<Cadre>,
+    /// Assignments in roster order.
+    pub assignments: Vec<Assignment>,
+    unit_index: HashMap<String, usize>,
+    cell_index: HashMap<String, usize>,
+    cadre_index: HashMap<String, usize>,
+}
+
+impl Roster {
+    /// Builds a roster and its indexes. Codes are assumed unique (the reader ensures it;
+    /// with duplicates the first one is indexed).
+    pub fn new(
+        units: Vec<Unit>,
+        cells: Vec<Cell>,
+        cadres: Vec<Cadre>,
+        assignments: Vec<Assignment>,
+    ) -> Roster {
+        fn index<T>(items: &[T], code: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+            let mut map = HashMap::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                map.entry(code(item).to_owned()).or_insert(i);
+            }
+            map
+        }
+        Roster {
+            unit_index: index(&units, |u| &u.code),
+            cell_index: index(&cells, |c| &c.code),
+            cadre_index: index(&cadres, |c| &c.code),
+            units,
+            cells,
+            cadres,
+            assignments,
+        }
+    }
+
+    /// The unit with `code`.
+    pub fn unit(&self, code: &str) -> Option<&Unit> {
+        self.unit_index.get(code).map(|&i| &self.units[i])
+    }
+
+    /// The cell with `code`.
+    pub fn cell(&self, code: &str) -> Option<&Cell> {
+        self.cell_index.get(code).map(|&i| &self.cells[i])
+    }
+
+    /// The cadre with `code`.
+    pub fn cadre(&self, code: &str) -> Option<&Cadre> {
+        self.cadre_index.get(code).map(|&i| &self.cadres[i])
+    }
+
+    /// The cells of unit `code`, in roster order.
+    pub fn cells_of_unit<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Cell> + 'a {
+        self.cells.iter().filter(move |c| c.unit == code)
+    }
+
+    /// The assignments of cadre `code`, in roster order.
+    pub fn assignments_of<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> impl Iterator<Item = &'a Assignment> + 'a {
+        self.assignments.iter().filter(move |a| a.cadre == code)
+    }
+}
+
+/// A roster that could not be used: every problem found, errors and warnings alike.
+#[derive(Debug)]
+pub struct RosterError {
+    /// All diagnostics, sorted; at least one is an error.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for RosterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == diagnostic::Severity::Error)
+            .count();
+        write!(
+            f,
+            "danh sách phân công có {errors} lỗi; hãy sửa rồi chạy lại"
+        )
+    }
+}
+
+impl std::error::Error for RosterError {}
+
+/// Reads the roster workbook at `path`, shown in diagnostics as `shown_as`.
+///
+/// Returns the roster with its warnings and notices when there is no error.
+///
+/// # Errors
+/// The workbook cannot be opened, or has errors (duplicate codes, unknown codes, bad
+/// groups, missing sheets or columns, unreadable values): all of them, sorted.
+pub fn load(
+    path: &Path,
+    shown_as: &str,
+    groups: &BTreeMap<String, Group>,
+) -> Result<(Roster, Vec<Diagnostic>), RosterError> {
+    let unreadable = |reason: String| RosterError {
+        diagnostics: vec![Diagnostic::error(
+            Code::RosterUnreadable,
+            Location::file(shown_as),
+            reason,
+        )],
+    };
+    let mut workbook = Workbook::open(path).map_err(|e| unreadable(e.0))?;
+    let mut sheets: RosterSheets = Default::default();
+    for (slot, spec) in sheets.iter_mut().zip(columns::ALL) {
+        if let Some(index) = workbook.find_sheet(spec.names) {
+            let grid = workbook.grid(index).map_err(|e| unreadable(e.0))?;
+            let name = workbook.sheet_names()[index].clone();
+            *slot = Some(NamedGrid { name, grid });
+        }
+    }
+    let (roster, mut diagnostics) = parse(shown_as, &sheets, groups);
+    diagnostic::sort(&mut diagnostics);
+    if diagnostic::has_errors(&diagnostics) {
+        Err(RosterError { diagnostics })
+    } else {
+        Ok((roster, diagnostics))
+    }
+}
