@@ -1,0 +1,128 @@
+//! The roster read from real files: offsets, formats, broken files.
+
+use std::path::Path;
+
+use chibo::diagnostic::Severity;
+use chibo::roster;
+use rust_xlsxwriter::Workbook;
+
+use crate::common::{default_groups, fixture};
+
+/// Writes a roster whose tables start at B3 under a title in B1, with the mistakes an
+/// office makes: a duplicate code, an unknown unit, a bad group, an unknown cell.
+fn offset_roster_with_errors(path: &Path) {
+    let mut book = Workbook::new();
+    let sheets: [(&str, Vec<Vec<&str>>); 4] = [
+        (
+            "Đơn vị",
+            vec![
+                vec!["Mã đơn vị", "Tên đơn vị", "Email"],
+                vec!["YC", "Huyện ủy Yên Châu", ""],
+                vec!["YC", "Huyện ủy Yên Châu (trùng)", ""],
+            ],
+        ),
+        (
+            "Chi bộ",
+            vec![
+                vec!["Mã chi bộ", "Tên chi bộ", "Xã/phường", "Mã đơn vị"],
+                vec!["C1", "Bản Mới", "Chiềng Đông", "XX"],
+            ],
+        ),
+        (
+            "Cán bộ",
+            vec![
+                vec!["Mã cán bộ", "Họ và tên", "Nhóm", "Mã đơn vị"],
+                vec!["K1", "Lò Văn A", "UVTW", ""],
+            ],
+        ),
+        (
+            "Phân công",
+            vec![
+                vec!["Mã cán bộ", "Mã chi bộ", "Tháng"],
+                vec!["K1", "C9", "1,4"],
+            ],
+        ),
+    ];
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        sheet.write_string(0, 1, "DANH SÁCH PHÂN CÔNG").unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                if !value.is_empty() {
+                    let (r, c) = (u32::try_from(r).unwrap() + 2, u16::try_from(c).unwrap() + 1);
+                    sheet.write_string(r, c, *value).unwrap();
+                }
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn errors_in_a_real_workbook_name_absolute_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("roster.xlsx");
+    offset_roster_with_errors(&path);
+    let err = roster::load(&path, "roster.xlsx", &default_groups()).unwrap_err();
+    let lines: Vec<String> = err.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "roster.xlsx:Chi bộ!E4: error[roster-unknown-unit]: mã đơn vị không có trong trang «Đơn vị» (giá trị: «XX»)",
+            "roster.xlsx:Cán bộ!D4: error[roster-bad-group]: nhóm không có trong cấu hình; các nhóm: BCH, BCH-BT, BTV, TT (giá trị: «UVTW»)",
+            "roster.xlsx:Phân công!C4: error[roster-unknown-cell]: mã chi bộ không có trong trang «Chi bộ» (giá trị: «C9»)",
+            "roster.xlsx:Đơn vị!B5: error[roster-duplicate-code]: mã đơn vị trùng với dòng 4 (giá trị: «YC»)",
+        ]
+    );
+    assert!(
+        err.diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Error)
+    );
+    assert_eq!(
+        err.to_string(),
+        "danh sách phân công có 4 lỗi; hãy sửa rồi chạy lại"
+    );
+}
+
+#[test]
+fn a_roster_that_cannot_be_opened_is_one_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("empty.xlsx", b"", "tệp rỗng"),
+        (
+            "garbage.xlsx",
+            b"this is not a workbook at all",
+            "không mở được bảng tính",
+        ),
+        ("missing.xlsx", b"", "không tìm thấy tệp"),
+    ];
+    for (name, bytes, reason) in cases {
+        let path = tmp.path().join(name);
+        if name != "missing.xlsx" {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let err = roster::load(&path, name, &default_groups()).unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{name}");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.location.file.as_deref(), Some(name));
+        assert!(d.message.contains(reason), "{name}: {}", d.message);
+    }
+}
+
+/// The demo roster saved as `.ods` and `.xls` by `LibreOffice` Calc reads exactly like the
+/// .xlsx chibo wrote (fixtures made by tests/fixtures/make.sh).
+#[test]
+fn the_same_roster_in_every_format_reads_the_same() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/roster.xlsx");
+    let (want, diags) = roster::load(&samples, "roster.xlsx", &default_groups()).unwrap();
+    assert_eq!(diags, []);
+    for name in ["roster-demo.ods", "roster-demo.xls"] {
+        let (got, diags) = roster::load(&fixture(name), name, &default_groups()).unwrap();
+        assert_eq!(diags, [], "{name}");
+        assert_eq!(got.units, want.units, "{name}");
+        assert_eq!(got.cells, want.cells, "{name}");
+        assert_eq!(got.cadres, want.cadres, "{name}");
+        assert_eq!(got.assignments, want.assignments, "{name}");
+    }
+}
