@@ -623,23 +623,30 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
     }
 }
 
+/// serde's words for a type and value (such as `string "5"` or `i64`) in
+/// Vietnamese, keeping the value as written.
 fn type_vi(serde_words: &str) -> String {
     let w = serde_words.trim();
-    let kind = w.split_whitespace().next().unwrap_or("");
-    let value = w.split_once(' ').map_or("", |(_, v)| v.trim());
-    let name = match kind {
-        "string" | "a" if w.contains("string") => "chuỗi (trong ngoặc kép)",
-        "integer" | "i64" | "u32" | "u16" | "u8" => "số nguyên",
-        "boolean" | "bool" => "true hoặc false",
-        "float" => "số thập phân",
-        "sequence" | "array" => "danh sách [ ... ]",
-        "map" | "struct" | "table" => "bảng",
-        _ if w.contains("boolean") => "true hoặc false",
-        _ if w.contains("sequence") || w.contains("array") => "danh sách [ ... ]",
-        _ if w.contains("map") || w.contains("struct") || w.contains("table") => "bảng",
-        _ => w,
+    let (words, value) = match w.find(['`', '"']) {
+        Some(i) => (w[..i].trim(), w[i..].trim()),
+        None => (w, ""),
     };
-    if value.is_empty() || w.starts_with("a ") {
+    let name = if words.contains("string") {
+        "chuỗi (trong ngoặc kép)"
+    } else if words.contains("bool") {
+        "true hoặc false"
+    } else if words.contains("float") {
+        "số thập phân"
+    } else if words.contains("int") || words.starts_with(['i', 'u']) {
+        "số nguyên"
+    } else if words.contains("sequence") || words.contains("array") {
+        "danh sách [ ... ]"
+    } else if words.contains("map") || words.contains("struct") || words.contains("table") {
+        "bảng"
+    } else {
+        words
+    };
+    if value.is_empty() {
         name.to_owned()
     } else {
         format!("{name} {value}")

@@ -100,7 +100,7 @@ fn errors_name_the_key_and_line() {
             "province = \"X\"\ndeadline_day = \"5\"\n",
             2,
             "deadline_day",
-            "cần số nguyên",
+            "cần số nguyên, nhưng ghi là chuỗi (trong ngoặc kép) \"5\"",
         ),
         (
             "province = \"X\"\ncount_outside_area = \"có\"\n",
@@ -130,7 +130,7 @@ fn errors_name_the_key_and_line() {
             "province = \"X\"\n[groups.BTV]\nquota = 2.5\n",
             3,
             "quota",
-            "số nguyên",
+            "sai kiểu giá trị của khóa `quota`: cần số nguyên, nhưng ghi là số thập phân `2.5`",
         ),
         (
             "province = \"X\"\n[groups.BTV]\nquta = 2\n",

@@ -343,6 +343,7 @@ fn read_cells(
         let unit_ok = unit
             .as_deref()
             .is_some_and(|u| t.known_unit("unit", row, u, units, diags));
+        let commune = t.text("commune", row, diags);
         let members = t.count("members", row, 100_000, diags);
         let remote = remote_flag(t, row, diags);
         let day = t
@@ -367,7 +368,6 @@ fn read_cells(
         if let (Some(code), Some(name), Some(unit), true) = (code, name, unit, unit_ok)
             && t.unique(&code, row, "mã chi bộ", &mut seen, diags)
         {
-            let commune = t.text("commune", row, &mut Vec::new());
             let name_key = (
                 unit.clone(),
                 MatchKey::new(commune.as_deref().unwrap_or("")),
@@ -448,6 +448,7 @@ fn read_cadres(
             }
             found
         });
+        let position = t.text("position", row, diags);
         let unit = t.text("unit", row, diags);
         let mut unit_ok = unit
             .as_deref()
@@ -473,7 +474,7 @@ fn read_cadres(
             cadres.push(Cadre {
                 code,
                 name,
-                position: t.text("position", row, &mut Vec::new()),
+                position,
                 group: group.code.clone(),
                 unit,
                 email,

@@ -477,3 +477,31 @@ fn labels_match_without_diacritics_and_in_any_case() {
     assert_eq!(roster.cadre("C01").unwrap().quota, Some(1));
     assert_eq!(roster.cell("A1").unwrap().commune.as_deref(), Some("X"));
 }
+
+#[test]
+fn excel_error_cells_are_reported_wherever_they_are() {
+    let mut sheets = sheets(UNITS_OK, CELLS_OK, CADRES_OK, ASSIGN_OK);
+    let cells = sheets[1].as_mut().unwrap();
+    let mut rows: Vec<Vec<Data>> = CELLS_OK
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|s| {
+                    if s.is_empty() {
+                        Data::Empty
+                    } else {
+                        Data::String((*s).into())
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    rows[1][2] = Data::Error(calamine::CellErrorType::Ref);
+    cells.grid = Grid::from_rows(CellRef::new(0, 0), rows);
+    let (_, diags) = run(&sheets);
+    assert_eq!(
+        found(&diags),
+        [(Severity::Error, "roster-bad-value", "Chi bộ!C2".into())]
+    );
+    assert_eq!(diags[0].message, "ô có lỗi công thức #REF!");
+}
