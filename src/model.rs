@@ -272,3 +272,83 @@ mod tests {
         }
     }
 }
+
+/// The quality rating of a meeting (Xếp loại buổi sinh hoạt).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rating {
+    /// Tốt.
+    Tot,
+    /// Khá.
+    Kha,
+    /// Trung bình.
+    TrungBinh,
+    /// Kém.
+    Kem,
+}
+
+impl Rating {
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rating::Tot => "Tốt",
+            Rating::Kha => "Khá",
+            Rating::TrungBinh => "Trung bình",
+            Rating::Kem => "Kém",
+        }
+    }
+}
+
+/// Why a cadre missed a meeting (Lý do vắng).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AbsenceReason {
+    /// Đi công tác.
+    BusinessTrip,
+    /// Công việc đột xuất.
+    Urgent,
+    /// Ốm đau.
+    Sick,
+    /// Lý do khác, with the text as written.
+    Other(String),
+}
+
+impl AbsenceReason {
+    /// The Vietnamese category label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            AbsenceReason::BusinessTrip => "Đi công tác",
+            AbsenceReason::Urgent => "Công việc đột xuất",
+            AbsenceReason::Sick => "Ốm đau",
+            AbsenceReason::Other(_) => "Lý do khác",
+        }
+    }
+}
+
+/// Where a recommendation stands (Tình trạng).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecStatus {
+    /// Giải quyết tại chỗ.
+    ResolvedOnSpot,
+    /// Đã chuyển (sent on to the responsible body).
+    Forwarded,
+    /// Đang giải quyết.
+    InProgress,
+    /// Đã giải quyết.
+    Resolved,
+}
+
+impl RecStatus {
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecStatus::ResolvedOnSpot => "Giải quyết tại chỗ",
+            RecStatus::Forwarded => "Đã chuyển",
+            RecStatus::InProgress => "Đang giải quyết",
+            RecStatus::Resolved => "Đã giải quyết",
+        }
+    }
+
+    /// Still waiting for a resolution.
+    pub fn is_pending(self) -> bool {
+        matches!(self, RecStatus::Forwarded | RecStatus::InProgress)
+    }
+}

@@ -3,8 +3,10 @@
 //! with absolute positions ([`grid`]), tolerant header detection ([`header`]) and value
 //! readers ([`value`]).
 
+pub mod date;
 pub mod grid;
 pub mod header;
+pub mod marks;
 pub mod value;
 pub mod workbook;
 
