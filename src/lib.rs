@@ -50,3 +50,4 @@ impl Error {
         }
     }
 }
+pub mod matching;

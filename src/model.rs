@@ -352,3 +352,101 @@ impl RecStatus {
         matches!(self, RecStatus::Forwarded | RecStatus::InProgress)
     }
 }
+
+/// A report month (`2020-07`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    /// The year.
+    pub year: i32,
+    /// The month, 1–12.
+    pub month: u32,
+}
+
+impl YearMonth {
+    /// The month if `month` is 1–12 and the year plausible (1900–9999).
+    pub fn new(year: i32, month: u32) -> Option<YearMonth> {
+        ((1..=12).contains(&month) && (1900..=9999).contains(&year))
+            .then_some(YearMonth { year, month })
+    }
+
+    /// Parses `YYYY-MM` (the command line and folder names) or `MM/YYYY`, `M/YYYY`.
+    pub fn parse(text: &str) -> Option<YearMonth> {
+        let text = text.trim();
+        let (year, month) = if let Some((y, m)) = text.split_once('-') {
+            (y, m)
+        } else {
+            let (m, y) = text.split_once('/')?;
+            (y, m)
+        };
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year) || year.len() != 4 || !digits(month) || month.len() > 2 {
+            return None;
+        }
+        YearMonth::new(year.parse().ok()?, month.parse().ok()?)
+    }
+
+    /// The first day of the month.
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid year and month")
+    }
+
+    /// The last day of the month.
+    pub fn last_day(self) -> chrono::NaiveDate {
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("a day before the first of a month")
+    }
+
+    /// The following month.
+    #[must_use]
+    pub fn next(self) -> YearMonth {
+        if self.month == 12 {
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// `MM/YYYY`, as Vietnamese text writes it.
+    pub fn vi(self) -> String {
+        format!("{:02}/{}", self.month, self.year)
+    }
+}
+
+/// `YYYY-MM`.
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod year_month_tests {
+    use super::YearMonth;
+
+    #[test]
+    fn parses_and_bounds() {
+        let ym = |y, m| YearMonth::new(y, m).unwrap();
+        assert_eq!(YearMonth::parse("2020-07"), Some(ym(2020, 7)));
+        assert_eq!(YearMonth::parse("07/2020"), Some(ym(2020, 7)));
+        assert_eq!(YearMonth::parse("7/2020"), Some(ym(2020, 7)));
+        for bad in [
+            "2020-13", "2020-00", "20-07", "2020/07", "July", "2020-7-1", "",
+        ] {
+            assert_eq!(YearMonth::parse(bad), None, "{bad}");
+        }
+        assert_eq!(ym(2020, 2).last_day().to_string(), "2020-02-29");
+        assert_eq!(ym(2021, 2).last_day().to_string(), "2021-02-28");
+        assert_eq!(ym(2020, 12).next(), ym(2021, 1));
+        assert_eq!(ym(2020, 7).to_string(), "2020-07");
+        assert_eq!(ym(2020, 7).vi(), "07/2020");
+    }
+}

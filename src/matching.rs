@@ -1,0 +1,547 @@
+//! Matching what a report names to the roster (SPEC §6), pure and indexed once per run.
+//!
+//! A code decides when present. Otherwise names are compared as [`MatchKey`]s (exact);
+//! only when that finds nothing does the diacritics-folded key get a say, and only if it
+//! points at exactly one candidate (a warning). Folding never overrides an exact match
+//! and never picks among several: `Tâm` and `Tám` are different people.
+
+use std::collections::HashMap;
+
+use crate::roster::Roster;
+use crate::text::{FoldedKey, MatchKey};
+
+/// Titles written before a cadre's name.
+const TITLES: &[&str] = &["đồng chí", "đ/c", "đ/c:", "đ.c", "đc"];
+/// Prefixes written before a cell's name; the longest first.
+const CELL_PREFIXES: &[&str] = &["chi bộ khu dân cư", "chi bộ", "cb"];
+/// Prefixes written before a commune's name.
+const COMMUNE_PREFIXES: &[&str] = &["thị trấn", "phường", "xã"];
+
+/// A successful match: the roster index, and whether a warning is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Index into the roster's cadres or cells.
+    pub index: usize,
+    /// A warning to give at the name cell, if any.
+    pub note: Option<Note>,
+}
+
+/// Why a match deserves a warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// Found only with diacritics ignored.
+    Approximate,
+    /// Found by code, but the name written beside it is another one.
+    NameDisagrees,
+}
+
+/// Why nothing could be matched. Messages are for the unit, in Vietnamese.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MatchError {
+    /// A code that the roster does not have.
+    #[error("mã «{0}» không có trong danh sách phân công")]
+    UnknownCode(String),
+    /// A name that matches no one.
+    #[error("không có «{0}» trong danh sách phân công")]
+    NotFound(String),
+    /// A name that matches several; the message says what to add.
+    #[error("«{name}» trùng với nhiều {what}: {candidates}; hãy ghi thêm {hint}")]
+    Ambiguous {
+        /// The name as written.
+        name: String,
+        /// What it names (`cán bộ`, `chi bộ`).
+        what: &'static str,
+        /// The candidates, as `name (code)`.
+        candidates: String,
+        /// What to fill in to tell them apart.
+        hint: &'static str,
+    },
+    /// A commune that the roster does not have.
+    #[error("xã/phường «{0}» không có trong danh sách phân công")]
+    UnknownCommune(String),
+    /// A cell name not found in the commune given.
+    #[error("không có chi bộ «{cell}» ở xã/phường «{commune}»")]
+    NotInCommune {
+        /// The cell name as written.
+        cell: String,
+        /// The commune as written.
+        commune: String,
+    },
+    /// Neither a code nor a name was written.
+    #[error("thiếu tên hoặc mã")]
+    Missing,
+}
+
+/// Roster indexes for matching.
+pub struct Matcher<'r> {
+    roster: &'r Roster,
+    cadre_exact: HashMap<MatchKey, Vec<usize>>,
+    cadre_folded: HashMap<FoldedKey, Vec<usize>>,
+    /// Per cell: its name and aliases, prefixes stripped.
+    cell_keys: Vec<Vec<MatchKey>>,
+    /// Per cell: its commune key, prefixes stripped.
+    cell_commune: Vec<Option<MatchKey>>,
+}
+
+impl<'r> Matcher<'r> {
+    /// Indexes `roster`.
+    pub fn new(roster: &'r Roster) -> Matcher<'r> {
+        let mut cadre_exact: HashMap<MatchKey, Vec<usize>> = HashMap::new();
+        let mut cadre_folded: HashMap<FoldedKey, Vec<usize>> = HashMap::new();
+        for (i, cadre) in roster.cadres.iter().enumerate() {
+            let key = person_key(&cadre.name);
+            cadre_folded.entry(key.folded()).or_default().push(i);
+            cadre_exact.entry(key).or_default().push(i);
+        }
+        let cell_keys = roster
+            .cells
+            .iter()
+            .map(|c| {
+                std::iter::once(&c.name)
+                    .chain(&c.aliases)
+                    .map(|n| cell_key(n))
+                    .collect()
+            })
+            .collect();
+        let cell_commune = roster
+            .cells
+            .iter()
+            .map(|c| c.commune.as_deref().map(commune_key))
+            .collect();
+        Matcher {
+            roster,
+            cadre_exact,
+            cadre_folded,
+            cell_keys,
+            cell_commune,
+        }
+    }
+
+    /// Finds the cadre a row names by `code` or, failing that, by `name`.
+    ///
+    /// # Errors
+    /// An unknown code, or a name that matches no one or several.
+    pub fn cadre(&self, code: Option<&str>, name: Option<&str>) -> Result<Match, MatchError> {
+        if let Some(code) = code {
+            let index = self
+                .roster
+                .cadres
+                .iter()
+                .position(|c| c.code == code)
+                .ok_or_else(|| MatchError::UnknownCode(code.to_owned()))?;
+            let disagrees =
+                name.is_some_and(|n| person_key(n) != person_key(&self.roster.cadres[index].name));
+            return Ok(Match {
+                index,
+                note: disagrees.then_some(Note::NameDisagrees),
+            });
+        }
+        let name = name.ok_or(MatchError::Missing)?;
+        let key = person_key(name);
+        let exact = self.cadre_exact.get(&key).map_or(&[][..], Vec::as_slice);
+        let (list, note) = if exact.is_empty() {
+            let folded = self
+                .cadre_folded
+                .get(&key.folded())
+                .map_or(&[][..], Vec::as_slice);
+            (folded, Some(Note::Approximate))
+        } else {
+            (exact, None)
+        };
+        match list {
+            [] => Err(MatchError::NotFound(name.to_owned())),
+            [index] => Ok(Match {
+                index: *index,
+                note,
+            }),
+            several => Err(MatchError::Ambiguous {
+                name: name.to_owned(),
+                what: "cán bộ",
+                candidates: Self::list(
+                    several
+                        .iter()
+                        .map(|&i| (&self.roster.cadres[i].name, &self.roster.cadres[i].code)),
+                ),
+                hint: "mã cán bộ",
+            }),
+        }
+    }
+
+    /// Finds the cell a row names: by `code`; else by `name` within `commune` when
+    /// given (no wider search), else within `unit`, else the province.
+    ///
+    /// # Errors
+    /// An unknown code or commune, or a name that matches no cell or several.
+    pub fn cell(
+        &self,
+        code: Option<&str>,
+        name: Option<&str>,
+        commune: Option<&str>,
+        unit: Option<&str>,
+    ) -> Result<Match, MatchError> {
+        if let Some(code) = code {
+            let index = self
+                .roster
+                .cells
+                .iter()
+                .position(|c| c.code == code)
+                .ok_or_else(|| MatchError::UnknownCode(code.to_owned()))?;
+            let disagrees = name.is_some_and(|n| !self.cell_keys[index].contains(&cell_key(n)));
+            return Ok(Match {
+                index,
+                note: disagrees.then_some(Note::NameDisagrees),
+            });
+        }
+        let name = name.ok_or(MatchError::Missing)?;
+        let key = cell_key(name);
+        let all = 0..self.roster.cells.len();
+        if let Some(commune) = commune {
+            let wanted = commune_key(commune);
+            let in_commune = |key: &dyn Fn(&MatchKey) -> bool| -> Vec<usize> {
+                all.clone()
+                    .filter(|&i| self.cell_commune[i].as_ref().is_some_and(key))
+                    .collect()
+            };
+            let mut scope = in_commune(&|c| *c == wanted);
+            if scope.is_empty() {
+                scope = in_commune(&|c| c.folded() == wanted.folded());
+            }
+            if scope.is_empty() {
+                return Err(MatchError::UnknownCommune(commune.to_owned()));
+            }
+            return self.cell_in(&scope, &key, name).unwrap_or_else(|| {
+                Err(MatchError::NotInCommune {
+                    cell: name.to_owned(),
+                    commune: commune.to_owned(),
+                })
+            });
+        }
+        if let Some(unit) = unit {
+            let scope: Vec<usize> = all
+                .clone()
+                .filter(|&i| self.roster.cells[i].unit == unit)
+                .collect();
+            if let Some(result) = self.cell_in(&scope, &key, name) {
+                return result;
+            }
+        }
+        let scope: Vec<usize> = all.collect();
+        self.cell_in(&scope, &key, name)
+            .unwrap_or_else(|| Err(MatchError::NotFound(name.to_owned())))
+    }
+
+    /// Exact, then folded, within `scope`; `None` when neither finds anything.
+    fn cell_in(
+        &self,
+        scope: &[usize],
+        key: &MatchKey,
+        name: &str,
+    ) -> Option<Result<Match, MatchError>> {
+        let exact: Vec<usize> = scope
+            .iter()
+            .copied()
+            .filter(|&i| self.cell_keys[i].contains(key))
+            .collect();
+        let (list, note) = if exact.is_empty() {
+            let folded = key.folded();
+            let list = scope
+                .iter()
+                .copied()
+                .filter(|&i| self.cell_keys[i].iter().any(|k| k.folded() == folded))
+                .collect();
+            (list, Some(Note::Approximate))
+        } else {
+            (exact, None)
+        };
+        match list[..] {
+            [] => None,
+            [index] => Some(Ok(Match { index, note })),
+            _ => Some(Err(MatchError::Ambiguous {
+                name: name.to_owned(),
+                what: "chi bộ",
+                candidates: Self::list(list.iter().map(|&i| {
+                    let c = &self.roster.cells[i];
+                    (&c.name, &c.code)
+                })),
+                hint: "xã/phường (hoặc mã chi bộ)",
+            })),
+        }
+    }
+
+    fn list<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+        items
+            .map(|(name, code)| format!("{name} ({code})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn strip(key: MatchKey, prefixes: &[&str]) -> MatchKey {
+    for prefix in prefixes {
+        if let Some(rest) = key.strip_prefix(&MatchKey::new(prefix)) {
+            return rest;
+        }
+    }
+    key
+}
+
+/// A person's name as compared: titles (`đ/c`, `đồng chí`) removed.
+pub fn person_key(name: &str) -> MatchKey {
+    strip(MatchKey::new(name), TITLES)
+}
+
+/// A cell's name as compared: `chi bộ khu dân cư`, `chi bộ`, `cb` removed.
+pub fn cell_key(name: &str) -> MatchKey {
+    strip(MatchKey::new(name), CELL_PREFIXES)
+}
+
+/// A commune's name as compared: `xã`, `phường`, `thị trấn` removed.
+pub fn commune_key(name: &str) -> MatchKey {
+    strip(MatchKey::new(name), COMMUNE_PREFIXES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cadre, Cell};
+
+    fn roster() -> Roster {
+        let cadre = |code: &str, name: &str| Cadre {
+            code: code.into(),
+            name: name.into(),
+            position: None,
+            group: "BCH".into(),
+            unit: None,
+            email: None,
+            quota: None,
+        };
+        let cell = |code: &str, name: &str, commune: &str, unit: &str, aliases: &[&str]| Cell {
+            code: code.into(),
+            name: name.into(),
+            commune: Some(commune.into()),
+            unit: unit.into(),
+            members: None,
+            remote: false,
+            meeting_day: None,
+            aliases: aliases.iter().map(|a| (*a).into()).collect(),
+        };
+        Roster::new(
+            Vec::new(),
+            vec![
+                cell("A1", "Bản Mới", "Chiềng Đông", "YC", &[]),
+                cell("A2", "Bản Mới", "Chiềng Sàng", "YC", &[]),
+                cell("A3", "Tiểu khu 1", "Chiềng Đông", "YC", &["TK1"]),
+                cell("B1", "Bản Mới", "Chiềng Mung", "MS", &[]),
+                cell("B2", "Bản Hoà", "Thị trấn Hát Lót", "MS", &[]),
+                cell("B3", "Tổ 5", "Phường Quyết Thắng", "TP", &[]),
+            ],
+            vec![
+                cadre("C1", "Lường Văn Tâm"),
+                cadre("C2", "Lường Văn Tám"),
+                cadre("C3", "Nguyễn Văn Hoà"),
+                cadre("C4", "Cầm Thị Ngân"),
+                cadre("C5", "Lò Văn Minh"),
+                cadre("C6", "Lò Văn Minh"),
+            ],
+            Vec::new(),
+        )
+    }
+
+    type Found = Result<(String, Option<Note>), MatchError>;
+    type CadreCase<'a> = (Option<&'a str>, Option<&'a str>, Found);
+    type Case<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Result<(String, Option<Note>), MatchError>,
+    );
+
+    fn code_of(
+        r: &Roster,
+        m: &Result<Match, MatchError>,
+        cells: bool,
+    ) -> Result<(String, Option<Note>), MatchError> {
+        m.clone().map(|m| {
+            let code = if cells {
+                &r.cells[m.index].code
+            } else {
+                &r.cadres[m.index].code
+            };
+            (code.clone(), m.note)
+        })
+    }
+
+    #[test]
+    fn cadres() {
+        let r = roster();
+        let m = Matcher::new(&r);
+        let ok = |code: &str, note| Ok((code.to_owned(), note));
+        let cases: Vec<CadreCase> = vec![
+            (None, Some("Lường Văn Tâm"), ok("C1", None)),
+            (None, Some("Lường Văn Tám"), ok("C2", None)),
+            (None, Some("đ/c Nguyễn Văn Hòa"), ok("C3", None)),
+            (None, Some("Đồng chí NGUYỄN VĂN HOÀ"), ok("C3", None)),
+            (
+                None,
+                Some("Nguyen Van Hoa"),
+                ok("C3", Some(Note::Approximate)),
+            ),
+            (
+                None,
+                Some("Cam Thi Ngan"),
+                ok("C4", Some(Note::Approximate)),
+            ),
+            (Some("C2"), Some("Lường Văn Tám"), ok("C2", None)),
+            (
+                Some("C2"),
+                Some("Lường Văn Tâm"),
+                ok("C2", Some(Note::NameDisagrees)),
+            ),
+            (
+                Some("C9"),
+                Some("Lường Văn Tâm"),
+                Err(MatchError::UnknownCode("C9".into())),
+            ),
+            (
+                None,
+                Some("Lò Văn Hùng"),
+                Err(MatchError::NotFound("Lò Văn Hùng".into())),
+            ),
+            (None, None, Err(MatchError::Missing)),
+        ];
+        for (code, name, want) in cases {
+            assert_eq!(
+                code_of(&r, &m.cadre(code, name), false),
+                want,
+                "{code:?} {name:?}"
+            );
+        }
+        // Folding never picks among several: Tâm and Tám are different people.
+        assert!(matches!(
+            m.cadre(None, Some("Luong Van Tam")),
+            Err(MatchError::Ambiguous { .. })
+        ));
+        // Two cadres with the same name need the code.
+        let err = m.cadre(None, Some("Lò Văn Minh")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "«Lò Văn Minh» trùng với nhiều cán bộ: Lò Văn Minh (C5), Lò Văn Minh (C6); hãy ghi thêm mã cán bộ"
+        );
+    }
+
+    #[test]
+    #[allow(clippy::too_many_lines)] // a case table
+    fn cells() {
+        let r = roster();
+        let m = Matcher::new(&r);
+        let ok = |code: &str, note| Ok((code.to_owned(), note));
+
+        let cases: Vec<Case> = vec![
+            (
+                None,
+                Some("Bản Mới"),
+                Some("Chiềng Sàng"),
+                Some("YC"),
+                ok("A2", None),
+            ),
+            (
+                None,
+                Some("Chi bộ Bản Mới"),
+                Some("xã Chiềng Đông"),
+                None,
+                ok("A1", None),
+            ),
+            (
+                None,
+                Some("Bản Mới"),
+                Some("Chieng Mung"),
+                Some("YC"),
+                ok("B1", None),
+            ),
+            (
+                None,
+                Some("Ban Moi"),
+                Some("Chiềng Mung"),
+                None,
+                ok("B1", Some(Note::Approximate)),
+            ),
+            (None, Some("TK1"), None, Some("YC"), ok("A3", None)),
+            (
+                None,
+                Some("Chi bộ khu dân cư Tiểu khu 1"),
+                None,
+                Some("YC"),
+                ok("A3", None),
+            ),
+            (None, Some("CB Bản Hòa"), None, Some("MS"), ok("B2", None)),
+            (None, Some("Bản Mới"), None, Some("MS"), ok("B1", None)),
+            (None, Some("Tổ 5"), None, Some("YC"), ok("B3", None)),
+            (
+                None,
+                Some("To 5"),
+                None,
+                Some("YC"),
+                ok("B3", Some(Note::Approximate)),
+            ),
+            (Some("A3"), Some("Tiểu khu 1"), None, None, ok("A3", None)),
+            (Some("A3"), Some("TK1"), None, None, ok("A3", None)),
+            (
+                Some("A3"),
+                Some("Bản Mới"),
+                None,
+                None,
+                ok("A3", Some(Note::NameDisagrees)),
+            ),
+            (
+                Some("ZZ"),
+                None,
+                None,
+                None,
+                Err(MatchError::UnknownCode("ZZ".into())),
+            ),
+            (
+                None,
+                Some("Bản Mới"),
+                Some("Chiềng Khoa"),
+                None,
+                Err(MatchError::UnknownCommune("Chiềng Khoa".into())),
+            ),
+            (
+                None,
+                Some("Tổ 5"),
+                Some("Chiềng Đông"),
+                None,
+                Err(MatchError::NotInCommune {
+                    cell: "Tổ 5".into(),
+                    commune: "Chiềng Đông".into(),
+                }),
+            ),
+            (
+                None,
+                Some("Bản Xa"),
+                None,
+                Some("YC"),
+                Err(MatchError::NotFound("Bản Xa".into())),
+            ),
+        ];
+        for (code, name, commune, unit, want) in cases {
+            assert_eq!(
+                code_of(&r, &m.cell(code, name, commune, unit), true),
+                want,
+                "{code:?} {name:?} {commune:?}"
+            );
+        }
+        // Two `Bản Mới` in the submitting unit: ask for the commune, do not widen.
+        let err = m.cell(None, Some("Bản Mới"), None, Some("YC")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "«Bản Mới» trùng với nhiều chi bộ: Bản Mới (A1), Bản Mới (A2); hãy ghi thêm xã/phường (hoặc mã chi bộ)"
+        );
+        // Without a unit, three across the province.
+        assert!(matches!(
+            m.cell(None, Some("Bản Mới"), None, None),
+            Err(MatchError::Ambiguous { .. })
+        ));
+    }
+}
