@@ -13,9 +13,9 @@ use crate::Error;
 #[derive(Debug, Parser)]
 #[command(name = "chibo", version)]
 pub struct Cli {
-    /// Tệp cấu hình của không gian làm việc.
-    #[arg(long, global = true, value_name = "PATH", default_value = "chibo.toml")]
-    pub config: PathBuf,
+    /// Tệp cấu hình của không gian làm việc [mặc định: chibo.toml].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Chỉ in lỗi.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -38,6 +38,15 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Kiểm tra tệp báo cáo trước khi nộp; thoát với mã 1 nếu có lỗi.
+    Check {
+        /// Các tệp báo cáo.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// In các vấn đề dạng JSON (như mục issues của summary.json).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses the command line, runs the command, prints what failed, and returns the exit
@@ -58,6 +67,15 @@ pub fn main() -> ExitCode {
             }
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+impl Cli {
+    /// The configuration file: `--config`, else `chibo.toml` in the current folder.
+    pub fn config_path(&self) -> PathBuf {
+        self.config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("chibo.toml"))
     }
 }
 
@@ -88,6 +106,41 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { files, json } => {
+            let workspace = if cli.config.is_some() || cli.config_path().exists() {
+                Some(crate::check::Workspace::load(&cli.config_path())?)
+            } else {
+                None
+            };
+            let checked = crate::check::check(files, workspace.as_ref());
+            let mut all: Vec<&crate::diagnostic::Diagnostic> =
+                checked.iter().flat_map(|s| &s.diagnostics).collect();
+            let mut out = anstream::stdout();
+            if *json {
+                all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                let text = serde_json::to_string_pretty(&all).expect("diagnostics serialize");
+                let _ = writeln!(out, "{text}");
+            } else {
+                for s in &checked {
+                    for d in &s.diagnostics {
+                        if !cli.quiet || d.severity == crate::diagnostic::Severity::Error {
+                            let _ = writeln!(out, "{}", d.styled());
+                        }
+                    }
+                    if !cli.quiet {
+                        let _ = writeln!(out, "{}", crate::check::summary_line(s));
+                    }
+                }
+            }
+            let failed = all
+                .iter()
+                .any(|d| d.severity == crate::diagnostic::Severity::Error);
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -101,6 +101,56 @@ codes! {
     RosterDuplicateAssignment => "roster-duplicate-assignment",
     /// Two cells with the same name in the same commune: reports must use the code.
     RosterAmbiguousCellName => "roster-ambiguous-cell-name",
+    /// A file in the inbox that is not a spreadsheet; skipped.
+    FileSkipped => "file-skipped",
+    /// A workbook that cannot be opened (corrupt, encrypted, truncated, not a workbook).
+    FileUnreadable => "file-unreadable",
+    /// A workbook beyond chibo's resource limits.
+    FileTooLarge => "file-too-large",
+    /// The unit or month of a file cannot be told.
+    FileUnidentified => "file-unidentified",
+    /// The sources of a file's unit or month disagree.
+    FileContradiction => "file-contradiction",
+    /// No sheet holds the report table.
+    ReportMissingTable => "report-missing-table",
+    /// The report's header lacks a required column.
+    ReportMissingColumn => "report-missing-column",
+    /// Two header cells name the same column; the first is read.
+    ReportDuplicateColumn => "report-duplicate-column",
+    /// A header cell names no known column; ignored.
+    ReportUnknownColumn => "report-unknown-column",
+    /// More data rows than chibo reads from one sheet.
+    ReportTooManyRows => "report-too-many-rows",
+    /// A prefilled planned row left untouched: the meeting stays unreported.
+    RowUnfilled => "row-unfilled",
+    /// A required value is blank.
+    RowMissingValue => "row-missing-value",
+    /// A date that cannot be read.
+    RowBadDate => "row-bad-date",
+    /// A number that cannot be read.
+    RowBadNumber => "row-bad-number",
+    /// A value outside its list (attended, rating).
+    RowBadValue => "row-bad-value",
+    /// An absent cadre without a reason.
+    RowMissingReason => "row-missing-reason",
+    /// More members present than in the cell, or more resolved than raised.
+    RowInconsistent => "row-inconsistent",
+    /// A date after the report month or outside its year.
+    RowDateOutOfRange => "row-date-out-of-range",
+    /// A date in an earlier month of the year: accepted.
+    RowEarlierMonth => "row-earlier-month",
+    /// A cadre the roster does not have, or several it could be.
+    RowUnknownCadre => "row-unknown-cadre",
+    /// A cadre found only with diacritics ignored, or whose name disagrees with the code.
+    RowCadreApproximate => "row-cadre-approximate",
+    /// A cell (or commune) the roster does not have, or several it could be.
+    RowUnknownCell => "row-unknown-cell",
+    /// A cell found only with diacritics ignored, or whose name disagrees with the code.
+    RowCellApproximate => "row-cell-approximate",
+    /// Text typed in a legacy font encoding (TCVN3, VNI); converted to Unicode.
+    TextLegacyEncoding => "text-legacy-encoding",
+    /// A recommendation row that cannot be used.
+    RecBadRow => "rec-bad-row",
 }
 
 impl fmt::Display for Code {

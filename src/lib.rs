@@ -2,6 +2,7 @@
 //! provincial committee members (SPEC.md). Data flows one way: read → normalize →
 //! reconcile → report; only the ends touch files and the network.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -51,3 +52,4 @@ impl Error {
     }
 }
 pub mod matching;
+pub mod submission;

@@ -117,6 +117,11 @@ impl<'r> Matcher<'r> {
         }
     }
 
+    /// The roster matched against.
+    pub fn roster(&self) -> &'r Roster {
+        self.roster
+    }
+
     /// Finds the cadre a row names by `code` or, failing that, by `name`.
     ///
     /// # Errors

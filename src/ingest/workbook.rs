@@ -11,10 +11,34 @@ use unicode_normalization::UnicodeNormalization;
 use crate::ingest::grid::Grid;
 use crate::text::LabelKey;
 
+/// The resource limits of reading one workbook. A unit's monthly report is a few dozen
+/// rows and well under 1 MiB; these are far above that and far below what could exhaust
+/// an office PC.
+pub mod limits {
+    /// Largest file read, in bytes.
+    pub const FILE_BYTES: u64 = 20 * 1024 * 1024;
+    /// Largest total decompressed size of a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods).
+    pub const UNZIPPED_BYTES: u64 = 100 * 1024 * 1024;
+    /// Most entries in a zip-based workbook.
+    pub const ZIP_ENTRIES: usize = 2_000;
+    /// Rows of a sheet that may hold data (row 20,000 and below are not read).
+    pub const SHEET_ROWS: u32 = 20_000;
+    /// Columns of a sheet that may hold data (column GR and right of it are not read).
+    pub const SHEET_COLS: u32 = 200;
+    /// Non-empty cells read from one sheet.
+    pub const SHEET_CELLS: usize = 1_000_000;
+}
+
 /// Why a workbook or one of its sheets cannot be read, in Vietnamese.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct OpenError(pub String);
+pub enum OpenError {
+    /// The file cannot be opened or decoded.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The file is beyond a limit of [`limits`].
+    #[error("{0}")]
+    TooLarge(String),
+}
 
 /// An open workbook: its sheet names and a reader for their cells.
 pub struct Workbook {
@@ -33,14 +57,22 @@ impl Workbook {
     pub fn open(path: &Path) -> Result<Workbook, OpenError> {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(OpenError("không tìm thấy tệp".into()));
+                return Err(OpenError::Unreadable("không tìm thấy tệp".into()));
             }
-            Err(e) => return Err(OpenError(format!("không đọc được tệp: {e}"))),
-            Ok(m) if m.len() == 0 => return Err(OpenError("tệp rỗng (0 byte)".into())),
+            Err(e) => return Err(OpenError::Unreadable(format!("không đọc được tệp: {e}"))),
+            Ok(m) if m.len() == 0 => return Err(OpenError::Unreadable("tệp rỗng (0 byte)".into())),
+            Ok(m) if m.len() > limits::FILE_BYTES => {
+                return Err(OpenError::TooLarge(format!(
+                    "tệp lớn {} MiB, quá giới hạn {} MiB của một báo cáo",
+                    m.len() / (1024 * 1024),
+                    limits::FILE_BYTES / (1024 * 1024)
+                )));
+            }
             Ok(_) => {}
         }
-        let sheets = calamine::open_workbook_auto(path)
-            .map_err(|e| OpenError(format!("không mở được bảng tính: {e}")))?;
+        check_zip(path)?;
+        let sheets =
+            calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))?;
         let raw_names = sheets.sheet_names();
         let names = raw_names.iter().map(|n| n.nfc().collect()).collect();
         Ok(Workbook {
@@ -69,10 +101,122 @@ impl Workbook {
     /// # Errors
     /// The sheet's data cannot be decoded.
     pub fn grid(&mut self, index: usize) -> Result<Grid, OpenError> {
-        let name = &self.raw_names[index];
-        self.sheets
-            .worksheet_range(name)
-            .map(Grid::new)
-            .map_err(|e| OpenError(format!("không đọc được trang «{}»: {e}", self.names[index])))
+        let name = self.raw_names[index].clone();
+        let shown = &self.names[index];
+        let unreadable = |e: &dyn std::fmt::Display| {
+            OpenError::Unreadable(format!("không đọc được trang «{shown}»: {e}"))
+        };
+        // Formats that can stream are read cell by cell, so a sheet claiming a million
+        // rows is refused before anything is allocated for it.
+        let cells = match &mut self.sheets {
+            Sheets::Xlsx(x) => {
+                let mut reader = x
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| unreadable(&e))?;
+                bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
+            }
+            Sheets::Xlsb(x) => {
+                let mut reader = x
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| unreadable(&e))?;
+                bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
+            }
+            Sheets::Xls(_) | Sheets::Ods(_) => {
+                let range = self
+                    .sheets
+                    .worksheet_range(&name)
+                    .map_err(|e| unreadable(&e))?;
+                let mut used = range
+                    .used_cells()
+                    .map(|(r, c, v)| Ok(Some(calamine::Cell::new(at(&range, r, c), v.clone()))));
+                bounded(shown, || used.next().unwrap_or(Ok(None)))?
+            }
+        };
+        Ok(Grid::new(calamine::Range::from_sparse(cells)))
+    }
+}
+
+fn at(range: &calamine::Range<calamine::Data>, r: usize, c: usize) -> (u32, u32) {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let r = u32::try_from(r).unwrap_or(u32::MAX);
+    let c = u32::try_from(c).unwrap_or(u32::MAX);
+    (r0.saturating_add(r), c0.saturating_add(c))
+}
+
+/// Collects the non-empty cells `next` yields, refusing a sheet beyond [`limits`].
+fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
+    sheet: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<T>>, OpenError>,
+) -> Result<Vec<calamine::Cell<calamine::Data>>, OpenError> {
+    let mut cells = Vec::new();
+    while let Some(cell) = next()? {
+        let (row, col) = cell.get_position();
+        let value: calamine::Data = cell.get_value().clone().into();
+        if value == calamine::Data::Empty {
+            continue;
+        }
+        if row >= limits::SHEET_ROWS
+            || col >= limits::SHEET_COLS
+            || cells.len() >= limits::SHEET_CELLS
+        {
+            let at = crate::diagnostic::CellRef::new(row, col);
+            return Err(OpenError::TooLarge(format!(
+                "trang «{sheet}» có dữ liệu ở ô {at}, ngoài giới hạn {} dòng × {} cột ({} ô) mà chibo đọc",
+                limits::SHEET_ROWS,
+                limits::SHEET_COLS,
+                limits::SHEET_CELLS
+            )));
+        }
+        cells.push(calamine::Cell::new((row, col), value));
+    }
+    Ok(cells)
+}
+
+/// Refuses a zip-based workbook whose declared decompressed size or entry count is
+/// beyond [`limits`], before calamine inflates anything (shared strings are read whole
+/// when a workbook opens). Files that are not zips pass through.
+fn check_zip(path: &Path) -> Result<(), OpenError> {
+    let Ok(file) = File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(());
+    };
+    if archive.len() > limits::ZIP_ENTRIES {
+        return Err(OpenError::TooLarge(format!(
+            "tệp nén có {} mục, quá giới hạn {}",
+            archive.len(),
+            limits::ZIP_ENTRIES
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive
+            .by_index_raw(i)
+            .map_or(u64::MAX, |entry| entry.size());
+        total = total.saturating_add(size);
+    }
+    if total > limits::UNZIPPED_BYTES {
+        return Err(OpenError::TooLarge(format!(
+            "nội dung giải nén của tệp vượt {} MiB (tệp có thể là «bom nén»)",
+            limits::UNZIPPED_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// calamine's error in words a unit can act on.
+fn describe(error: &calamine::Error) -> String {
+    let text = error.to_string();
+    let lower = text.to_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại".to_owned()
+    } else if lower.contains("cannot detect file format")
+        || lower.contains("invalid zip")
+        || lower.contains("zip")
+    {
+        format!("tệp không phải bảng tính hoặc đã bị hỏng ({text})")
+    } else {
+        format!("không mở được bảng tính: {text}")
     }
 }

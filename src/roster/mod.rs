@@ -131,11 +131,13 @@ pub fn load(
             reason,
         )],
     };
-    let mut workbook = Workbook::open(path).map_err(|e| unreadable(e.0))?;
+    let mut workbook = Workbook::open(path).map_err(|e| unreadable(e.to_string()))?;
     let mut sheets: RosterSheets = Default::default();
     for (slot, spec) in sheets.iter_mut().zip(columns::ALL) {
         if let Some(index) = workbook.find_sheet(spec.names) {
-            let grid = workbook.grid(index).map_err(|e| unreadable(e.0))?;
+            let grid = workbook
+                .grid(index)
+                .map_err(|e| unreadable(e.to_string()))?;
             let name = workbook.sheet_names()[index].clone();
             *slot = Some(NamedGrid { name, grid });
         }

