@@ -1,0 +1,76 @@
+//! Writes small workbooks for tests, cell by cell as a person would type them.
+//!
+//! A cell is a string: `""` empty, `#12` the number 12, `@2020-07-05` a date cell shown
+//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, anything else text.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+/// A sheet: its name and rows of cells.
+pub type Sheet<'a> = (&'a str, Vec<Vec<&'a str>>);
+
+/// Writes `sheets` to `path` as .xlsx.
+pub fn write(path: &Path, sheets: &[Sheet]) {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+                if cell.is_empty() {
+                    continue;
+                }
+                if let Some(n) = cell.strip_prefix('#') {
+                    sheet.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
+                } else if let Some(d) = cell.strip_prefix('@') {
+                    let d = ExcelDateTime::parse_from_str(d).unwrap();
+                    sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
+                } else if cell.starts_with('=') {
+                    sheet.write_formula(r, c, *cell).unwrap();
+                } else {
+                    sheet.write_string(r, c, *cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// The canonical report header row (SPEC §4, first labels).
+pub const HEADER: [&str; 14] = [
+    "STT",
+    "Họ và tên",
+    "Chi bộ",
+    "Xã/phường",
+    "Ngày sinh hoạt",
+    "Có dự",
+    "Lý do vắng",
+    "Tổng số đảng viên",
+    "Số đảng viên có mặt",
+    "Nội dung truyền đạt",
+    "Số ý kiến, kiến nghị",
+    "Số giải quyết tại chỗ",
+    "Xếp loại",
+    "Ghi chú",
+];
+
+/// The title block of Yên Châu's July 2020 report (rows 1–5), the header on row 6.
+pub fn yc_title<'a>() -> Vec<Vec<&'a str>> {
+    vec![
+        vec![
+            "HUYỆN ỦY YÊN CHÂU",
+            "",
+            "",
+            "",
+            "",
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+        ],
+        vec!["*", "", "", "", "", ""],
+        vec!["BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ THÁNG 7 NĂM 2020"],
+        vec!["Yên Châu, ngày 03 tháng 8 năm 2020"],
+        vec![],
+        HEADER.to_vec(),
+    ]
+}

@@ -1,0 +1,562 @@
+//! `chibo check` on real workbook files: every case of SPEC §4–§6 with its exact cell.
+
+use std::path::{Path, PathBuf};
+
+use chibo::check::{Workspace, check};
+use chibo::diagnostic::Severity;
+use chibo::submission::{FileStatus, Submission};
+
+use crate::book::{self, HEADER, yc_title};
+use crate::common::{chibo, text};
+
+/// A demo workspace with an inbox folder for July 2020.
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    assert!(
+        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
+            .status
+            .success()
+    );
+    std::fs::create_dir_all(ws.join("inbox/2020-07")).unwrap();
+    (tmp, ws)
+}
+
+fn check_in(ws: &Path, files: &[PathBuf]) -> Vec<Submission> {
+    let workspace = Workspace::load(&ws.join("chibo.toml")).unwrap();
+    check(files, Some(&workspace))
+}
+
+/// `code cell` of every diagnostic, in order.
+fn found(s: &Submission) -> Vec<String> {
+    s.diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d.code,
+                d.location.cell.map(|c| c.to_string()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_well_filled_report_with_the_habits_units_have() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/Bao cao YC thang 7.xlsx");
+    let mut rows = yc_title();
+    rows.extend([
+        // Dates as a date cell, as text in several forms, and as an Excel serial number.
+        vec![
+            "#1",
+            "Nguyễn Văn Hòa",
+            "Bản Mới",
+            "Chiềng Đông",
+            "@2020-07-05",
+            "Có",
+            "",
+            "#42",
+            "#30",
+            "Nghị quyết Đại hội",
+            "#3",
+            "#2",
+            "Tốt",
+        ],
+        vec![
+            "#2",
+            "Tòng Văn Hải",
+            "Bản Mới",
+            "xã Chiềng Sàng",
+            "8/7/2020",
+            "x",
+            "",
+            "24 đ/c",
+            "20",
+            "",
+            "1",
+            "1",
+            "khá",
+        ],
+        vec![],
+        vec![
+            "#3",
+            "đ/c Lường Văn Tám",
+            "Tiểu khu 1",
+            "",
+            "ngày 31 tháng 7 năm 2020",
+            "Không",
+            "Đi công tác",
+        ],
+        vec![
+            "#4",
+            "Quàng Thị Mai",
+            "Bản Nà Bai",
+            "Tân Lập",
+            "#44021",
+            "✓",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "TB",
+        ],
+        // An earlier month of the year is accepted with a notice.
+        vec![
+            "#5",
+            "Vì Thị Hương",
+            "CB Tiểu khu 19/5",
+            "",
+            "2020-06-28",
+            "Đã dự",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "Kém",
+        ],
+        // A prefilled planned row left untouched, and a row with only its number.
+        vec![
+            "#6",
+            "Hoàng Văn Quyết",
+            "Bản Suối Cù",
+            "Phiêng Khoài",
+            "@2020-07-18",
+        ],
+        vec!["#7"],
+        vec!["", "Cộng", "", "", "", "", "", "=SUM(H7:H12)"],
+        vec![],
+        vec!["", "", "", "", "", "T/M HUYỆN ỦY"],
+        vec!["#8", "Người không có", "Bản Xa", "", "hôm qua", "?"],
+    ]);
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(s.status, FileStatus::Read);
+    assert_eq!(
+        (
+            s.identity.unit.as_deref(),
+            s.identity.month.map(|m| m.to_string())
+        ),
+        (Some("YC"), Some("2020-07".into()))
+    );
+    assert_eq!(found(s), ["row-earlier-month E12", "row-unfilled F13"]);
+    assert_eq!((s.read, s.accepted(), s.rejected), (5, 5, 0));
+    let codes: Vec<(&str, &str, String)> = s
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.cadre.as_deref().unwrap(),
+                r.cell.as_deref().unwrap(),
+                r.date.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("BTV01", "YC-CD-01", "2020-07-05".to_owned()),
+            ("BT01", "YC-CS-01", "2020-07-08".to_owned()),
+            ("BCH01", "YC-CD-04", "2020-07-31".to_owned()),
+            ("BTV02", "MC-TL-02", "2020-07-09".to_owned()),
+            ("BT02", "MC-NT-01", "2020-06-28".to_owned()),
+        ]
+    );
+    let second = &s.rows[1];
+    assert_eq!(
+        (second.members_total, second.members_present, second.raised),
+        (Some(24), Some(20), Some(1))
+    );
+    assert!(!s.rows[2].attended);
+    assert_eq!(
+        s.rows[2].reason,
+        Some(chibo::model::AbsenceReason::BusinessTrip)
+    );
+
+    // The binary agrees, exits 0 with warnings, and names the workspace-relative file.
+    let out = chibo(&["check", path.to_str().unwrap()], &ws);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout
+            .contains("inbox/2020-07/Bao cao YC thang 7.xlsx:Báo cáo!F13: warning[row-unfilled]: "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[YC, tháng 07/2020]: đọc 5 dòng, nhận 5, loại 0; 0 lỗi, 1 cảnh báo"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_bad_cell_is_named_and_its_row_rejected_once() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let mut rows = yc_title();
+    rows.extend([
+        vec![
+            "#1",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "31/04/2020",
+            "Có",
+        ],
+        vec![
+            "#2",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "07/13/2020",
+            "Có",
+        ],
+        vec![
+            "#3",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/08/2020",
+            "Có",
+        ],
+        vec![
+            "#4",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/07/2019",
+            "Có",
+        ],
+        vec!["#5", "Nguyễn Văn Hoà", "Bản Mới", "", "05/07/2020", "Có"],
+        vec![
+            "#6",
+            "Luong Van Tam",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/07/2020",
+            "Có",
+        ],
+        vec![
+            "#7",
+            "Lò Văn Ai",
+            "Bản Mới",
+            "Chiềng Khoa",
+            "05/07/2020",
+            "Có",
+        ],
+        vec![
+            "#8",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/07/2020",
+            "Không",
+        ],
+        vec![
+            "#9",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/07/2020",
+            "có lẽ",
+            "",
+            "-3",
+            "2,5",
+            "",
+            "#2",
+            "#3",
+            "Xuất sắc",
+        ],
+        vec![
+            "#10",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "",
+            "Có",
+            "",
+            "#20",
+            "#25",
+        ],
+        vec!["#11", "", "", "", "05/07/2020", "Có"],
+    ]);
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "row-bad-date E7",
+            "row-bad-date E8",
+            "row-date-out-of-range E9",
+            "row-date-out-of-range E10",
+            "row-unknown-cell C11",
+            "row-unknown-cadre B12",
+            "row-unknown-cadre B13",
+            "row-unknown-cell D13",
+            "row-missing-reason G14",
+            "row-bad-value F15",
+            "row-bad-number H15",
+            "row-bad-number I15",
+            "row-inconsistent L15",
+            "row-bad-value M15",
+            "row-missing-value E16",
+            "row-inconsistent I16",
+            "row-missing-value B17",
+            "row-missing-value C17",
+        ]
+    );
+    assert!(
+        s.diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Error && d.unit.as_deref() == Some("YC"))
+    );
+    assert_eq!((s.read, s.accepted(), s.rejected), (11, 0, 11));
+    let out = chibo(&["check", path.to_str().unwrap()], &ws);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn two_row_headers_codes_and_free_column_order() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/mai-son.xlsx");
+    let rows = vec![
+        vec!["HUYỆN ỦY MAI SƠN"],
+        vec!["Báo cáo tháng 07/2020"],
+        vec![
+            "Mã cán bộ",
+            "Mã chi bộ",
+            "Ngày dự",
+            "Kết quả",
+            "",
+            "",
+            "Đánh giá chất lượng",
+        ],
+        vec!["", "", "", "Tham dự", "Lý do vắng", "Có mặt"],
+        vec!["BTV03", "MS-HL-04", "15/07/2020", "Có", "", "#20", "Tốt"],
+        vec!["BCH01", "MS-CM-01", "02/07/2020", "Vắng", "Ốm", "", ""],
+    ];
+    book::write(
+        &path,
+        &[
+            ("Sheet1", vec![vec!["ghi chú của văn phòng"]]),
+            ("Báo cáo", rows),
+        ],
+    );
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(found(s), Vec::<String>::new());
+    assert_eq!(s.identity.unit.as_deref(), Some("MS"));
+    assert_eq!((s.read, s.accepted()), (2, 2));
+    assert_eq!(s.rows[0].members_present, Some(20));
+    assert_eq!(s.rows[0].rating, Some(chibo::model::Rating::Tot));
+    assert_eq!(s.rows[1].reason, Some(chibo::model::AbsenceReason::Sick));
+}
+
+#[test]
+fn unit_and_month_come_from_meta_title_or_path_and_must_agree() {
+    let (_tmp, ws) = demo();
+    let inbox = ws.join("inbox/2020-07");
+    let body = |title: &'static str| {
+        vec![
+            vec![title],
+            HEADER.to_vec(),
+            vec![
+                "#1",
+                "Tòng Văn Hải",
+                "Bản Mới",
+                "Chiềng Sàng",
+                "08/07/2020",
+                "Có",
+            ],
+        ]
+    };
+    book::write(
+        &inbox.join("MC.xlsx"),
+        &[("Báo cáo", body("HUYỆN ỦY YÊN CHÂU"))],
+    );
+    book::write(
+        &inbox.join("khong-ro.xlsx"),
+        &[("Báo cáo", body("Báo cáo"))],
+    );
+    book::write(
+        &inbox.join("thang-sau.xlsx"),
+        &[("Báo cáo", body("Huyện ủy Yên Châu, tháng 8/2020"))],
+    );
+    let meta = vec![
+        vec!["unit", "YC"],
+        vec!["month", "2020-07"],
+        vec!["template_version", "1"],
+    ];
+    book::write(
+        &inbox.join("mau.xlsx"),
+        &[("Báo cáo", body("")), ("_chibo", meta)],
+    );
+    let files: Vec<PathBuf> = ["MC.xlsx", "khong-ro.xlsx", "thang-sau.xlsx", "mau.xlsx"]
+        .iter()
+        .map(|f| inbox.join(f))
+        .collect();
+    let checked = check_in(&ws, &files);
+    let messages: Vec<(FileStatus, Vec<String>)> = checked
+        .iter()
+        .map(|s| {
+            (
+                s.status,
+                s.diagnostics
+                    .iter()
+                    .map(|d| format!("{}: {}", d.code, d.message))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (FileStatus::Unreadable, vec!["file-contradiction: đơn vị không thống nhất: tiêu đề (ô A1) ghi YC; tên tệp ghi MC".to_owned()]),
+            (
+                FileStatus::Unreadable,
+                vec!["file-unidentified: không xác định được đơn vị của tệp; hãy ghi tên đơn vị và «Tháng M năm YYYY» trong tiêu đề, hoặc đặt mã đơn vị trong tên tệp".to_owned()]
+            ),
+            (FileStatus::Unreadable, vec!["file-contradiction: tháng không thống nhất: tiêu đề (ô A1) ghi 08/2020; thư mục tháng ghi 07/2020".to_owned()]),
+            (FileStatus::Read, vec![]),
+        ]
+    );
+    assert!(
+        checked[..3]
+            .iter()
+            .all(|s| s.identity.unit.is_none() && s.diagnostics[0].unit.is_none())
+    );
+}
+
+#[test]
+fn broken_and_foreign_files_do_not_stop_the_batch() {
+    let (_tmp, ws) = demo();
+    let inbox = ws.join("inbox/2020-07");
+    let good = inbox.join("YC.xlsx");
+    let mut rows = yc_title();
+    rows.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+    ]);
+    book::write(&good, &[("Báo cáo", rows)]);
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(inbox.join("rong.xlsx"), b"").unwrap();
+    std::fs::write(inbox.join("rac.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
+    std::fs::write(inbox.join("cut.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::write(inbox.join("ghi-chu.txt"), "Đơn vị MS nộp muộn").unwrap();
+    std::fs::write(inbox.join("~$YC.xlsx"), b"lock").unwrap();
+    let names = [
+        "cut.xlsx",
+        "ghi-chu.txt",
+        "rac.xlsx",
+        "rong.xlsx",
+        "YC.xlsx",
+        "~$YC.xlsx",
+    ];
+    let files: Vec<PathBuf> = names.iter().map(|f| inbox.join(f)).collect();
+    let checked = check_in(&ws, &files);
+    let outcome: Vec<(String, FileStatus, Vec<String>)> = checked
+        .iter()
+        .map(|s| (s.file.clone(), s.status, found(s)))
+        .collect();
+    assert_eq!(
+        outcome,
+        [
+            (
+                "inbox/2020-07/cut.xlsx".into(),
+                FileStatus::Unreadable,
+                vec!["file-unreadable ".to_owned()]
+            ),
+            (
+                "inbox/2020-07/ghi-chu.txt".into(),
+                FileStatus::Skipped,
+                vec!["file-skipped ".to_owned()]
+            ),
+            (
+                "inbox/2020-07/rac.xlsx".into(),
+                FileStatus::Unreadable,
+                vec!["file-unreadable ".to_owned()]
+            ),
+            (
+                "inbox/2020-07/rong.xlsx".into(),
+                FileStatus::Unreadable,
+                vec!["file-unreadable ".to_owned()]
+            ),
+            ("inbox/2020-07/YC.xlsx".into(), FileStatus::Read, vec![]),
+        ]
+    );
+    assert_eq!(checked[4].accepted(), 1);
+    assert_eq!(checked[3].diagnostics[0].message, "tệp rỗng (0 byte)");
+}
+
+#[test]
+fn json_items_have_exactly_the_summary_issue_keys() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let mut rows = yc_title();
+    rows.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "31/04/2020",
+        "Có",
+    ]);
+    book::write(&path, &[("Báo cáo", rows)]);
+    std::fs::write(ws.join("inbox/2020-07/rong.xlsx"), b"").unwrap();
+    let out = chibo(
+        &[
+            "check",
+            "--json",
+            "inbox/2020-07/YC.xlsx",
+            "inbox/2020-07/rong.xlsx",
+        ],
+        &ws,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let items: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.len(), 2);
+    for item in &items {
+        let keys: Vec<&str> = item.keys().map(String::as_str).collect();
+        let mut want = [
+            "severity", "code", "unit", "file", "sheet", "cell", "message",
+        ];
+        want.sort_unstable();
+        let mut keys = keys.clone();
+        keys.sort_unstable();
+        assert_eq!(keys, want);
+    }
+    assert_eq!(items[0]["cell"], "E7");
+    assert_eq!(items[0]["unit"], "YC");
+    assert_eq!(items[1]["file"], "inbox/2020-07/rong.xlsx");
+    assert!(
+        items[1]["sheet"].is_null() && items[1]["cell"].is_null() && items[1]["unit"].is_null()
+    );
+}
+
+#[test]
+fn outside_a_workspace_only_structure_and_values_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bao-cao.xlsx");
+    let mut rows = yc_title();
+    rows.push(vec!["#1", "Người Lạ", "Bản Lạ", "", "05/07/2020", "Có"]);
+    rows.push(vec!["#2", "Người Lạ", "Bản Lạ", "", "05/13/2020", "Có"]);
+    book::write(&path, &[("Báo cáo", rows)]);
+    let out = chibo(&["check", "bao-cao.xlsx"], tmp.path());
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("bao-cao.xlsx:Báo cáo!E8: error[row-bad-date]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[tháng 07/2020]: đọc 2 dòng, nhận 1, loại 1"),
+        "{stdout}"
+    );
+}
