@@ -560,3 +560,55 @@ fn outside_a_workspace_only_structure_and_values_are_checked() {
         "{stdout}"
     );
 }
+
+/// The same report saved by `LibreOffice` Calc as .xlsx, .xls and .ods, with formulas
+/// (read by their cached values), date cells from typed `dd/mm/yyyy`, a `DATE()`
+/// formula left as a bare serial, a totals row and a footer.
+#[test]
+fn libreoffice_files_in_every_format_read_the_same() {
+    let (_tmp, ws) = demo();
+    for ext in ["xlsx", "xls", "ods"] {
+        let path = ws.join(format!("inbox/2020-07/YC-bao-cao.{ext}"));
+        std::fs::copy(
+            crate::common::fixture(&format!("report-yc-2020-07.{ext}")),
+            &path,
+        )
+        .unwrap();
+        let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+        assert_eq!(found(s), Vec::<String>::new(), "{ext}");
+        assert_eq!((s.read, s.accepted(), s.rejected), (4, 4, 0), "{ext}");
+        let rows: Vec<String> = s
+            .rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {} {:?} {:?} {:?} {:?} {:?}",
+                    r.cadre.as_deref().unwrap(),
+                    r.cell.as_deref().unwrap(),
+                    r.date,
+                    r.attended,
+                    r.members_total,
+                    r.members_present,
+                    r.raised,
+                    r.resolved_on_spot,
+                    r.rating.map(chibo::model::Rating::label)
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "BTV01 YC-CD-01 2020-07-05 true Some(42) Some(30) Some(3) Some(2) Some(\"Tốt\")",
+                "BT01 YC-CS-01 2020-07-08 true Some(24) Some(19) Some(1) Some(1) Some(\"Khá\")",
+                "BCH01 YC-CD-04 2020-07-31 false None None None None None",
+                "BTV02 MC-TL-02 2020-07-09 true Some(33) Some(25) Some(0) Some(0) Some(\"Trung bình\")",
+            ],
+            "{ext}"
+        );
+        assert_eq!(
+            s.rows[0].content.as_deref(),
+            Some("Quán triệt Nghị quyết Đại hội"),
+            "{ext}"
+        );
+    }
+}
