@@ -440,12 +440,23 @@ fn header_diagnostics(
 }
 
 /// Text as read, converted from a legacy font encoding (TCVN3, VNI) when it is one; the
-/// conversion is reported as a warning at the cell.
+/// conversion is reported as a warning at the cell, quoting the text as typed.
 pub(crate) fn legacy_text(
     text: String,
     at: impl FnOnce() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let _ = (at, diags);
-    text
+    match crate::text::decode_legacy(&text) {
+        Some((decoded, encoding)) => {
+            let message = format!(
+                "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{decoded}». Hãy gõ bằng Unicode",
+                encoding.name()
+            );
+            diags.push(
+                Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(text),
+            );
+            decoded
+        }
+        None => text,
+    }
 }

@@ -3,11 +3,15 @@
 //! Every string read from a workbook passes through [`clean`] before it is stored or
 //! shown. Comparison never uses the cleaned text directly: names compare through
 //! [`MatchKey`] (case and tone-mark placement ignored), labels through [`LabelKey`]
-//! (diacritics and punctuation ignored too), and [`FoldedKey`] only suggests.
+//! (diacritics and punctuation ignored too), and [`FoldedKey`] only suggests. Text typed
+//! with the legacy TCVN3 (ABC) or VNI fonts is recognised and converted by
+//! [`decode_legacy`].
 
 mod clean;
 mod key;
+mod legacy;
 mod tone;
 
 pub use clean::clean;
 pub use key::{FoldedKey, LabelKey, MatchKey};
+pub use legacy::{LegacyEncoding, decode_legacy};

@@ -612,3 +612,49 @@ fn libreoffice_files_in_every_format_read_the_same() {
         );
     }
 }
+
+/// Names typed with the old TCVN3 (`.VnTime`) and VNI fonts are converted, matched, and
+/// reported as warnings quoting what was typed.
+#[test]
+fn legacy_font_text_is_converted_and_matched() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let mut rows = yc_title();
+    rows.push(vec![
+        "#1",
+        "NguyÔn V¨n Hoµ",
+        "Baûn Môùi",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Không",
+        "§i c«ng t¸c",
+    ]);
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding B7",
+            "text-legacy-encoding C7",
+            "text-legacy-encoding G7"
+        ]
+    );
+    let values: Vec<&str> = s
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .collect();
+    assert_eq!(values, ["NguyÔn V¨n Hoµ", "Baûn Môùi", "§i c«ng t¸c"]);
+    assert!(
+        s.diagnostics[0].message.contains("TCVN3")
+            && s.diagnostics[0].message.contains("«Nguyễn Văn Hoà»")
+    );
+    assert!(s.diagnostics[1].message.contains("VNI"));
+    let row = &s.rows[0];
+    assert_eq!(
+        (row.cadre.as_deref(), row.cell.as_deref()),
+        (Some("BTV01"), Some("YC-CD-01"))
+    );
+    assert_eq!(row.cadre_text, "Nguyễn Văn Hoà");
+    assert_eq!(row.reason, Some(chibo::model::AbsenceReason::BusinessTrip));
+}

@@ -8,4 +8,5 @@ mod check;
 mod common;
 mod docs;
 mod init;
+mod limits;
 mod roster_files;

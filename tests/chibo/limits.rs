@@ -1,0 +1,92 @@
+//! Resource limits: a hostile or broken workbook is refused quickly with a clear error.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use chibo::submission::{self, Context, FileStatus};
+
+use crate::book::{self, yc_title};
+
+fn read(path: &Path) -> submission::Submission {
+    submission::read(path, "f.xlsx", &Context::default())
+}
+
+#[test]
+fn a_cell_at_the_far_corner_is_refused_before_allocation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("corner.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet().set_name("Báo cáo").unwrap();
+    sheet.write_string(0, 0, "STT").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&path).unwrap();
+    let started = Instant::now();
+    let s = read(&path);
+    assert_eq!(s.status, FileStatus::Unreadable);
+    assert_eq!(s.diagnostics[0].code.as_str(), "file-too-large");
+    assert!(
+        s.diagnostics[0].message.contains("XFD1048576"),
+        "{}",
+        s.diagnostics[0].message
+    );
+    // A dense 1,048,576 × 16,384 range would take minutes and hundreds of GiB.
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_inflating() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good.xlsx");
+    book::write(&good, &[("Báo cáo", yc_title())]);
+    // The same workbook with a 120 MiB entry of zeros that deflates to a few hundred KiB.
+    let bomb = tmp.path().join("bomb.xlsx");
+    let mut src = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    for i in 0..src.len() {
+        out.raw_copy_file(src.by_index(i).unwrap()).unwrap();
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("xl/media/padding.bin", options).unwrap();
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..120 {
+        out.write_all(&zeros).unwrap();
+    }
+    out.finish().unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 2 * 1024 * 1024);
+    let s = read(&bomb);
+    assert_eq!(s.status, FileStatus::Unreadable);
+    assert_eq!(s.diagnostics[0].code.as_str(), "file-too-large");
+    assert!(
+        s.diagnostics[0].message.contains("100 MiB"),
+        "{}",
+        s.diagnostics[0].message
+    );
+}
+
+#[test]
+fn reading_stops_at_the_row_limit_with_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("many.xlsx");
+    let mut rows = yc_title();
+    let row = vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+    ];
+    let limit = usize::try_from(submission::report::MAX_DATA_ROWS).unwrap();
+    rows.extend(std::iter::repeat_n(row, limit + 3));
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = read(&path);
+    assert_eq!((s.read, s.accepted()), (limit, limit));
+    let last = s.diagnostics.last().unwrap();
+    assert_eq!(last.code.as_str(), "report-too-many-rows");
+    assert_eq!(
+        last.location.cell.unwrap().to_string(),
+        format!("A{}", 6 + limit + 1)
+    );
+}
