@@ -70,6 +70,7 @@ impl Workbook {
             }
             Ok(_) => {}
         }
+        check_encrypted(path)?;
         check_zip(path)?;
         let sheets =
             calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))?;
@@ -170,6 +171,39 @@ fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
         cells.push(calamine::Cell::new((row, col), value));
     }
     Ok(cells)
+}
+
+/// An Office Open XML workbook protected by a password is not a zip but an OLE compound
+/// file holding an `EncryptionInfo` stream; calamine would only call it a broken zip.
+fn check_encrypted(path: &Path) -> Result<(), OpenError> {
+    const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("xlsx" | "xlsm" | "xlsb")) {
+        return Ok(());
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    if !bytes.starts_with(&OLE_MAGIC) {
+        return Ok(());
+    }
+    let name: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
+        Err(OpenError::Unreadable(
+            "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại".into(),
+        ))
+    } else {
+        Err(OpenError::Unreadable(
+            "tệp mang đuôi của Excel 2007 nhưng là định dạng cũ; hãy lưu lại dạng .xlsx hoặc .xls"
+                .into(),
+        ))
+    }
 }
 
 /// Refuses a zip-based workbook whose declared decompressed size or entry count is

@@ -22,9 +22,31 @@ fn demo() -> (tempfile::TempDir, PathBuf) {
     (tmp, ws)
 }
 
+/// Checks `files` in the workspace `ws`; every file's rows add up (nothing is lost).
 fn check_in(ws: &Path, files: &[PathBuf]) -> Vec<Submission> {
     let workspace = Workspace::load(&ws.join("chibo.toml")).unwrap();
-    check(files, Some(&workspace))
+    let checked = check(files, Some(&workspace));
+    for s in &checked {
+        assert_eq!(
+            s.read,
+            s.accepted() + s.rejected,
+            "{}: rows read = accepted + rejected",
+            s.file
+        );
+        let rejected_rows: std::collections::BTreeSet<u32> = s
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.code.as_str().starts_with("row-"))
+            .filter_map(|d| d.location.cell.map(|c| c.row))
+            .collect();
+        assert_eq!(
+            rejected_rows.len(),
+            s.rejected,
+            "{}: every rejected row has its errors",
+            s.file
+        );
+    }
+    checked
 }
 
 /// `code cell` of every diagnostic, in order.
@@ -450,9 +472,15 @@ fn broken_and_foreign_files_do_not_stop_the_batch() {
     std::fs::write(inbox.join("cut.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
     std::fs::write(inbox.join("ghi-chu.txt"), "Đơn vị MS nộp muộn").unwrap();
     std::fs::write(inbox.join("~$YC.xlsx"), b"lock").unwrap();
+    std::fs::copy(
+        crate::common::fixture("report-password.xlsx"),
+        inbox.join("mat-khau.xlsx"),
+    )
+    .unwrap();
     let names = [
         "cut.xlsx",
         "ghi-chu.txt",
+        "mat-khau.xlsx",
         "rac.xlsx",
         "rong.xlsx",
         "YC.xlsx",
@@ -478,6 +506,11 @@ fn broken_and_foreign_files_do_not_stop_the_batch() {
                 vec!["file-skipped ".to_owned()]
             ),
             (
+                "inbox/2020-07/mat-khau.xlsx".into(),
+                FileStatus::Unreadable,
+                vec!["file-unreadable ".to_owned()]
+            ),
+            (
                 "inbox/2020-07/rac.xlsx".into(),
                 FileStatus::Unreadable,
                 vec!["file-unreadable ".to_owned()]
@@ -490,8 +523,12 @@ fn broken_and_foreign_files_do_not_stop_the_batch() {
             ("inbox/2020-07/YC.xlsx".into(), FileStatus::Read, vec![]),
         ]
     );
-    assert_eq!(checked[4].accepted(), 1);
-    assert_eq!(checked[3].diagnostics[0].message, "tệp rỗng (0 byte)");
+    assert_eq!(checked[5].accepted(), 1);
+    assert_eq!(checked[4].diagnostics[0].message, "tệp rỗng (0 byte)");
+    assert_eq!(
+        checked[2].diagnostics[0].message,
+        "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại"
+    );
 }
 
 #[test]
@@ -657,4 +694,145 @@ fn legacy_font_text_is_converted_and_matched() {
     );
     assert_eq!(row.cadre_text, "Nguyễn Văn Hoà");
     assert_eq!(row.reason, Some(chibo::model::AbsenceReason::BusinessTrip));
+}
+
+#[test]
+fn recommendations_get_codes_and_bad_cells_are_named() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let mut report = yc_title();
+    report.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+        "",
+        "",
+        "",
+        "",
+        "#2",
+        "#1",
+    ]);
+    let header = vec![
+        "STT",
+        "Mã kiến nghị",
+        "Chi bộ",
+        "Ngày nêu",
+        "Nội dung",
+        "Lĩnh vực",
+        "Cơ quan giải quyết",
+        "Tình trạng",
+        "Ngày giải quyết",
+        "Ghi chú",
+    ];
+    let recs = vec![
+        vec!["DANH SÁCH KIẾN NGHỊ THÁNG 7/2020"],
+        header,
+        vec![
+            "#1",
+            "",
+            "Bản Nà Cài",
+            "05/07/2020",
+            "Sửa đường liên bản",
+            "Giao thông",
+            "UBND xã",
+            "Đã chuyển",
+        ],
+        vec![
+            "#2",
+            "YC-202006-1",
+            "Bản Mới",
+            "10/06/2020",
+            "Nước sạch",
+            "",
+            "",
+            "Đã giải quyết",
+            "20/07/2020",
+        ],
+        vec![
+            "#3",
+            "",
+            "Tiểu khu 1",
+            "32/07/2020",
+            "Đèn đường",
+            "",
+            "",
+            "Đang giải quyết",
+        ],
+        vec![
+            "#4",
+            "",
+            "Tiểu khu 1",
+            "12/07/2020",
+            "Loa truyền thanh",
+            "",
+            "",
+            "Xong",
+        ],
+        vec![
+            "#5",
+            "",
+            "Tiểu khu 1",
+            "15/07/2020",
+            "Lắp đèn ngõ 3",
+            "",
+            "",
+            "Giải quyết tại chỗ",
+        ],
+        vec![],
+        vec!["Người lập", "", "", "", "rác", "", "", "?"],
+    ];
+    book::write(&path, &[("Báo cáo", report), ("Kiến nghị", recs)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(found(s), ["rec-bad-row D5", "rec-bad-row H6"]);
+    let got: Vec<(String, bool, Option<&str>, String, &str)> = s
+        .recommendations
+        .iter()
+        .map(|r| {
+            (
+                r.code.clone(),
+                r.is_new,
+                r.cell.as_deref(),
+                r.raised_on.to_string(),
+                r.status.label(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "YC-202007-1".into(),
+                true,
+                Some("YC-CD-02"),
+                "2020-07-05".into(),
+                "Đã chuyển"
+            ),
+            (
+                "YC-202006-1".into(),
+                false,
+                None,
+                "2020-06-10".into(),
+                "Đã giải quyết"
+            ),
+            (
+                "YC-202007-4".into(),
+                true,
+                Some("YC-CD-04"),
+                "2020-07-15".into(),
+                "Giải quyết tại chỗ"
+            ),
+        ]
+    );
+    assert_eq!(
+        s.recommendations[1]
+            .resolved_on
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2020-07-20")
+    );
+    // Recommendation rows are not report rows.
+    assert_eq!((s.read, s.accepted()), (1, 1));
 }
