@@ -40,6 +40,26 @@ impl Grid {
         Grid::new(Range::from_sparse(cells))
     }
 
+    /// A grid of text cells from A1 (`""` is an empty cell), for tests.
+    #[cfg(test)]
+    pub(crate) fn from_text(rows: &[&[&str]]) -> Grid {
+        let rows = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|s| {
+                        if s.is_empty() {
+                            Data::Empty
+                        } else {
+                            Data::String((*s).into())
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Grid::from_rows(CellRef::new(0, 0), rows)
+    }
+
     /// The value at an absolute position; empty outside the used range.
     pub fn get(&self, cell: CellRef) -> &Data {
         self.range.get_value((cell.row, cell.col)).unwrap_or(&EMPTY)

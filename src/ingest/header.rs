@@ -128,7 +128,6 @@ pub fn find_header(grid: &Grid, columns: &[Column]) -> Option<Header> {
 
 #[cfg(test)]
 mod tests {
-    use calamine::Data;
 
     use super::*;
 
@@ -139,21 +138,7 @@ mod tests {
     ];
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        let rows = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|s| {
-                        if s.is_empty() {
-                            Data::Empty
-                        } else {
-                            Data::String((*s).into())
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        Grid::from_rows(CellRef::new(0, 0), rows)
+        Grid::from_text(rows)
     }
 
     #[test]

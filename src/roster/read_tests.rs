@@ -4,21 +4,7 @@ use super::*;
 use crate::diagnostic::Severity;
 
 fn grid(rows: &[&[&str]]) -> Grid {
-    let rows = rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|s| {
-                    if s.is_empty() {
-                        Data::Empty
-                    } else {
-                        Data::String((*s).into())
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    Grid::from_rows(CellRef::new(0, 0), rows)
+    Grid::from_text(rows)
 }
 
 fn named(name: &str, rows: &[&[&str]]) -> NamedGrid {

@@ -65,7 +65,59 @@ pub const RECOMMENDATIONS: &[Column] = &[
     Column::optional("note", &["Ghi chú"]),
 ];
 
-/// Words that open a footer line: nothing from that row down is data.
-pub const FOOTER_WORDS: &[&str] = &["người lập", "t/m", "nơi nhận", "xác nhận"];
-/// Labels of a totals row: skipped, and reading goes on.
-pub const TOTAL_WORDS: &[&str] = &["cộng", "tổng cộng", "tổng"];
+/// How a footer line opens (`Người lập`, `T/M`, `Nơi nhận`, `Xác nhận`), as folded keys:
+/// nothing from that row down is data.
+const FOOTER_WORDS: &[&str] = &["nguoi lap", "t/m", "noi nhan", "xac nhan"];
+/// A totals row's label (`Cộng`, `Tổng cộng`, `Tổng`), as folded keys: the row is skipped
+/// and reading goes on.
+const TOTAL_WORDS: &[&str] = &["cong", "tong cong", "tong"];
+
+/// What a row's first non-empty cell says about the row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// Data, or at least not a footer or totals row.
+    Data,
+    /// A totals row: skip it.
+    Total,
+    /// A footer line: stop reading.
+    Footer,
+}
+
+/// Classifies a row by its first non-empty cell.
+pub fn row_kind(first_cell: &calamine::Data) -> RowKind {
+    let key = crate::text::MatchKey::new(&crate::ingest::value::display(first_cell)).folded();
+    if FOOTER_WORDS.iter().any(|w| key.as_str().starts_with(w)) {
+        RowKind::Footer
+    } else if TOTAL_WORDS.contains(&key.as_str()) {
+        RowKind::Total
+    } else {
+        RowKind::Data
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::Data;
+
+    use super::{RowKind, row_kind};
+
+    #[test]
+    fn footers_and_totals() {
+        let cases = [
+            ("Người lập biểu", RowKind::Footer),
+            ("NGƯỜI LẬP", RowKind::Footer),
+            ("T/M HUYỆN ỦY", RowKind::Footer),
+            ("Nơi nhận:", RowKind::Footer),
+            ("Xác nhận của đơn vị", RowKind::Footer),
+            ("Cộng", RowKind::Total),
+            ("TỔNG CỘNG", RowKind::Total),
+            ("Tổng", RowKind::Total),
+            ("Tổng số đảng viên", RowKind::Data),
+            ("Cộng đồng", RowKind::Data),
+            ("1", RowKind::Data),
+        ];
+        for (text, want) in cases {
+            assert_eq!(row_kind(&Data::String(text.into())), want, "{text}");
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use calamine::Data;
 use chrono::NaiveDate;
 
-use super::columns::{FOOTER_WORDS, RECOMMENDATIONS};
+use super::columns::{RECOMMENDATIONS, RowKind, row_kind};
 use super::identify::Identity;
 use super::report::find_table_header;
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
@@ -14,7 +14,6 @@ use crate::ingest::value::display;
 use crate::ingest::{Grid, Header};
 use crate::matching::Matcher;
 use crate::model::RecStatus;
-use crate::text::MatchKey;
 
 /// One recommendation row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,13 +90,10 @@ pub fn read(
         let Some((_, first)) = grid.row_cells(row).next() else {
             continue;
         };
-        let first = MatchKey::new(&display(first)).folded();
-        if FOOTER_WORDS.iter().any(|w| {
-            first
-                .as_str()
-                .starts_with(MatchKey::new(w).folded().as_str())
-        }) {
-            break;
+        match row_kind(first) {
+            RowKind::Footer => break,
+            RowKind::Total => continue,
+            RowKind::Data => {}
         }
         let line = RecLine {
             file,

@@ -3,7 +3,7 @@
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 
-use super::columns::{FOOTER_WORDS, RESULT_KEYS, TOTAL_WORDS};
+use super::columns::{RESULT_KEYS, RowKind, row_kind};
 use super::{ReportRow, RowCells};
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location, Severity};
 use crate::ingest::date::date;
@@ -13,7 +13,6 @@ use crate::ingest::value::{count, display};
 use crate::ingest::{Column, Grid, Header, find_header};
 use crate::matching::{MatchError, Matcher, Note};
 use crate::model::YearMonth;
-use crate::text::MatchKey;
 
 /// How many data rows chibo reads from one sheet; a unit's month has a few dozen.
 pub const MAX_DATA_ROWS: u32 = 5_000;
@@ -120,19 +119,10 @@ pub fn read_rows(
         let Some((_, first)) = grid.row_cells(row).next() else {
             continue;
         };
-        let first = MatchKey::new(&display(first)).folded();
-        if FOOTER_WORDS.iter().any(|w| {
-            first
-                .as_str()
-                .starts_with(MatchKey::new(w).folded().as_str())
-        }) {
-            break;
-        }
-        if TOTAL_WORDS
-            .iter()
-            .any(|w| first.as_str() == MatchKey::new(w).folded().as_str())
-        {
-            continue;
+        match row_kind(first) {
+            RowKind::Footer => break,
+            RowKind::Total => continue,
+            RowKind::Data => {}
         }
         let r = Row {
             grid,
