@@ -128,7 +128,6 @@ pub fn find_header(grid: &Grid, columns: &[Column]) -> Option<Header> {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
 
     const COLUMNS: &[Column] = &[
