@@ -151,6 +151,16 @@ codes! {
     TextLegacyEncoding => "text-legacy-encoding",
     /// A recommendation row that cannot be used.
     RecBadRow => "rec-bad-row",
+    /// A second file of a unit and month with identical content; the first received is used.
+    FileDuplicate => "file-duplicate",
+    /// An older version of a unit's report for the month; the newest is used.
+    FileSuperseded => "file-superseded",
+    /// The same cadre, cell and date reported again; the first occurrence counts.
+    RowDuplicate => "row-duplicate",
+    /// Attendance at a cell outside the cadre's area.
+    RowOutsideArea => "row-outside-area",
+    /// A recommendation code that is not in the register.
+    RecUnknownCode => "rec-unknown-code",
 }
 
 impl fmt::Display for Code {

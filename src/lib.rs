@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod init;
 pub mod model;
 pub mod output;
+pub mod reconcile;
 pub mod roster;
 pub mod text;
 

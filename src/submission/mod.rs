@@ -99,6 +99,8 @@ pub struct Submission {
     pub read: usize,
     /// Rows rejected.
     pub rejected: usize,
+    /// The recommendations sheet's name, when present.
+    pub rec_sheet: Option<String>,
     /// Recommendation rows accepted.
     pub recommendations: Vec<RecRow>,
     /// Every problem, sorted.
@@ -115,6 +117,7 @@ impl Submission {
             rows: Vec::new(),
             read: 0,
             rejected: 0,
+            rec_sheet: None,
             recommendations: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -265,6 +268,7 @@ pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Sub
         .iter()
         .find(|(n, _)| is_sheet(n, columns::REC_SHEET))
     {
+        s.rec_sheet = Some(name.clone());
         s.recommendations = recommend::read(
             file,
             name,
