@@ -8,6 +8,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::Error;
+use crate::model::YearMonth;
+
+fn parse_month(text: &str) -> Result<YearMonth, String> {
+    YearMonth::parse(text)
+        .filter(|_| text.contains('-'))
+        .ok_or_else(|| format!("«{text}» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"))
+}
 
 /// chibo: tổng hợp báo cáo dự sinh hoạt chi bộ khu dân cư của Tỉnh ủy viên.
 #[derive(Debug, Parser)]
@@ -37,6 +44,15 @@ pub enum Command {
         /// Chép dữ liệu tỉnh mẫu.
         #[arg(long)]
         demo: bool,
+    },
+    /// Tổng hợp báo cáo của tháng: đọc, đối chiếu, ghi kết quả.
+    Run {
+        /// Tháng báo cáo, dạng YYYY-MM.
+        #[arg(long, value_parser = parse_month)]
+        month: YearMonth,
+        /// Không gửi và không xếp hàng thư.
+        #[arg(long)]
+        no_email: bool,
     },
     /// Kiểm tra tệp báo cáo trước khi nộp; thoát với mã 1 nếu có lỗi.
     Check {
@@ -107,6 +123,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run { month, no_email: _ } => run_month(cli, *month),
         Command::Check { files, json } => {
             let workspace = if cli.config.is_some() || cli.config_path().exists() {
                 Some(crate::check::Workspace::load(&cli.config_path())?)
@@ -143,4 +160,42 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
             })
         }
     }
+}
+
+fn run_month(cli: &Cli, month: YearMonth) -> Result<ExitCode, Error> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} Đọc báo cáo {pos}/{len} {wide_msg}")
+            .expect("a valid template"),
+    );
+    if cli.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let on_file = |done: usize, total: usize, file: &str| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(file.to_owned());
+    };
+    let report = crate::run::run(&cli.config_path(), month, &on_file)?;
+    bar.finish_and_clear();
+    let r = &report.reconciliation;
+    let mut out = anstream::stdout();
+    let notes = report.roster_notes.iter().chain(&r.issues);
+    for d in notes {
+        if !cli.quiet || d.severity == crate::diagnostic::Severity::Error {
+            let _ = writeln!(out, "{}", d.styled());
+        }
+    }
+    if !cli.quiet {
+        let _ = write!(
+            out,
+            "{}",
+            crate::run::terminal_summary(r, &report.province, &report.outputs, &report.root)
+        );
+    }
+    Ok(if crate::reconcile::has_errors(r) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

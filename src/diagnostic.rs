@@ -161,6 +161,8 @@ codes! {
     RowOutsideArea => "row-outside-area",
     /// A recommendation code that is not in the register.
     RecUnknownCode => "rec-unknown-code",
+    /// A line of a month folder's `received.txt` that cannot be read; ignored.
+    ReceivedBadLine => "received-bad-line",
 }
 
 impl fmt::Display for Code {

@@ -11,7 +11,9 @@ pub mod init;
 pub mod model;
 pub mod output;
 pub mod reconcile;
+pub mod report;
 pub mod roster;
+pub mod run;
 pub mod text;
 
 use std::path::PathBuf;

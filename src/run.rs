@@ -1,0 +1,295 @@
+//! `chibo run --month YYYY-MM`: the monthly batch. Scans the year's month folders (the
+//! I/O edge), reconciles (pure), renders the outputs in memory, then writes them
+//! atomically.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::Error;
+use crate::check::{Workspace, shown_path};
+use crate::diagnostic::{self, Code, Diagnostic, Location};
+use crate::matching::Matcher;
+use crate::model::YearMonth;
+use crate::reconcile::{self, InboxFile, Reconciliation};
+use crate::submission::{self, Context};
+
+/// The file a month folder may hold to give received dates.
+pub const RECEIVED_FILE: &str = "received.txt";
+
+/// What a run produced.
+pub struct RunReport {
+    /// The figures.
+    pub reconciliation: Reconciliation,
+    /// The roster's own warnings and notices.
+    pub roster_notes: Vec<Diagnostic>,
+    /// Files written.
+    pub outputs: Vec<PathBuf>,
+    /// The province, for titles.
+    pub province: String,
+    /// The workspace folder.
+    pub root: PathBuf,
+}
+
+/// What a month folder holds, before reading.
+#[derive(Default)]
+struct MonthFolder {
+    files: Vec<Found>,
+    received: HashMap<String, NaiveDate>,
+    notes: Vec<Diagnostic>,
+}
+
+/// A file found in a month folder, before reading.
+struct Found {
+    path: PathBuf,
+    shown: String,
+    name: String,
+    modified: SystemTime,
+}
+
+/// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
+/// as it is read (for a progress bar).
+///
+/// # Errors
+/// Configuration or roster errors; a month folder or output that cannot be read or
+/// written.
+pub fn run(
+    config_path: &Path,
+    month: YearMonth,
+    on_file: &dyn Fn(usize, usize, &str),
+) -> Result<RunReport, Error> {
+    let ws = Workspace::load(config_path)?;
+    let config = &ws.config;
+    let matcher = Matcher::new(&ws.roster);
+
+    let mut months = Vec::new();
+    let mut notes = Vec::new();
+    for m in 1..=month.month {
+        let ym = YearMonth::new(month.year, m).expect("a month of the year");
+        let folder = config.inbox.join(ym.to_string());
+        let scanned = scan(&folder, &config.root)?;
+        if ym == month {
+            notes.extend(scanned.notes);
+        }
+        months.push((ym, scanned.files, scanned.received));
+    }
+    let total: usize = months.iter().map(|(_, f, _)| f.len()).sum();
+    let mut files = Vec::with_capacity(total);
+    let mut done = 0;
+    for (ym, found, received) in months {
+        for f in found {
+            on_file(done, total, &f.shown);
+            done += 1;
+            let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
+                path: f.path.clone(),
+                source,
+            })?;
+            let ctx = Context {
+                matcher: Some(&matcher),
+                folder_month: Some(ym),
+            };
+            let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
+            files.push(InboxFile {
+                month: ym,
+                received: received.get(&f.name).copied().unwrap_or(local),
+                modified: f.modified,
+                digest: Sha256::digest(&bytes).into(),
+                submission: submission::read(&f.path, &f.shown, &ctx),
+            });
+        }
+    }
+    on_file(total, total, "");
+
+    let mut r = reconcile::reconcile(config, &ws.roster, month, &files);
+    r.issues.extend(notes);
+    diagnostic::sort(&mut r.issues);
+
+    // Render everything first, so that a failure leaves the previous outputs intact.
+    let out_dir = config.out.join(month.to_string());
+    let rendered = [(
+        out_dir.join("summary.json"),
+        crate::report::summary::to_json(&r, &config.province).into_bytes(),
+    )];
+    let mut outputs = Vec::new();
+    for (path, bytes) in rendered {
+        crate::output::write_atomic(&path, &bytes).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        outputs.push(path);
+    }
+    Ok(RunReport {
+        reconciliation: r,
+        roster_notes: ws.roster_notes,
+        outputs,
+        province: config.province.clone(),
+        root: config.root.clone(),
+    })
+}
+
+/// The regular files directly in `folder` (lock and hidden files and `received.txt`
+/// aside) in path order, the dates `received.txt` gives, and notices for its bad lines.
+/// A missing folder is an empty month.
+fn scan(folder: &Path, root: &Path) -> Result<MonthFolder, Error> {
+    let io = |source| Error::Io {
+        path: folder.to_path_buf(),
+        source,
+    };
+    let mut out = MonthFolder::default();
+    let entries = match std::fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io)?;
+        let meta = entry.metadata().map_err(io)?;
+        let name: String = entry.file_name().to_string_lossy().nfc().collect();
+        if !meta.is_file() || submission::is_ignored(&name) {
+            continue;
+        }
+        let path = entry.path();
+        if name == RECEIVED_FILE {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let shown = shown_path(&path, Some(root));
+            (out.received, out.notes) = parse_received(&text, &shown);
+            continue;
+        }
+        let shown = shown_path(&path, Some(root));
+        out.files.push(Found {
+            path,
+            shown,
+            name,
+            modified: meta.modified().map_err(io)?,
+        });
+    }
+    out.files.sort_by(|a, b| a.shown.cmp(&b.shown));
+    Ok(out)
+}
+
+/// Parses `received.txt`: lines `YYYY-MM-DD<TAB>file name`; blank lines and lines
+/// starting with `#` are skipped, anything else is a notice.
+pub fn parse_received(text: &str, shown: &str) -> (HashMap<String, NaiveDate>, Vec<Diagnostic>) {
+    let mut dates = HashMap::new();
+    let mut notes = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parsed = line.split_once('\t').and_then(|(date, name)| {
+            let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+            let name: String = name.trim().nfc().collect();
+            (!name.is_empty()).then_some((name, date))
+        });
+        if let Some((name, date)) = parsed {
+            dates.insert(name, date);
+        } else {
+            let message = format!(
+                "dòng {} không đúng dạng «YYYY-MM-DD<Tab>tên tệp»; bỏ qua dòng này",
+                n + 1
+            );
+            notes.push(
+                Diagnostic::notice(Code::ReceivedBadLine, Location::file(shown), message)
+                    .with_value(line),
+            );
+        }
+    }
+    (dates, notes)
+}
+
+/// The short Vietnamese account of a run printed on the terminal.
+pub fn terminal_summary(
+    r: &Reconciliation,
+    province: &str,
+    outputs: &[PathBuf],
+    root: &Path,
+) -> String {
+    use crate::reconcile::{Progress, Submitted};
+    use std::fmt::Write;
+    let count = |s: Submitted| r.units.iter().filter(|u| u.submission == s).count();
+    let planned: usize = r.units.iter().map(|u| u.planned).sum();
+    let attended: usize = r.units.iter().map(|u| u.attended).sum();
+    let absent: usize = r.units.iter().map(|u| u.absent).sum();
+    let unreported: usize = r.units.iter().map(|u| u.unreported).sum();
+    let behind = r
+        .cadres
+        .iter()
+        .filter(|c| c.status == Progress::Behind)
+        .count();
+    let errors = r
+        .issues
+        .iter()
+        .filter(|d| d.severity == diagnostic::Severity::Error)
+        .count();
+    let warnings = r
+        .issues
+        .iter()
+        .filter(|d| d.severity == diagnostic::Severity::Warning)
+        .count();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Tổng hợp dự sinh hoạt chi bộ tháng {} — {province}",
+        r.month.vi()
+    );
+    let f = &r.files;
+    let _ = writeln!(
+        s,
+        "  Tệp: {} (dùng {}, bản cũ {}, bỏ qua {}, không đọc được {})",
+        f.read, f.used, f.superseded, f.skipped, f.unreadable
+    );
+    let w = &r.rows;
+    let _ = writeln!(
+        s,
+        "  Dòng: {} (nhận {}, loại {}, trùng {})",
+        w.read, w.accepted, w.rejected, w.duplicates
+    );
+    let _ = writeln!(
+        s,
+        "  Đơn vị: {} đúng hạn, {} muộn, {} chưa nộp",
+        count(Submitted::OnTime),
+        count(Submitted::Late),
+        count(Submitted::Missing)
+    );
+    let _ = writeln!(
+        s,
+        "  Buổi theo kế hoạch: {planned} (dự {attended}, vắng {absent}, chưa báo cáo {unreported})"
+    );
+    let _ = writeln!(s, "  Cán bộ chậm tiến độ: {behind}/{}", r.cadres.len());
+    let rec = &r.recommendations;
+    let _ = writeln!(
+        s,
+        "  Kiến nghị trong năm: {} (đã giải quyết {}, đang chờ {}, quá hạn {})",
+        rec.raised_ytd, rec.resolved, rec.pending, rec.overdue
+    );
+    let _ = writeln!(s, "  Vấn đề dữ liệu: {errors} lỗi, {warnings} cảnh báo");
+    for path in outputs {
+        let _ = writeln!(s, "  Đã ghi: {}", shown_path(path, Some(root)));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_received;
+
+    #[test]
+    fn received_lines() {
+        let text = "# ngày nhận\n2020-08-04\tYC.xlsx\r\n\n2020-08-07\tMai Sơn.ods\nbad line\n2020-13-01\tX.xlsx\n";
+        let (dates, notes) = parse_received(text, "inbox/2020-07/received.txt");
+        assert_eq!(dates.len(), 2);
+        assert_eq!(dates["YC.xlsx"].to_string(), "2020-08-04");
+        assert_eq!(dates["Mai Sơn.ods"].to_string(), "2020-08-07");
+        let lines: Vec<&str> = notes.iter().map(|d| d.value.as_deref().unwrap()).collect();
+        assert_eq!(lines, ["bad line", "2020-13-01\tX.xlsx"]);
+        assert!(notes[0].message.starts_with("dòng 5 "));
+    }
+}
