@@ -9,6 +9,30 @@ use std::path::Path;
 /// # Errors
 /// The folder cannot be created, or the file cannot be written or renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_all_atomic(&[(path, bytes)]).map_err(|(_, e)| e)
+}
+
+/// Writes several files so that either all are replaced or, if any cannot be written,
+/// none is: every temporary file is written and synced before the first rename.
+///
+/// # Errors
+/// The path that failed and why.
+pub fn write_all_atomic(
+    files: &[(&Path, &[u8])],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let tmp = stage(path, bytes).map_err(|e| (path.to_path_buf(), e))?;
+        staged.push((path, tmp));
+    }
+    for (path, tmp) in staged {
+        tmp.persist(path)
+            .map_err(|e| (path.to_path_buf(), e.error))?;
+    }
+    Ok(())
+}
+
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -19,14 +43,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // Temporary files are created private (0600); outputs are for the whole office.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_replaces_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("summary.json");
+        std::fs::write(&good, "old").unwrap();
+        // A path under a regular file cannot be written, by root either.
+        let blocker = dir.path().join("not-a-folder");
+        std::fs::write(&blocker, "x").unwrap();
+        let bad = blocker.join("tong-hop.xlsx");
+        let (failed, _) = write_all_atomic(&[(&good, b"new"), (&bad, b"book")]).unwrap_err();
+        assert_eq!(failed, bad);
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), "old");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "no temporary file is left behind: {left:?}");
+    }
 
     #[test]
     fn replaces_whole_file_and_leaves_no_temporary() {
@@ -40,5 +89,13 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.txt"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o644
+            );
+        }
     }
 }

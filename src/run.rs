@@ -110,18 +110,21 @@ pub fn run(
 
     // Render everything first, so that a failure leaves the previous outputs intact.
     let out_dir = config.out.join(month.to_string());
-    let rendered = [(
-        out_dir.join("summary.json"),
-        crate::report::summary::to_json(&r, &config.province).into_bytes(),
-    )];
-    let mut outputs = Vec::new();
-    for (path, bytes) in rendered {
-        crate::output::write_atomic(&path, &bytes).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        outputs.push(path);
-    }
+    let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, config)
+        .map_err(|e| Error::Xlsx(e.to_string()))?;
+    let rendered = [
+        (out_dir.join(format!("tong-hop-{month}.xlsx")), workbook),
+        (
+            out_dir.join("summary.json"),
+            crate::report::summary::to_json(&r, &config.province).into_bytes(),
+        ),
+    ];
+    let files: Vec<(&Path, &[u8])> = rendered
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    crate::output::write_all_atomic(&files).map_err(|(path, source)| Error::Io { path, source })?;
+    let outputs = rendered.into_iter().map(|(p, _)| p).collect();
     Ok(RunReport {
         reconciliation: r,
         roster_notes: ws.roster_notes,

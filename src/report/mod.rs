@@ -2,3 +2,4 @@
 //! a [`crate::reconcile::Reconciliation`] without touching the file system.
 
 pub mod summary;
+pub mod workbook;

@@ -1,0 +1,699 @@
+//! `tong-hop-YYYY-MM.xlsx`, the consolidated workbook (SPEC §8), rendered in memory.
+//!
+//! Every string that came from a submission is written with `write_string`, so a cell
+//! typed as `=HYPERLINK(…)` or `+SUM(A1)` stays that text. The creation time and the
+//! date line derive from the inputs, so the same inputs give the same file.
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::config::Config;
+use crate::reconcile::{Progress, Reconciliation, Submitted, deadline};
+use crate::roster::{FONT, Roster};
+
+/// A cell value.
+enum V {
+    /// Text, always written as text.
+    T(String),
+    /// A number.
+    N(f64),
+    /// A date, shown dd/mm/yyyy.
+    D(NaiveDate),
+    /// Nothing.
+    E,
+}
+
+fn t(s: impl Into<String>) -> V {
+    V::T(s.into())
+}
+
+fn ot(s: Option<&String>) -> V {
+    s.map_or(V::E, |s| V::T(s.clone()))
+}
+
+#[allow(clippy::cast_precision_loss)] // counts far below 2^52
+fn n(x: impl Into<u64>) -> V {
+    V::N(x.into() as f64)
+}
+
+fn on(x: Option<u32>) -> V {
+    x.map_or(V::E, n)
+}
+
+fn od(d: Option<NaiveDate>) -> V {
+    d.map_or(V::E, V::D)
+}
+
+/// The formats every sheet shares.
+struct Formats {
+    header: Format,
+    body: Format,
+    date: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = Format::new().set_font_name(FONT).set_font_size(12);
+        Formats {
+            header: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_background_color("#DDEBF7"),
+            date: base
+                .clone()
+                .set_num_format("dd/mm/yyyy")
+                .set_border(FormatBorder::Thin),
+            wrap: base
+                .clone()
+                .set_text_wrap()
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Top),
+            body: base.set_border(FormatBorder::Thin),
+        }
+    }
+}
+
+/// A column of a data sheet: its label and width in characters of Times New Roman 12
+/// (autofit assumes Calibri 11 and cuts Vietnamese diacritics short).
+struct Col(&'static str, f64);
+
+/// The date printed in the document header: the later of the month's deadline and the
+/// last report received, so that the same inputs always give the same date.
+pub fn document_date(r: &Reconciliation, config: &Config) -> NaiveDate {
+    let due = deadline(r.month, config.deadline_day);
+    r.units
+        .iter()
+        .filter_map(|u| u.received)
+        .fold(due, NaiveDate::max)
+}
+
+/// Renders the consolidated workbook of `r`.
+///
+/// # Errors
+/// `rust_xlsxwriter` fails to assemble the file.
+pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let date = document_date(r, config);
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "Tổng hợp dự sinh hoạt chi bộ tháng {} — {}",
+                r.month.vi(),
+                config.province
+            ))
+            .set_author("Ban Tổ chức Tỉnh ủy")
+            .set_company(format!("Ban Tổ chức Tỉnh ủy {}", config.province))
+            .set_creation_datetime(&excel_date(date)?),
+    );
+    let f = Formats::new();
+    summary_sheet(&mut book, r, config, date)?;
+    cadres_sheet(&mut book, r, &f)?;
+    units_sheet(&mut book, r, &f)?;
+    cells_sheet(&mut book, r, roster, &f)?;
+    details_sheet(&mut book, r, roster, &f)?;
+    register_sheet(&mut book, r, roster, &f)?;
+    issues_sheet(&mut book, r, &f)?;
+    book.save_to_buffer()
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    let m = u8::try_from(d.month()).expect("month fits");
+    let day = u8::try_from(d.day()).expect("day fits");
+    ExcelDateTime::from_ymd(u16::try_from(d.year()).unwrap_or(2000), m, day)
+}
+
+/// Writes a data sheet: header row, rows, widths, frozen header, autofilter, A4
+/// landscape print with the header row repeated and `title` on every page.
+fn table<'a>(
+    book: &'a mut Workbook,
+    name: &str,
+    title: &str,
+    cols: &[Col],
+    rows: &[Vec<V>],
+    f: &Formats,
+) -> Result<&'a mut Worksheet, XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    for (c, Col(label, width)) in cols.iter().enumerate() {
+        let c = col(c);
+        sheet.write_string_with_format(0, c, *label, &f.header)?;
+        sheet.set_column_width(c, *width)?;
+    }
+    sheet.set_row_height(0, 36)?;
+    for (r, values) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).expect("rows fit");
+        for (c, v) in values.iter().enumerate() {
+            let c = col(c);
+            let wide = cols.get(usize::from(c)).is_some_and(|Col(_, w)| *w >= 30.0);
+            match v {
+                V::T(s) => {
+                    sheet.write_string_with_format(r, c, s, if wide { &f.wrap } else { &f.body })?
+                }
+                V::N(x) => sheet.write_number_with_format(r, c, *x, &f.body)?,
+                V::D(d) => sheet.write_datetime_with_format(r, c, excel_date(*d)?, &f.date)?,
+                V::E => sheet.write_blank(r, c, &f.body)?,
+            };
+        }
+    }
+    let last_row = u32::try_from(rows.len()).expect("rows fit");
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, last_row, col(cols.len() - 1))?;
+    print_setup(sheet, title);
+    sheet.set_repeat_rows(0, 0)?;
+    Ok(sheet)
+}
+
+fn print_setup(sheet: &mut Worksheet, title: &str) {
+    sheet.set_landscape();
+    sheet.set_paper_size(9); // A4
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    // `&` starts a code in Excel's page header; doubling keeps it literal.
+    let title = title.replace('&', "&&");
+    sheet.set_header(format!("&C&\"Times New Roman,Bold\"&12{title}"));
+    sheet.set_footer("&CTrang &P/&N");
+}
+
+fn col(c: usize) -> u16 {
+    u16::try_from(c).expect("few columns")
+}
+
+/// Colours the cells of `column` (rows 1..=last) whose text contains each label.
+fn colour(
+    sheet: &mut Worksheet,
+    column: usize,
+    last: usize,
+    rules: &[(&str, &str)],
+) -> Result<(), XlsxError> {
+    if last == 0 {
+        return Ok(());
+    }
+    let last = u32::try_from(last).expect("rows fit");
+    for (label, fill) in rules {
+        let cf = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::Contains((*label).to_owned()))
+            .set_format(Format::new().set_background_color(*fill));
+        sheet.add_conditional_format(1, col(column), last, col(column), &cf)?;
+    }
+    Ok(())
+}
+
+const RED: &str = "#F8CBAD";
+const YELLOW: &str = "#FFE699";
+const GREEN: &str = "#C6EFCE";
+
+#[allow(clippy::too_many_lines)] // one layout, top to bottom
+fn summary_sheet(
+    book: &mut Workbook,
+    r: &Reconciliation,
+    config: &Config,
+    date: NaiveDate,
+) -> Result<(), XlsxError> {
+    let base = Format::new().set_font_name(FONT).set_font_size(13);
+    let bold = base.clone().set_bold().set_align(FormatAlign::Center);
+    let center = base.clone().set_align(FormatAlign::Center);
+    let italic = base.clone().set_italic().set_align(FormatAlign::Center);
+    let underlined = bold
+        .clone()
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let title = base
+        .clone()
+        .set_bold()
+        .set_font_size(15)
+        .set_align(FormatAlign::Center);
+    let label = base.clone().set_border(FormatBorder::Thin);
+    let section = base
+        .clone()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7");
+    let number = base
+        .clone()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("Tổng hợp")?;
+    sheet.set_column_width(0, 44)?;
+    sheet.set_column_width(1, 14)?;
+    sheet.set_column_width(2, 4)?;
+    for c in 3..=8 {
+        sheet.set_column_width(c, 13)?;
+    }
+    let province = config.province.to_uppercase();
+    sheet.merge_range(0, 0, 0, 1, &format!("ĐẢNG BỘ TỈNH {province}"), &center)?;
+    sheet.merge_range(1, 0, 1, 1, "BAN TỔ CHỨC", &bold)?;
+    sheet.merge_range(2, 0, 2, 1, "*", &center)?;
+    sheet.merge_range(0, 3, 0, 8, "ĐẢNG CỘNG SẢN VIỆT NAM", &underlined)?;
+    let date_line = format!(
+        "{}, ngày {:02} tháng {:02} năm {}",
+        config.province,
+        date.day(),
+        date.month(),
+        date.year()
+    );
+    sheet.merge_range(2, 3, 2, 8, &date_line, &italic)?;
+    sheet.merge_range(
+        4,
+        0,
+        4,
+        8,
+        "BÁO CÁO TỔNG HỢP KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ",
+        &title,
+    )?;
+    let month_line = format!("Tháng {} năm {}", r.month.month, r.month.year);
+    sheet.merge_range(5, 0, 5, 8, &month_line, &bold)?;
+
+    let count = |s: Submitted| r.units.iter().filter(|u| u.submission == s).count();
+    let sum = |g: fn(&crate::reconcile::UnitSummary) -> usize| r.units.iter().map(g).sum::<usize>();
+    let progress = |p: Progress| r.cadres.iter().filter(|c| c.status == p).count();
+    let figures: Vec<(&str, Vec<(&str, usize)>)> = vec![
+        (
+            "Báo cáo của đơn vị",
+            vec![
+                ("Đơn vị nộp đúng hạn", count(Submitted::OnTime)),
+                ("Đơn vị nộp muộn", count(Submitted::Late)),
+                ("Đơn vị chưa nộp", count(Submitted::Missing)),
+                ("Tệp nhận được", r.files.read),
+                ("Tệp được dùng", r.files.used),
+            ],
+        ),
+        (
+            "Buổi sinh hoạt theo kế hoạch trong tháng",
+            vec![
+                ("Số buổi theo kế hoạch", sum(|u| u.planned)),
+                ("Đã dự", sum(|u| u.attended)),
+                ("Vắng", sum(|u| u.absent)),
+                ("Chưa báo cáo", sum(|u| u.unreported)),
+            ],
+        ),
+        (
+            "Tiến độ định mức năm của cán bộ",
+            vec![
+                ("Đạt định mức", progress(Progress::Met)),
+                ("Đúng tiến độ", progress(Progress::OnTrack)),
+                ("Chậm tiến độ", progress(Progress::Behind)),
+                ("Không có định mức", progress(Progress::NoQuota)),
+            ],
+        ),
+        (
+            "Dòng báo cáo trong tháng",
+            vec![
+                ("Dòng đọc được", r.rows.read),
+                ("Dòng được nhận", r.rows.accepted),
+                ("Dòng bị loại (có lỗi)", r.rows.rejected),
+                ("Dòng trùng", r.rows.duplicates),
+            ],
+        ),
+        (
+            "Kiến nghị từ đầu năm",
+            vec![
+                ("Số kiến nghị", r.recommendations.raised_ytd),
+                ("Đã giải quyết", r.recommendations.resolved),
+                ("Đang chờ giải quyết", r.recommendations.pending),
+                ("Quá hạn", r.recommendations.overdue),
+            ],
+        ),
+        (
+            "Xếp loại buổi sinh hoạt (có cán bộ dự)",
+            vec![
+                ("Tốt", r.ratings.tot),
+                ("Khá", r.ratings.kha),
+                ("Trung bình", r.ratings.trung_binh),
+                ("Kém", r.ratings.kem),
+                ("Chưa xếp loại", r.ratings.unrated),
+            ],
+        ),
+    ];
+    let mut row = 7u32;
+    let mut rating_rows = (0, 0);
+    for (heading, items) in &figures {
+        sheet.merge_range(row, 0, row, 1, heading, &section)?;
+        row += 1;
+        if heading.starts_with("Xếp loại") {
+            rating_rows = (row, row + u32::try_from(items.len()).expect("few") - 1);
+        }
+        for (name, value) in items {
+            sheet.write_string_with_format(row, 0, *name, &label)?;
+            #[allow(clippy::cast_precision_loss)]
+            sheet.write_number_with_format(row, 1, *value as f64, &number)?;
+            row += 1;
+        }
+    }
+
+    // Charts: planned against attended by unit (from the `Đơn vị` sheet), and ratings.
+    let units = u32::try_from(r.units.len()).expect("few units");
+    if units > 0 {
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .title()
+            .set_name("Buổi sinh hoạt theo kế hoạch và đã dự, theo đơn vị");
+        chart
+            .add_series()
+            .set_name("Theo kế hoạch")
+            .set_categories(("Đơn vị", 1, 1, units, 1))
+            .set_values(("Đơn vị", 1, 4, units, 4));
+        chart
+            .add_series()
+            .set_name("Đã dự")
+            .set_categories(("Đơn vị", 1, 1, units, 1))
+            .set_values(("Đơn vị", 1, 5, units, 5));
+        chart.set_width(620).set_height(320);
+        sheet.insert_chart(7, 3, &chart)?;
+    }
+    let mut pie = Chart::new(ChartType::Column);
+    pie.title().set_name("Xếp loại buổi sinh hoạt");
+    pie.add_series()
+        .set_name("Số buổi")
+        .set_categories(("Tổng hợp", rating_rows.0, 0, rating_rows.1, 0))
+        .set_values(("Tổng hợp", rating_rows.0, 1, rating_rows.1, 1));
+    pie.legend().set_hidden();
+    pie.set_width(620).set_height(300);
+    sheet.insert_chart(25, 3, &pie)?;
+
+    print_setup(
+        sheet,
+        &format!("Tổng hợp dự sinh hoạt chi bộ tháng {}", r.month.vi()),
+    );
+    Ok(())
+}
+
+fn cadres_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(), XlsxError> {
+    let cols = [
+        Col("Mã cán bộ", 11.0),
+        Col("Họ và tên", 26.0),
+        Col("Chức vụ", 34.0),
+        Col("Nhóm", 9.0),
+        Col("Đơn vị", 9.0),
+        Col("Định mức năm", 10.0),
+        Col("Đã dự từ đầu năm", 10.0),
+        Col("Cần đạt đến tháng này", 11.0),
+        Col("Tiến độ", 18.0),
+        Col("Tháng này: đã dự", 10.0),
+        Col("Tháng này: vắng", 10.0),
+        Col("Tháng này: chưa báo cáo", 11.0),
+    ];
+    let rows: Vec<Vec<V>> = r
+        .cadres
+        .iter()
+        .map(|c| {
+            vec![
+                t(&c.code),
+                t(&c.name),
+                ot(c.position.as_ref()),
+                t(&c.group),
+                ot(c.unit.as_ref()),
+                n(c.quota),
+                n(c.ytd),
+                n(c.expected),
+                t(c.status.label()),
+                n(c.month_attended as u64),
+                n(c.month_absent as u64),
+                n(c.month_unreported as u64),
+            ]
+        })
+        .collect();
+    let sheet = table(
+        book,
+        "Cán bộ",
+        &format!("Tiến độ dự sinh hoạt của cán bộ — tháng {}", r.month.vi()),
+        &cols,
+        &rows,
+        f,
+    )?;
+    colour(
+        sheet,
+        8,
+        rows.len(),
+        &[("Chậm", RED), ("Đạt", GREEN), ("Đúng", GREEN)],
+    )
+}
+
+fn units_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(), XlsxError> {
+    let cols = [
+        Col("Mã đơn vị", 10.0),
+        Col("Tên đơn vị", 26.0),
+        Col("Nộp báo cáo", 12.0),
+        Col("Ngày nhận", 12.0),
+        Col("Buổi theo kế hoạch", 11.0),
+        Col("Đã dự", 9.0),
+        Col("Vắng", 9.0),
+        Col("Chưa báo cáo", 10.0),
+        Col("Chi bộ đã đến (từ đầu năm)", 12.0),
+        Col("Tổng số chi bộ", 10.0),
+        Col("Chi bộ vùng khó khăn đã đến", 13.0),
+        Col("Chi bộ vùng khó khăn", 11.0),
+        Col("Chi bộ chưa có cán bộ đến", 40.0),
+    ];
+    let rows: Vec<Vec<V>> = r
+        .units
+        .iter()
+        .map(|u| {
+            vec![
+                t(&u.code),
+                t(&u.name),
+                t(u.submission.label()),
+                od(u.received),
+                n(u.planned as u64),
+                n(u.attended as u64),
+                n(u.absent as u64),
+                n(u.unreported as u64),
+                n(u.cells_visited_ytd as u64),
+                n(u.cells_total as u64),
+                n(u.remote_cells_visited_ytd as u64),
+                n(u.remote_cells_total as u64),
+                t(u.never_visited.join(", ")),
+            ]
+        })
+        .collect();
+    let sheet = table(
+        book,
+        "Đơn vị",
+        &format!("Báo cáo của các đơn vị — tháng {}", r.month.vi()),
+        &cols,
+        &rows,
+        f,
+    )?;
+    colour(sheet, 2, rows.len(), &[("Muộn", YELLOW), ("Chưa nộp", RED)])
+}
+
+fn cells_sheet(
+    book: &mut Workbook,
+    r: &Reconciliation,
+    roster: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let cols = [
+        Col("Mã chi bộ", 13.0),
+        Col("Tên chi bộ", 26.0),
+        Col("Xã/phường", 24.0),
+        Col("Đơn vị", 9.0),
+        Col("Vùng khó khăn", 10.0),
+        Col("Số buổi có cán bộ dự (từ đầu năm)", 14.0),
+        Col("Lần dự gần nhất", 13.0),
+    ];
+    let rows: Vec<Vec<V>> = roster
+        .cells
+        .iter()
+        .zip(&r.cells)
+        .map(|(c, s)| {
+            vec![
+                t(&c.code),
+                t(&c.name),
+                ot(c.commune.as_ref()),
+                t(&c.unit),
+                t(if c.remote { "x" } else { "" }),
+                n(s.visits_ytd as u64),
+                od(s.last_visit),
+            ]
+        })
+        .collect();
+    table(
+        book,
+        "Chi bộ",
+        &format!("Chi bộ có cán bộ dự sinh hoạt — đến tháng {}", r.month.vi()),
+        &cols,
+        &rows,
+        f,
+    )?;
+    Ok(())
+}
+
+fn details_sheet(
+    book: &mut Workbook,
+    r: &Reconciliation,
+    roster: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let cols = [
+        Col("Đơn vị", 8.0),
+        Col("Tệp", 30.0),
+        Col("Trang", 10.0),
+        Col("Dòng", 7.0),
+        Col("Mã cán bộ", 11.0),
+        Col("Họ và tên", 24.0),
+        Col("Mã chi bộ", 13.0),
+        Col("Chi bộ", 22.0),
+        Col("Ngày sinh hoạt", 12.0),
+        Col("Có dự", 8.0),
+        Col("Lý do vắng", 18.0),
+        Col("Tổng số đảng viên", 10.0),
+        Col("Số đảng viên có mặt", 10.0),
+        Col("Nội dung truyền đạt", 36.0),
+        Col("Số ý kiến, kiến nghị", 10.0),
+        Col("Số giải quyết tại chỗ", 10.0),
+        Col("Xếp loại", 11.0),
+        Col("Ghi chú", 30.0),
+        Col("Trong địa bàn", 9.0),
+    ];
+    let rows: Vec<Vec<V>> = r
+        .details
+        .iter()
+        .map(|d| {
+            let row = &d.row;
+            let cadre = row.cadre.as_deref().and_then(|c| roster.cadre(c));
+            let cell = row.cell.as_deref().and_then(|c| roster.cell(c));
+            let reason = row.reason.as_ref().map(|x| match x {
+                crate::model::AbsenceReason::Other(text) => text.clone(),
+                other => other.label().to_owned(),
+            });
+            vec![
+                t(&d.unit),
+                t(&d.file),
+                t(&d.sheet),
+                n(row.cells.first.row + 1),
+                ot(row.cadre.as_ref()),
+                t(cadre.map_or(&row.cadre_text, |c| &c.name)),
+                ot(row.cell.as_ref()),
+                t(cell.map_or(&row.cell_text, |c| &c.name)),
+                V::D(row.date),
+                t(if row.attended { "Có" } else { "Không" }),
+                ot(reason.as_ref()),
+                on(row.members_total),
+                on(row.members_present),
+                ot(row.content.as_ref()),
+                on(row.raised),
+                on(row.resolved_on_spot),
+                row.rating.map_or(V::E, |x| t(x.label())),
+                ot(row.note.as_ref()),
+                t(if d.eligible { "Có" } else { "Không" }),
+            ]
+        })
+        .collect();
+    table(
+        book,
+        "Chi tiết",
+        &format!(
+            "Chi tiết các dòng báo cáo được nhận — tháng {}",
+            r.month.vi()
+        ),
+        &cols,
+        &rows,
+        f,
+    )?;
+    Ok(())
+}
+
+fn register_sheet(
+    book: &mut Workbook,
+    r: &Reconciliation,
+    roster: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let cols = [
+        Col("Mã kiến nghị", 16.0),
+        Col("Đơn vị", 8.0),
+        Col("Chi bộ", 22.0),
+        Col("Ngày nêu", 12.0),
+        Col("Nội dung", 40.0),
+        Col("Lĩnh vực", 14.0),
+        Col("Cơ quan giải quyết", 20.0),
+        Col("Tình trạng", 18.0),
+        Col("Ngày giải quyết", 12.0),
+        Col("Số ngày", 8.0),
+        Col("Quá hạn", 8.0),
+        Col("Cập nhật lần cuối", 30.0),
+    ];
+    let rows: Vec<Vec<V>> = r
+        .register
+        .iter()
+        .map(|e| {
+            let rec = &e.row;
+            let cell = rec
+                .cell
+                .as_deref()
+                .and_then(|c| roster.cell(c))
+                .map(|c| c.name.clone())
+                .or(rec.cell_text.clone());
+            vec![
+                t(&e.code),
+                t(&e.unit),
+                ot(cell.as_ref()),
+                V::D(rec.raised_on),
+                t(&rec.content),
+                ot(rec.field.as_ref()),
+                ot(rec.agency.as_ref()),
+                t(rec.status.label()),
+                od(rec.resolved_on),
+                V::N(f64::from(i32::try_from(e.age_days).unwrap_or(i32::MAX))),
+                t(if e.overdue { "Quá hạn" } else { "" }),
+                t(&e.file),
+            ]
+        })
+        .collect();
+    let sheet = table(
+        book,
+        "Kiến nghị",
+        &format!("Sổ theo dõi kiến nghị — đến tháng {}", r.month.vi()),
+        &cols,
+        &rows,
+        f,
+    )?;
+    colour(sheet, 10, rows.len(), &[("Quá hạn", RED)])
+}
+
+fn issues_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(), XlsxError> {
+    let cols = [
+        Col("Mức độ", 10.0),
+        Col("Mã lỗi", 24.0),
+        Col("Đơn vị", 8.0),
+        Col("Tệp", 30.0),
+        Col("Trang", 10.0),
+        Col("Ô", 7.0),
+        Col("Nội dung", 60.0),
+        Col("Giá trị", 24.0),
+    ];
+    let rows: Vec<Vec<V>> = r
+        .issues
+        .iter()
+        .map(|d| {
+            vec![
+                t(d.severity.label_vi()),
+                t(d.code.as_str()),
+                ot(d.unit.as_ref()),
+                ot(d.location.file.as_ref()),
+                ot(d.location.sheet.as_ref()),
+                d.location.cell.map_or(V::E, |c| t(c.to_string())),
+                t(&d.message),
+                ot(d.value.as_ref()),
+            ]
+        })
+        .collect();
+    let sheet = table(
+        book,
+        "Lỗi dữ liệu",
+        &format!("Lỗi dữ liệu trong báo cáo tháng {}", r.month.vi()),
+        &cols,
+        &rows,
+        f,
+    )?;
+    colour(sheet, 0, rows.len(), &[("Lỗi", RED), ("Cảnh báo", YELLOW)])
+}
