@@ -1,12 +1,17 @@
-//! Builds the demo province in `samples/` (Sơn La, invented people).
+//! Builds the demo province in `samples/` (Sơn La, invented people): the roster, the
+//! configuration, and the submissions of January to July 2020 in `samples/inbox/`.
 //!
 //! ```text
-//! cargo run --example make_demo            # rewrite samples/roster.xlsx and samples/chibo.toml
+//! cargo run --example make_demo            # rewrite samples/ (needs LibreOffice's soffice)
 //! cargo run --example make_demo -- --check # exit 1 if the committed files differ
 //! ```
 //!
-//! The output is byte-for-byte reproducible, so `--check` keeps the committed demo and
-//! this generator in step (CI runs it).
+//! Everything chibo writes is byte-for-byte reproducible, so `--check` keeps the
+//! committed demo and this generator in step (CI runs it). The two files `LibreOffice`
+//! saves (an .xls and an .ods, as units send them) are not reproducible byte for byte;
+//! `--check` only checks that they are there.
+
+mod inbox;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -392,25 +397,113 @@ fn main() -> ExitCode {
                 .into_bytes(),
         ),
     ];
+    let demo_files = inbox::files(&roster);
     let mut stale = false;
-    for (name, bytes) in files {
-        let path = samples.join(name);
+    if !check {
+        // Start the inbox afresh, so no file of an earlier run lingers.
+        let _ = std::fs::remove_dir_all(samples.join("inbox"));
+    }
+    let mut expected: Vec<std::path::PathBuf> = Vec::new();
+    for (name, bytes) in files
+        .iter()
+        .map(|(n, b)| ((*n).to_owned(), b.clone()))
+        .chain(
+            demo_files
+                .iter()
+                .filter(|f| f.convert.is_none())
+                .map(|f| (f.path.clone(), f.bytes.clone())),
+        )
+    {
+        let path = samples.join(&name);
+        expected.push(path.clone());
         if check {
             if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
                 eprintln!(
-                    "{} is not what examples/make_demo.rs makes: run it and commit",
+                    "{} is not what examples/make_demo makes: run it and commit",
                     path.display()
                 );
                 stale = true;
             }
         } else {
             chibo::output::write_atomic(&path, &bytes).expect("write demo file");
-            println!("wrote {}", path.display());
         }
+    }
+    for f in demo_files.iter().filter(|f| f.convert.is_some()) {
+        let ext = f.convert.expect("filtered");
+        let target = samples.join(f.path.replace(".xlsx", &format!(".{ext}")));
+        expected.push(target.clone());
+        if check {
+            if !target.is_file() {
+                eprintln!(
+                    "{} is missing: run examples/make_demo and commit",
+                    target.display()
+                );
+                stale = true;
+            }
+        } else {
+            libreoffice(&f.bytes, &target, ext);
+        }
+    }
+    if check {
+        for entry in walk(&samples.join("inbox")) {
+            if !expected.contains(&entry) {
+                eprintln!(
+                    "{} is not made by examples/make_demo: remove it or run the generator",
+                    entry.display()
+                );
+                stale = true;
+            }
+        }
+    } else {
+        println!("wrote {} files under {}", expected.len(), samples.display());
     }
     if stale {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Saves `xlsx` as `target` (`xls` or `ods`) with `LibreOffice` Calc, as a unit would.
+fn libreoffice(xlsx: &[u8], target: &Path, ext: &str) {
+    let work = tempfile::tempdir().expect("temporary folder");
+    let stem = target
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a file name");
+    let src = work.path().join(format!("{stem}.xlsx"));
+    std::fs::write(&src, xlsx).expect("write the source");
+    let filter = if ext == "xls" {
+        "xls:MS Excel 97"
+    } else {
+        "ods:calc8"
+    };
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        work.path().display()
+    );
+    let status = std::process::Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", filter, "--outdir"])
+        .arg(work.path())
+        .arg(&src)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("LibreOffice's soffice must be installed to build the demo (apt-get install libreoffice-calc-nogui)");
+    assert!(status.success(), "soffice failed on {}", src.display());
+    std::fs::copy(work.path().join(format!("{stem}.{ext}")), target)
+        .expect("copy the converted file");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
