@@ -1,7 +1,8 @@
 //! Writes small workbooks for tests, cell by cell as a person would type them.
 //!
 //! A cell is a string: `""` empty, `#12` the number 12, `@2020-07-05` a date cell shown
-//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, anything else text.
+//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, `\\=text` the literal text after the backslash
+//! (as typed after an apostrophe), anything else text.
 
 use std::path::Path;
 
@@ -22,7 +23,9 @@ pub fn write(path: &Path, sheets: &[Sheet]) {
                 if cell.is_empty() {
                     continue;
                 }
-                if let Some(n) = cell.strip_prefix('#') {
+                if let Some(literal) = cell.strip_prefix('\\') {
+                    sheet.write_string(r, c, literal).unwrap();
+                } else if let Some(n) = cell.strip_prefix('#') {
                     sheet.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
                 } else if let Some(d) = cell.strip_prefix('@') {
                     let d = ExcelDateTime::parse_from_str(d).unwrap();

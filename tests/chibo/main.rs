@@ -10,3 +10,4 @@ mod docs;
 mod init;
 mod limits;
 mod roster_files;
+mod run;

@@ -1,0 +1,440 @@
+//! `chibo run` end to end: the demo province and purpose-built workspaces, outputs read
+//! back and checked field by field and cell by cell.
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+use serde_json::Value;
+
+use crate::book::{self, yc_title};
+use crate::common::{chibo, text};
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("demo");
+    assert!(
+        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
+            .status
+            .success()
+    );
+    (tmp, ws)
+}
+
+fn summary(ws: &Path, month: &str) -> Value {
+    let text = std::fs::read_to_string(ws.join(format!("out/{month}/summary.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn sheet(ws: &Path, month: &str, name: &str) -> calamine::Range<Data> {
+    let mut book =
+        calamine::open_workbook_auto(ws.join(format!("out/{month}/tong-hop-{month}.xlsx")))
+            .unwrap();
+    book.worksheet_range(name).unwrap()
+}
+
+fn cell(range: &calamine::Range<Data>, a1: &str) -> String {
+    let c = chibo::diagnostic::CellRef::parse(a1).unwrap();
+    range
+        .get_value((c.row, c.col))
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_demo_province_in_july_shows_every_kind_of_output() {
+    let (_tmp, ws) = demo();
+    let out = chibo(&["run", "--month", "2020-07"], &ws);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "data errors give exit 1\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("Tổng hợp dự sinh hoạt chi bộ tháng 07/2020 — Sơn La"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Đã ghi: out/2020-07/tong-hop-2020-07.xlsx"),
+        "{stdout}"
+    );
+
+    let s = summary(&ws, "2020-07");
+    assert_eq!(s["schema"], "chibo.summary.v1");
+    assert_eq!(
+        (s["month"].as_str(), s["province"].as_str()),
+        (Some("2020-07"), Some("Sơn La"))
+    );
+    assert_eq!(
+        s["files"],
+        serde_json::json!({"read": 5, "used": 3, "superseded": 1, "skipped": 1, "unreadable": 0})
+    );
+    let rows = &s["rows"];
+    let n = |v: &Value| v.as_u64().unwrap();
+    assert_eq!(
+        n(&rows["read"]),
+        n(&rows["accepted"]) + n(&rows["rejected"]) + n(&rows["duplicates"])
+    );
+    assert_eq!(
+        rows,
+        &serde_json::json!({"read": 16, "accepted": 12, "rejected": 3, "duplicates": 1})
+    );
+    let units: Vec<(String, String, Value)> = s["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["code"].as_str().unwrap().to_owned(),
+                u["submission"].as_str().unwrap().to_owned(),
+                u["received"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        units,
+        [
+            ("MC".into(), "late".into(), Value::from("2020-08-09")),
+            ("MS".into(), "missing".into(), Value::Null),
+            ("TP".into(), "on_time".into(), Value::from("2020-08-03")),
+            ("YC".into(), "on_time".into(), Value::from("2020-08-04")),
+        ]
+    );
+    for u in s["units"].as_array().unwrap() {
+        assert_eq!(
+            n(&u["planned"]),
+            n(&u["attended"]) + n(&u["absent"]) + n(&u["unreported"]),
+            "{u}"
+        );
+    }
+    // Each cadre's status follows from quota, ytd and expected = ceil(quota × 7 / 12).
+    for c in s["cadres"].as_array().unwrap() {
+        let (quota, ytd, expected) = (n(&c["quota"]), n(&c["ytd"]), n(&c["expected"]));
+        let want = if quota == 0 {
+            assert_eq!(expected, 0);
+            "no_quota"
+        } else {
+            assert_eq!(expected, (quota * 7).div_ceil(12), "{c}");
+            if ytd >= quota {
+                "met"
+            } else if ytd >= expected {
+                "on_track"
+            } else {
+                "behind"
+            }
+        };
+        assert_eq!(c["status"], want, "{c}");
+    }
+    let codes: Vec<&str> = s["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "file-superseded",
+        "file-skipped",
+        "row-unknown-cell",
+        "row-bad-date",
+        "row-missing-reason",
+        "row-duplicate",
+        "row-outside-area",
+        "row-unfilled",
+        "row-cadre-approximate",
+    ] {
+        assert!(codes.contains(&code), "no {code} in {codes:?}");
+    }
+    let rec = &s["recommendations"];
+    assert_eq!(
+        n(&rec["raised_ytd"]),
+        n(&rec["resolved"]) + n(&rec["pending"])
+    );
+
+    // The workbook, read back.
+    let book = calamine::open_workbook_auto(ws.join("out/2020-07/tong-hop-2020-07.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Tổng hợp",
+            "Cán bộ",
+            "Đơn vị",
+            "Chi bộ",
+            "Chi tiết",
+            "Kiến nghị",
+            "Lỗi dữ liệu"
+        ]
+    );
+    let front = sheet(&ws, "2020-07", "Tổng hợp");
+    assert_eq!(cell(&front, "A1"), "ĐẢNG BỘ TỈNH SƠN LA");
+    assert_eq!(cell(&front, "A2"), "BAN TỔ CHỨC");
+    assert_eq!(cell(&front, "D1"), "ĐẢNG CỘNG SẢN VIỆT NAM");
+    // The later of the deadline (05/08) and the last report received (09/08).
+    assert_eq!(cell(&front, "D3"), "Sơn La, ngày 09 tháng 08 năm 2020");
+    assert_eq!(
+        cell(&front, "A5"),
+        "BÁO CÁO TỔNG HỢP KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ"
+    );
+    assert_eq!(
+        (cell(&front, "A9"), cell(&front, "B9")),
+        ("Đơn vị nộp đúng hạn".into(), "2".into())
+    );
+    assert_eq!(
+        (cell(&front, "A11"), cell(&front, "B11")),
+        ("Đơn vị chưa nộp".into(), "1".into())
+    );
+    let cadres = sheet(&ws, "2020-07", "Cán bộ");
+    assert_eq!(
+        (cell(&cadres, "A1"), cell(&cadres, "I1")),
+        ("Mã cán bộ".into(), "Tiến độ".into())
+    );
+    assert_eq!(cadres.height() - 1, s["cadres"].as_array().unwrap().len());
+    let units_sheet = sheet(&ws, "2020-07", "Đơn vị");
+    assert_eq!(
+        (cell(&units_sheet, "A3"), cell(&units_sheet, "C3")),
+        ("MS".into(), "Chưa nộp".into())
+    );
+    let details = sheet(&ws, "2020-07", "Chi tiết");
+    assert_eq!(details.height() - 1, 12, "one row per accepted row");
+    let issues = sheet(&ws, "2020-07", "Lỗi dữ liệu");
+    assert_eq!(issues.height() - 1, codes.len());
+    let first_error = s["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|i| i["cell"] == "C11" && i["code"] == "row-unknown-cell")
+        .unwrap();
+    assert_eq!(cell(&issues, &format!("F{}", first_error + 2)), "C11");
+    assert_eq!(cell(&issues, &format!("A{}", first_error + 2)), "Lỗi");
+
+    // The same inputs give the same bytes.
+    let before = (
+        std::fs::read(ws.join("out/2020-07/summary.json")).unwrap(),
+        std::fs::read(ws.join("out/2020-07/tong-hop-2020-07.xlsx")).unwrap(),
+    );
+    assert_eq!(
+        chibo(&["run", "-q", "--month", "2020-07"], &ws)
+            .status
+            .code(),
+        Some(1)
+    );
+    let after = (
+        std::fs::read(ws.join("out/2020-07/summary.json")).unwrap(),
+        std::fs::read(ws.join("out/2020-07/tong-hop-2020-07.xlsx")).unwrap(),
+    );
+    assert!(before == after, "a second run changed the outputs");
+
+    // LibreOffice opens it (when installed; .ci/run installs it).
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let profile = format!("-env:UserInstallation=file://{}/lo-profile", ws.display());
+        let status = std::process::Command::new("soffice")
+            .args([
+                profile.as_str(),
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(ws.join("pdf"))
+            .arg(ws.join("out/2020-07/tong-hop-2020-07.xlsx"))
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        let pdf = std::fs::read(ws.join("pdf/tong-hop-2020-07.pdf")).unwrap();
+        assert!(
+            pdf.starts_with(b"%PDF") && pdf.len() > 10_000,
+            "{} bytes",
+            pdf.len()
+        );
+    }
+}
+
+#[test]
+fn earlier_months_run_clean_and_errors_set_the_exit_code() {
+    let (_tmp, ws) = demo();
+    let out = chibo(&["run", "--month", "2020-06"], &ws);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(summary(&ws, "2020-06")["files"]["used"], 4);
+    let bad = chibo(&["run", "--month", "2020-13"], &ws);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).1.contains("YYYY-MM"));
+    let elsewhere = chibo(&["run", "--month", "2020-07"], ws.parent().unwrap());
+    assert_eq!(elsewhere.status.code(), Some(2), "no chibo.toml here");
+}
+
+#[test]
+fn submitted_text_never_becomes_a_formula() {
+    let (_tmp, ws) = demo();
+    std::fs::remove_dir_all(ws.join("inbox")).unwrap();
+    std::fs::create_dir_all(ws.join("inbox/2020-07")).unwrap();
+    let mut rows = yc_title();
+    rows.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+        "",
+        "#42",
+        "#30",
+        "\\=HYPERLINK(\"http://example.com\",\"bấm\")",
+        "#1",
+        "#1",
+        "Tốt",
+        "\\+SUM(A1)",
+    ]);
+    rows.push(vec![
+        "#2",
+        "Tòng Văn Hải",
+        "Bản Mới",
+        "Chiềng Sàng",
+        "08/07/2020",
+        "Có",
+        "",
+        "",
+        "",
+        "\\-2+3",
+        "",
+        "",
+        "",
+        "\\@cmd",
+    ]);
+    book::write(&ws.join("inbox/2020-07/YC.xlsx"), &[("Báo cáo", rows)]);
+    assert_eq!(
+        chibo(&["run", "-q", "--month", "2020-07"], &ws)
+            .status
+            .code(),
+        Some(0)
+    );
+    let details = sheet(&ws, "2020-07", "Chi tiết");
+    let content = |row: u32, col: u32| details.get_value((row, col)).cloned();
+    assert_eq!(
+        content(1, 13),
+        Some(Data::String(
+            "=HYPERLINK(\"http://example.com\",\"bấm\")".into()
+        ))
+    );
+    assert_eq!(content(1, 17), Some(Data::String("+SUM(A1)".into())));
+    assert_eq!(content(2, 13), Some(Data::String("-2+3".into())));
+    assert_eq!(content(2, 17), Some(Data::String("@cmd".into())));
+    let mut book =
+        calamine::open_workbook_auto(ws.join("out/2020-07/tong-hop-2020-07.xlsx")).unwrap();
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).unwrap();
+        let found: Vec<&String> = formulas
+            .used_cells()
+            .map(|(_, _, f)| f)
+            .filter(|f| !f.is_empty())
+            .collect();
+        assert!(found.is_empty(), "{name} has formulas {found:?}");
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_outputs_intact() {
+    let (_tmp, ws) = demo();
+    assert_eq!(
+        chibo(&["run", "-q", "--month", "2020-06"], &ws)
+            .status
+            .code(),
+        Some(0)
+    );
+    let read = || {
+        (
+            std::fs::read(ws.join("out/2020-06/summary.json")).unwrap(),
+            std::fs::read(ws.join("out/2020-06/tong-hop-2020-06.xlsx")).unwrap(),
+        )
+    };
+    let before = read();
+    std::fs::write(ws.join("roster.xlsx"), b"broken").unwrap();
+    let out = chibo(&["run", "--month", "2020-06"], &ws);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("roster-unreadable"),
+        "{:?}",
+        text(&out)
+    );
+    assert!(before == read());
+    let left: Vec<_> = std::fs::read_dir(ws.join("out/2020-06"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "no temporary file left: {left:?}");
+}
+
+#[test]
+fn without_received_txt_modification_times_decide() {
+    let (_tmp, ws) = demo();
+    std::fs::remove_dir_all(ws.join("inbox")).unwrap();
+    let folder = ws.join("inbox/2020-07");
+    std::fs::create_dir_all(&folder).unwrap();
+    let version = |n: u32, date: &'static str| {
+        let mut rows = yc_title();
+        rows.push(vec![
+            "#1",
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            date,
+            "Có",
+        ]);
+        let path = folder.join(format!("YC-{n}.xlsx"));
+        book::write(&path, &[("Báo cáo", rows)]);
+        path
+    };
+    let older = version(1, "05/07/2020");
+    let newer = version(2, "06/07/2020");
+    // Local noon, so the local date is the one meant whatever the time zone.
+    let at = |y, m, d| {
+        let t = chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let local = t.and_local_timezone(chrono::Local).unwrap();
+        filetime::FileTime::from_unix_time(local.timestamp(), 0)
+    };
+    // The newer version was received later, though its name sorts first in reverse.
+    filetime::set_file_mtime(&older, at(2020, 8, 1)).unwrap();
+    filetime::set_file_mtime(&newer, at(2020, 8, 6)).unwrap();
+    chibo(&["run", "-q", "--month", "2020-07"], &ws);
+    let s = summary(&ws, "2020-07");
+    let yc = s["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "YC")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (yc["submission"].as_str(), yc["received"].as_str()),
+        (Some("late"), Some("2020-08-06"))
+    );
+    let superseded: Vec<&Value> = s["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "file-superseded")
+        .collect();
+    assert_eq!(superseded.len(), 1);
+    assert_eq!(superseded[0]["file"], "inbox/2020-07/YC-1.xlsx");
+
+    // Swap the times: the other version is used, and on time.
+    filetime::set_file_mtime(&older, at(2020, 8, 7)).unwrap();
+    filetime::set_file_mtime(&newer, at(2020, 8, 2)).unwrap();
+    chibo(&["run", "-q", "--month", "2020-07"], &ws);
+    let s = summary(&ws, "2020-07");
+    let issue = s["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "file-superseded")
+        .unwrap()
+        .clone();
+    assert_eq!(issue["file"], "inbox/2020-07/YC-2.xlsx");
+    let details = sheet(&ws, "2020-07", "Chi tiết");
+    assert_eq!(cell(&details, "B2"), "inbox/2020-07/YC-1.xlsx");
+}
