@@ -45,7 +45,7 @@ fn recency(a: &InboxFile, b: &InboxFile) -> Ordering {
 
 /// Decides the use of each of `files` (one month folder), returning one use per file and
 /// the notices and warnings about superseded files.
-pub fn decide(files: &[InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
+pub fn decide(files: &[&InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
     let mut uses: Vec<FileUse> = files
         .iter()
         .map(|f| match f.submission.status {
@@ -68,7 +68,7 @@ pub fn decide(files: &[InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
                     && files[i].submission.identity.unit.as_deref() == Some(unit)
             })
             .collect();
-        candidates.sort_by(|&a, &b| recency(&files[a], &files[b]));
+        candidates.sort_by(|&a, &b| recency(files[a], files[b]));
         // Identical content: the earliest received stands for all its copies.
         let mut kept: Vec<usize> = Vec::new();
         for &i in &candidates {
@@ -78,7 +78,7 @@ pub fn decide(files: &[InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
                     "tệp giống hệt tệp {} của đơn vị {unit}; chỉ dùng tệp nhận trước",
                     files[first].submission.file
                 );
-                diags.push(notice_at(&files[i], Code::FileDuplicate, message));
+                diags.push(notice_at(files[i], Code::FileDuplicate, message));
             } else {
                 kept.push(i);
             }
@@ -91,7 +91,7 @@ pub fn decide(files: &[InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
                     "đơn vị {unit} đã gửi bản mới hơn ({}); bản này không được dùng",
                     files[newest].submission.file
                 );
-                let mut d = notice_at(&files[i], Code::FileSuperseded, message);
+                let mut d = notice_at(files[i], Code::FileSuperseded, message);
                 d.severity = crate::diagnostic::Severity::Warning;
                 diags.push(d);
             }

@@ -373,8 +373,7 @@ fn file_rules(files: &[&InboxFile], month: YearMonth) -> (Vec<FileUse>, Vec<Diag
     while start < files.len() {
         let m = files[start].month;
         let end = start + files[start..].iter().take_while(|f| f.month == m).count();
-        let folder: Vec<InboxFile> = files[start..end].iter().map(|f| (*f).clone()).collect();
-        let (folder_uses, notes) = files::decide(&folder);
+        let (folder_uses, notes) = files::decide(&files[start..end]);
         uses.extend(folder_uses);
         if m == month {
             issues.extend(notes);
