@@ -45,6 +45,15 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Tạo mẫu báo cáo tháng cho từng đơn vị (out/YYYY-MM/mau/<mã đơn vị>.xlsx).
+    Template {
+        /// Tháng báo cáo, dạng YYYY-MM.
+        #[arg(long, value_parser = parse_month)]
+        month: YearMonth,
+        /// Chỉ tạo mẫu cho đơn vị này.
+        #[arg(long, value_name = "CODE")]
+        unit: Option<String>,
+    },
     /// Tổng hợp báo cáo của tháng: đọc, đối chiếu, ghi kết quả.
     Run {
         /// Tháng báo cáo, dạng YYYY-MM.
@@ -124,6 +133,23 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { month, no_email: _ } => run_month(cli, *month),
+        Command::Template { month, unit } => {
+            let written =
+                crate::template::write_templates(&cli.config_path(), *month, unit.as_deref())?;
+            if !cli.quiet {
+                let mut out = anstream::stdout();
+                let _ = writeln!(
+                    out,
+                    "Đã tạo {} mẫu báo cáo tháng {}:",
+                    written.len(),
+                    month.vi()
+                );
+                for path in &written {
+                    let _ = writeln!(out, "  {}", path.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { files, json } => {
             let workspace = if cli.config.is_some() || cli.config_path().exists() {
                 Some(crate::check::Workspace::load(&cli.config_path())?)

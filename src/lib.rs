@@ -8,12 +8,15 @@ pub mod config;
 pub mod diagnostic;
 pub mod ingest;
 pub mod init;
+pub mod matching;
 pub mod model;
 pub mod output;
 pub mod reconcile;
 pub mod report;
 pub mod roster;
 pub mod run;
+pub mod submission;
+pub mod template;
 pub mod text;
 
 use std::path::PathBuf;
@@ -54,5 +57,3 @@ impl Error {
         }
     }
 }
-pub mod matching;
-pub mod submission;

@@ -64,46 +64,7 @@ pub fn run(
 ) -> Result<RunReport, Error> {
     let ws = Workspace::load(config_path)?;
     let config = &ws.config;
-    let matcher = Matcher::new(&ws.roster);
-
-    let mut months = Vec::new();
-    let mut notes = Vec::new();
-    for m in 1..=month.month {
-        let ym = YearMonth::new(month.year, m).expect("a month of the year");
-        let folder = config.inbox.join(ym.to_string());
-        let scanned = scan(&folder, &config.root)?;
-        if ym == month {
-            notes.extend(scanned.notes);
-        }
-        months.push((ym, scanned.files, scanned.received));
-    }
-    let total: usize = months.iter().map(|(_, f, _)| f.len()).sum();
-    let mut files = Vec::with_capacity(total);
-    let mut done = 0;
-    for (ym, found, received) in months {
-        for f in found {
-            on_file(done, total, &f.shown);
-            done += 1;
-            let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
-                path: f.path.clone(),
-                source,
-            })?;
-            let ctx = Context {
-                matcher: Some(&matcher),
-                folder_month: Some(ym),
-            };
-            let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
-            files.push(InboxFile {
-                month: ym,
-                received: received.get(&f.name).copied().unwrap_or(local),
-                modified: f.modified,
-                digest: Sha256::digest(&bytes).into(),
-                submission: submission::read(&f.path, &f.shown, &ctx),
-            });
-        }
-    }
-    on_file(total, total, "");
-
+    let (files, notes) = read_year(&ws, month, on_file)?;
     let mut r = reconcile::reconcile(config, &ws.roster, month, &files);
     r.issues.extend(notes);
     diagnostic::sort(&mut r.issues);
@@ -132,6 +93,55 @@ pub fn run(
         province: config.province.clone(),
         root: config.root.clone(),
     })
+}
+
+/// Reads every file of the year's month folders up to `month`, and the notices about
+/// month M's `received.txt`.
+///
+/// # Errors
+/// A month folder or file that cannot be read.
+pub fn read_year(
+    ws: &Workspace,
+    month: YearMonth,
+    on_file: &dyn Fn(usize, usize, &str),
+) -> Result<(Vec<InboxFile>, Vec<Diagnostic>), Error> {
+    let config = &ws.config;
+    let matcher = Matcher::new(&ws.roster);
+    let mut months = Vec::new();
+    let mut notes = Vec::new();
+    for m in 1..=month.month {
+        let ym = YearMonth::new(month.year, m).expect("a month of the year");
+        let scanned = scan(&config.inbox.join(ym.to_string()), &config.root)?;
+        if ym == month {
+            notes.extend(scanned.notes);
+        }
+        months.push((ym, scanned.files, scanned.received));
+    }
+    let total: usize = months.iter().map(|(_, f, _)| f.len()).sum();
+    let mut files = Vec::with_capacity(total);
+    for (ym, found, received) in months {
+        for f in found {
+            on_file(files.len(), total, &f.shown);
+            let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
+                path: f.path.clone(),
+                source,
+            })?;
+            let ctx = Context {
+                matcher: Some(&matcher),
+                folder_month: Some(ym),
+            };
+            let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
+            files.push(InboxFile {
+                month: ym,
+                received: received.get(&f.name).copied().unwrap_or(local),
+                modified: f.modified,
+                digest: Sha256::digest(&bytes).into(),
+                submission: submission::read(&f.path, &f.shown, &ctx),
+            });
+        }
+    }
+    on_file(total, total, "");
+    Ok((files, notes))
 }
 
 /// The regular files directly in `folder` (lock and hidden files and `received.txt`

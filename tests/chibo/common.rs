@@ -37,3 +37,69 @@ pub fn text(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Whether an external tool the test needs is installed. Without it the test is skipped
+/// with a note, except on CI (`CI` set), where `.ci/run` installs it and a missing tool
+/// is a failure.
+pub fn tool(program: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(program)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is missing on CI: .ci/run must install it"
+        );
+        eprintln!("note: {program} is not installed; skipping this test");
+    }
+    ok
+}
+
+/// Converts `src` with headless LibreOffice to `ext` (`xlsx`, `ods`, `pdf`) in `out_dir`.
+pub fn soffice(src: &Path, ext: &str, out_dir: &Path) -> PathBuf {
+    let filter = match ext {
+        "xlsx" => "xlsx:Calc MS Excel 2007 XML",
+        "ods" => "ods:calc8",
+        other => other,
+    };
+    let profile = format!(
+        "-env:UserInstallation=file://{}/lo-profile",
+        out_dir.display()
+    );
+    let out = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
+        .arg(out_dir)
+        .arg(src)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice failed: {out:?}");
+    out_dir.join(format!(
+        "{}.{ext}",
+        src.file_stem().unwrap().to_string_lossy()
+    ))
+}
+
+/// Runs one of the Python helpers of `tests/tools/`.
+pub fn python(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tools")
+        .join(script);
+    let out = Command::new("python3")
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -11,3 +11,4 @@ mod init;
 mod limits;
 mod roster_files;
 mod run;
+mod template;

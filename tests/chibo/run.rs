@@ -223,31 +223,17 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
     );
     assert!(before == after, "a second run changed the outputs");
 
-    // LibreOffice opens it (when installed; .ci/run installs it).
-    if std::process::Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok()
-    {
-        let profile = format!("-env:UserInstallation=file://{}/lo-profile", ws.display());
-        let status = std::process::Command::new("soffice")
-            .args([
-                profile.as_str(),
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-            ])
-            .arg(ws.join("pdf"))
-            .arg(ws.join("out/2020-07/tong-hop-2020-07.xlsx"))
-            .output()
-            .unwrap();
-        assert!(status.status.success());
-        let pdf = std::fs::read(ws.join("pdf/tong-hop-2020-07.pdf")).unwrap();
+    // LibreOffice opens it (.ci/run installs it).
+    if crate::common::tool("soffice", &["--version"]) {
+        let dir = ws.join("pdf");
+        std::fs::create_dir_all(&dir).unwrap();
+        let pdf =
+            crate::common::soffice(&ws.join("out/2020-07/tong-hop-2020-07.xlsx"), "pdf", &dir);
+        let bytes = std::fs::read(pdf).unwrap();
         assert!(
-            pdf.starts_with(b"%PDF") && pdf.len() > 10_000,
+            bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
             "{} bytes",
-            pdf.len()
+            bytes.len()
         );
     }
 }

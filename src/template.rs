@@ -1,0 +1,662 @@
+//! `chibo template --month YYYY-MM [--unit CODE]`: each unit's workbook for the month,
+//! prefilled with its planned meetings and its open recommendations (SPEC §4, §8).
+//!
+//! The template is what keeps units' data clean: canonical labels, dropdowns for the
+//! closed vocabularies, whole-number and date validation with Vietnamese messages, and
+//! the header and prefilled identity cells locked (no password) so that a unit fills in
+//! results without breaking what chibo reads back.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+
+use crate::Error;
+use crate::check::Workspace;
+use crate::model::{Unit, YearMonth};
+use crate::reconcile::{self, RegisterEntry, planned_date};
+use crate::roster::{FONT, Roster};
+use crate::submission::columns::{RECOMMENDATIONS, REPORT};
+
+/// The version written in `_chibo`, raised when the layout changes.
+pub const TEMPLATE_VERSION: &str = "1";
+/// Empty rows left below the planned meetings for unplanned ones.
+pub const EXTRA_ROWS: u32 = 15;
+/// Empty rows left for new recommendations.
+pub const EXTRA_REC_ROWS: u32 = 10;
+/// The row (0-based) of the report header.
+pub const HEADER_ROW: u32 = 6;
+
+const ATTENDED: &[&str] = &["Có", "Không"];
+const REASONS: &[&str] = &["Đi công tác", "Công việc đột xuất", "Ốm đau"];
+const RATINGS: &[&str] = &["Tốt", "Khá", "Trung bình", "Kém"];
+const STATUSES: &[&str] = &[
+    "Giải quyết tại chỗ",
+    "Đã chuyển",
+    "Đang giải quyết",
+    "Đã giải quyết",
+];
+
+/// Writes the templates of `month` for every unit, or for `only`.
+///
+/// # Errors
+/// Configuration or roster errors, an unknown unit, a unit code that cannot be a file
+/// name, or a file that cannot be written.
+pub fn write_templates(
+    config_path: &Path,
+    month: YearMonth,
+    only: Option<&str>,
+) -> Result<Vec<PathBuf>, Error> {
+    let ws = Workspace::load(config_path)?;
+    let units: Vec<&Unit> = match only {
+        Some(code) => vec![ws.roster.unit(code).ok_or_else(|| {
+            Error::Usage(format!(
+                "không có đơn vị mã «{code}» trong danh sách phân công"
+            ))
+        })?],
+        None => ws.roster.units.iter().collect(),
+    };
+    // Open recommendations come from the register as of the previous month.
+    let register = if month.month > 1 {
+        let previous = YearMonth::new(month.year, month.month - 1).expect("a month");
+        let (files, _) = crate::run::read_year(&ws, previous, &|_, _, _| {})?;
+        reconcile::reconcile(&ws.config, &ws.roster, previous, &files).register
+    } else {
+        Vec::new()
+    };
+    let dir = ws.config.out.join(month.to_string()).join("mau");
+    let mut written = Vec::new();
+    for unit in units {
+        let stem = safe_file_stem(&unit.code).ok_or_else(|| {
+            Error::Usage(format!(
+                "mã đơn vị «{}» không dùng được làm tên tệp",
+                unit.code
+            ))
+        })?;
+        let open: Vec<&RegisterEntry> = register
+            .iter()
+            .filter(|e| e.unit == unit.code && e.is_pending())
+            .collect();
+        let bytes = render(&ws.roster, &ws.config, unit, month, &open)
+            .map_err(|e| Error::Xlsx(e.to_string()))?;
+        let path = dir.join(format!("{stem}.xlsx"));
+        crate::output::write_atomic(&path, &bytes).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// A unit code usable as a file name on every system: ASCII letters, digits, `-` and `_`,
+/// and not a name Windows reserves.
+pub fn safe_file_stem(code: &str) -> Option<String> {
+    const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL"];
+    let ok = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let upper = code.to_ascii_uppercase();
+    let reserved = RESERVED.contains(&upper.as_str())
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit());
+    (ok && !reserved).then(|| code.to_owned())
+}
+
+/// One meeting prefilled in the template.
+struct Planned<'a> {
+    cadre: &'a crate::model::Cadre,
+    cell: &'a crate::model::Cell,
+    date: Option<NaiveDate>,
+}
+
+/// The planned meetings of `unit` in `month`, by date then cadre.
+fn planned<'a>(roster: &'a Roster, unit: &str, month: YearMonth) -> Vec<Planned<'a>> {
+    let mut list: Vec<Planned> = roster
+        .assignments
+        .iter()
+        .filter(|a| a.months.contains(month.month))
+        .filter_map(|a| {
+            let cell = roster.cell(&a.cell).filter(|c| c.unit == unit)?;
+            let cadre = roster.cadre(&a.cadre)?;
+            Some(Planned {
+                cadre,
+                cell,
+                date: planned_date(cell.meeting_day, month),
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (a.date, &a.cadre.code, &a.cell.code).cmp(&(b.date, &b.cadre.code, &b.cell.code))
+    });
+    list
+}
+
+fn excel(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(2000),
+        u8::try_from(d.month()).unwrap_or(1),
+        u8::try_from(d.day()).unwrap_or(1),
+    )
+}
+
+fn col(c: usize) -> u16 {
+    u16::try_from(c).expect("few columns")
+}
+
+/// The formats of a template.
+struct Formats {
+    locked: Format,
+    open: Format,
+    open_date: Format,
+    locked_date: Format,
+    header: Format,
+    bold: Format,
+    plain: Format,
+    italic: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = Format::new().set_font_name(FONT).set_font_size(12);
+        let boxed = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            locked: boxed.clone().set_background_color("#F2F2F2"),
+            locked_date: boxed
+                .clone()
+                .set_background_color("#F2F2F2")
+                .set_num_format("dd/mm/yyyy"),
+            open: boxed.clone().set_unlocked(),
+            open_date: boxed.clone().set_unlocked().set_num_format("dd/mm/yyyy"),
+            header: boxed
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color("#DDEBF7"),
+            bold: base.clone().set_bold().set_align(FormatAlign::Center),
+            italic: base.clone().set_italic().set_align(FormatAlign::Center),
+            plain: base,
+        }
+    }
+}
+
+/// Renders the template of `unit` for `month`, `open` its pending recommendations.
+///
+/// # Errors
+/// `rust_xlsxwriter` fails to assemble the file.
+pub fn render(
+    roster: &Roster,
+    config: &crate::config::Config,
+    unit: &Unit,
+    month: YearMonth,
+    open: &[&RegisterEntry],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "Báo cáo dự sinh hoạt chi bộ tháng {} — {}",
+                month.vi(),
+                unit.name
+            ))
+            .set_author(format!("Ban Tổ chức Tỉnh ủy {}", config.province))
+            .set_creation_datetime(&excel(month.first_day())?),
+    );
+    let f = Formats::new();
+    report_sheet(&mut book, roster, unit, month, &f)?;
+    recommendations_sheet(&mut book, roster, month, open, &f)?;
+    guide_sheet(&mut book, month, config.deadline_day, &f)?;
+    let meta = book.add_worksheet();
+    meta.set_name("_chibo")?;
+    for (r, (key, value)) in [
+        ("unit", unit.code.as_str()),
+        ("month", &month.to_string()),
+        ("template_version", TEMPLATE_VERSION),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = u32::try_from(r).expect("three rows");
+        meta.write_string(r, 0, *key)?;
+        meta.write_string(r, 1, *value)?;
+    }
+    meta.set_hidden(true);
+    book.save_to_buffer()
+}
+
+fn report_sheet(
+    book: &mut Workbook,
+    roster: &Roster,
+    unit: &Unit,
+    month: YearMonth,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("Báo cáo")?;
+    let last = col(REPORT.len() - 1);
+    title_block(sheet, unit, month, last, f)?;
+
+    for (c, column) in REPORT.iter().enumerate() {
+        sheet.write_string_with_format(HEADER_ROW, col(c), column.canonical(), &f.header)?;
+        sheet.set_column_width(col(c), width(column.key))?;
+    }
+    sheet.set_row_height(HEADER_ROW, 48)?;
+    let index = |key: &str| {
+        col(REPORT
+            .iter()
+            .position(|c| c.key == key)
+            .expect("known column"))
+    };
+    let plans = planned(roster, &unit.code, month);
+    let first = HEADER_ROW + 1;
+    let rows = u32::try_from(plans.len()).expect("few") + EXTRA_ROWS;
+    for i in 0..rows {
+        let r = first + i;
+        for (c, column) in REPORT.iter().enumerate() {
+            let format = if column.key == "date" {
+                &f.open_date
+            } else {
+                &f.open
+            };
+            sheet.write_blank(r, col(c), format)?;
+        }
+        sheet.write_number_with_format(r, 0, f64::from(i + 1), &f.locked)?;
+    }
+    for (i, p) in plans.iter().enumerate() {
+        let r = first + u32::try_from(i).expect("few");
+        let locked = |sheet: &mut Worksheet, key: &str, text: &str| {
+            sheet
+                .write_string_with_format(r, index(key), text, &f.locked)
+                .map(|_| ())
+        };
+        locked(sheet, "cadre", &p.cadre.name)?;
+        locked(sheet, "cadre_code", &p.cadre.code)?;
+        locked(
+            sheet,
+            "position",
+            p.cadre.position.as_deref().unwrap_or_default(),
+        )?;
+        locked(sheet, "cell", &p.cell.name)?;
+        locked(sheet, "cell_code", &p.cell.code)?;
+        locked(
+            sheet,
+            "commune",
+            p.cell.commune.as_deref().unwrap_or_default(),
+        )?;
+        if let Some(d) = p.date {
+            sheet.write_datetime_with_format(r, index("date"), excel(d)?, &f.open_date)?;
+        }
+        if let Some(m) = p.cell.members {
+            sheet.write_number_with_format(r, index("members_total"), f64::from(m), &f.open)?;
+        }
+    }
+    let last_row = first + rows - 1;
+    validations(sheet, month, first, last_row, &index)?;
+
+    let footer = last_row + 2;
+    sheet.write_string_with_format(footer, 1, "Người lập biểu", &f.bold)?;
+    sheet.merge_range(footer, 11, footer, last, "T/M BAN THƯỜNG VỤ", &f.bold)?;
+    sheet.write_string_with_format(footer + 1, 1, "(Ký, ghi rõ họ tên)", &f.italic)?;
+    sheet.merge_range(
+        footer + 1,
+        11,
+        footer + 1,
+        last,
+        "(Ký tên, đóng dấu)",
+        &f.italic,
+    )?;
+    sheet.set_freeze_panes(first, 2)?;
+    print(
+        sheet,
+        &format!(
+            "Báo cáo dự sinh hoạt chi bộ tháng {} — {}",
+            month.vi(),
+            unit.name
+        ),
+    );
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    protect(sheet);
+    sheet.set_active(true);
+    Ok(())
+}
+
+/// The unit's heading, the Party header with a date line to fill in, and the title with
+/// the month (which the reader finds again).
+fn title_block(
+    sheet: &mut Worksheet,
+    unit: &Unit,
+    month: YearMonth,
+    last: u16,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.merge_range(0, 0, 0, 5, &unit.name.to_uppercase(), &f.bold)?;
+    sheet.merge_range(1, 0, 1, 5, "*", &f.bold)?;
+    sheet.merge_range(0, 9, 0, last, "ĐẢNG CỘNG SẢN VIỆT NAM", &f.bold)?;
+    sheet.merge_range(1, 9, 1, last, "……………, ngày …… tháng …… năm 20……", &f.italic)?;
+    let title = "BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ CỦA TỈNH ỦY VIÊN";
+    sheet.merge_range(3, 0, 3, last, title, &f.bold)?;
+    sheet.merge_range(
+        4,
+        0,
+        4,
+        last,
+        &format!("Tháng {} năm {}", month.month, month.year),
+        &f.bold,
+    )?;
+    Ok(())
+}
+
+fn width(key: &str) -> f64 {
+    match key {
+        "stt" => 6.0,
+        "cadre" | "cell" => 24.0,
+        "position" => 28.0,
+        "commune" | "absence_reason" => 18.0,
+        "content" | "note" => 32.0,
+        "date" | "cadre_code" | "cell_code" => 13.0,
+        "rating" => 12.0,
+        _ => 11.0,
+    }
+}
+
+fn list(
+    items: &[&str],
+    title: &str,
+    message: &str,
+    style: DataValidationErrorStyle,
+) -> Result<DataValidation, XlsxError> {
+    let allowed = items.join(", ");
+    Ok(DataValidation::new()
+        .allow_list_strings(items)?
+        .set_input_title(title)?
+        .set_input_message(message)?
+        .set_error_title(title)?
+        .set_error_message(format!("Chỉ ghi một trong: {allowed}."))?
+        .set_error_style(style))
+}
+
+fn whole(title: &str) -> Result<DataValidation, XlsxError> {
+    DataValidation::new()
+        .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+        .set_input_title(title)?
+        .set_input_message("Ghi số nguyên, không âm.")?
+        .set_error_title(title)?
+        .set_error_message("Chỉ ghi số nguyên từ 0 trở lên.")
+}
+
+fn validations(
+    sheet: &mut Worksheet,
+    month: YearMonth,
+    first: u32,
+    last: u32,
+    index: &dyn Fn(&str) -> u16,
+) -> Result<(), XlsxError> {
+    let mut add = |key: &str, dv: &DataValidation| {
+        let c = index(key);
+        sheet.add_data_validation(first, c, last, c, dv).map(|_| ())
+    };
+    add(
+        "attended",
+        &list(
+            ATTENDED,
+            "Có dự",
+            "Chọn Có hoặc Không.",
+            DataValidationErrorStyle::Stop,
+        )?,
+    )?;
+    add(
+        "absence_reason",
+        &list(
+            REASONS,
+            "Lý do vắng",
+            "Chọn lý do, hoặc ghi lý do khác.",
+            DataValidationErrorStyle::Information,
+        )?,
+    )?;
+    add(
+        "rating",
+        &list(
+            RATINGS,
+            "Xếp loại",
+            "Chọn mức xếp loại buổi sinh hoạt.",
+            DataValidationErrorStyle::Stop,
+        )?,
+    )?;
+    for key in [
+        "members_total",
+        "members_present",
+        "raised",
+        "resolved_on_spot",
+    ] {
+        add(key, &whole("Số")?)?;
+    }
+    let start = YearMonth::new(month.year, 1).expect("January").first_day();
+    let date = DataValidation::new()
+        .allow_date(DataValidationRule::Between(
+            excel(start)?,
+            excel(month.last_day())?,
+        ))
+        .set_input_title("Ngày sinh hoạt")?
+        .set_input_message(format!(
+            "Ghi ngày/tháng/năm, từ 01/01/{} đến {}.",
+            month.year,
+            month.last_day().format("%d/%m/%Y")
+        ))?
+        .set_error_title("Ngày sinh hoạt")?
+        .set_error_message(format!(
+            "Ngày phải trong năm {} và không sau tháng báo cáo {}; ghi ngày trước, tháng sau.",
+            month.year,
+            month.vi()
+        ))?;
+    add("date", &date)
+}
+
+fn print(sheet: &mut Worksheet, title: &str) {
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_header(format!(
+        "&C&\"Times New Roman,Bold\"&11{}",
+        title.replace('&', "&&")
+    ));
+    sheet.set_footer("&CTrang &P/&N");
+}
+
+/// Locks the sheet without a password: cells not formatted as unlocked cannot be
+/// changed, rows can be added and columns widened.
+fn protect(sheet: &mut Worksheet) {
+    let options = ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        insert_rows: true,
+        delete_rows: true,
+        ..ProtectionOptions::default()
+    };
+    sheet.protect_with_options(&options);
+}
+
+fn recommendations_sheet(
+    book: &mut Workbook,
+    roster: &Roster,
+    month: YearMonth,
+    open: &[&RegisterEntry],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("Kiến nghị")?;
+    let columns: Vec<&crate::ingest::Column> = RECOMMENDATIONS
+        .iter()
+        .filter(|c| c.key != "cell_code")
+        .collect();
+    let index = |key: &str| {
+        col(columns
+            .iter()
+            .position(|c| c.key == key)
+            .expect("known column"))
+    };
+    for (c, column) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col(c), column.canonical(), &f.header)?;
+        let w = match column.key {
+            "content" | "note" => 40.0,
+            "cell" | "agency" | "status" => 20.0,
+            "code" => 16.0,
+            "stt" => 6.0,
+            _ => 13.0,
+        };
+        sheet.set_column_width(col(c), w)?;
+    }
+    sheet.set_row_height(0, 32)?;
+    let rows = u32::try_from(open.len()).expect("few") + EXTRA_REC_ROWS;
+    for i in 0..rows {
+        let r = 1 + i;
+        for (c, column) in columns.iter().enumerate() {
+            let format = if matches!(column.key, "raised_on" | "resolved_on") {
+                &f.open_date
+            } else {
+                &f.open
+            };
+            sheet.write_blank(r, col(c), format)?;
+        }
+        sheet.write_number_with_format(r, 0, f64::from(i + 1), &f.locked)?;
+    }
+    for (i, e) in open.iter().enumerate() {
+        let r = 1 + u32::try_from(i).expect("few");
+        let rec = &e.row;
+        let cell = rec
+            .cell
+            .as_deref()
+            .and_then(|c| roster.cell(c))
+            .map(|c| c.name.clone())
+            .or(rec.cell_text.clone());
+        sheet.write_string_with_format(r, index("code"), &e.code, &f.locked)?;
+        sheet.write_string_with_format(
+            r,
+            index("cell"),
+            cell.as_deref().unwrap_or_default(),
+            &f.locked,
+        )?;
+        sheet.write_datetime_with_format(
+            r,
+            index("raised_on"),
+            excel(rec.raised_on)?,
+            &f.locked_date,
+        )?;
+        sheet.write_string_with_format(r, index("content"), &rec.content, &f.locked)?;
+        sheet.write_string_with_format(
+            r,
+            index("field"),
+            rec.field.as_deref().unwrap_or_default(),
+            &f.open,
+        )?;
+        sheet.write_string_with_format(
+            r,
+            index("agency"),
+            rec.agency.as_deref().unwrap_or_default(),
+            &f.open,
+        )?;
+        sheet.write_string_with_format(r, index("status"), rec.status.label(), &f.open)?;
+    }
+    let last = rows;
+    let status = list(
+        STATUSES,
+        "Tình trạng",
+        "Chọn tình trạng giải quyết kiến nghị.",
+        DataValidationErrorStyle::Stop,
+    )?;
+    sheet.add_data_validation(1, index("status"), last, index("status"), &status)?;
+    let dates = DataValidation::new()
+        .allow_date(DataValidationRule::LessThanOrEqualTo(excel(
+            month.last_day(),
+        )?))
+        .set_input_message("Ghi ngày/tháng/năm.")?
+        .set_error_message("Ngày không hợp lệ hoặc sau tháng báo cáo.")?;
+    for key in ["raised_on", "resolved_on"] {
+        sheet.add_data_validation(1, index(key), last, index(key), &dates)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    print(sheet, &format!("Kiến nghị tháng {}", month.vi()));
+    sheet.set_repeat_rows(0, 0)?;
+    protect(sheet);
+    Ok(())
+}
+
+fn guide_sheet(
+    book: &mut Workbook,
+    month: YearMonth,
+    deadline_day: u8,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("Hướng dẫn")?;
+    sheet.set_column_width(0, 110)?;
+    let due = reconcile::deadline(month, deadline_day);
+    let lines: Vec<(bool, String)> = vec![
+        (true, format!("HƯỚNG DẪN ĐIỀN BÁO CÁO THÁNG {}", month.vi())),
+        (false, String::new()),
+        (true, "1. Trang «Báo cáo»".into()),
+        (false, "• Mỗi dòng là một buổi sinh hoạt chi bộ có Tỉnh ủy viên được phân công dự. Các dòng đã ghi sẵn là buổi theo kế hoạch tháng này; ô nền xám không sửa được.".into()),
+        (false, "• Điền «Có dự»: Có hoặc Không. Nếu Không, điền «Lý do vắng»: Đi công tác, Công việc đột xuất, Ốm đau, hoặc ghi lý do khác.".into()),
+        (false, "• «Ngày sinh hoạt» ghi ngày/tháng/năm (ví dụ 05/07/2020), ngày trước, tháng sau. Nếu buổi sinh hoạt đổi ngày, sửa lại ngày.".into()),
+        (false, "• «Tổng số đảng viên», «Số đảng viên có mặt», «Số ý kiến, kiến nghị», «Số giải quyết tại chỗ» ghi số nguyên; số có mặt không lớn hơn tổng số, số giải quyết tại chỗ không lớn hơn số kiến nghị.".into()),
+        (false, "• «Xếp loại buổi sinh hoạt»: Tốt, Khá, Trung bình hoặc Kém.".into()),
+        (false, "• Buổi sinh hoạt ngoài kế hoạch: ghi vào các dòng trống bên dưới, đủ Họ và tên, Chi bộ, Xã/phường, Ngày sinh hoạt, Có dự.".into()),
+        (false, "• Dòng kế hoạch để trống kết quả sẽ được tính là «chưa báo cáo».".into()),
+        (false, String::new()),
+        (true, "2. Trang «Kiến nghị»".into()),
+        (false, "• Các kiến nghị chưa giải quyết đã ghi sẵn kèm mã: chỉ cập nhật «Tình trạng» (Giải quyết tại chỗ, Đã chuyển, Đang giải quyết, Đã giải quyết) và «Ngày giải quyết».".into()),
+        (false, "• Kiến nghị mới: ghi vào dòng trống, để trống «Mã kiến nghị»; Ban Tổ chức sẽ cấp mã.".into()),
+        (false, String::new()),
+        (true, "3. Gửi báo cáo".into()),
+        (false, format!("• Lưu tệp (giữ nguyên tên trang và dòng tiêu đề) và gửi về Ban Tổ chức Tỉnh ủy trước hết ngày {}.", due.format("%d/%m/%Y"))),
+        (false, "• Có thể tự kiểm tra trước khi gửi bằng lệnh: chibo check <tên tệp>.".into()),
+        (false, "• Không dùng phông chữ cũ (.VnTime, VNI-Times); hãy gõ bằng Unicode.".into()),
+    ];
+    for (r, (strong, text)) in lines.iter().enumerate() {
+        let r = u32::try_from(r).expect("few lines");
+        let format = if *strong {
+            f.plain.clone().set_bold()
+        } else {
+            f.plain.clone().set_text_wrap()
+        };
+        sheet.write_string_with_format(r, 0, text, &format)?;
+    }
+    print(sheet, "Hướng dẫn");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_file_stem;
+
+    #[test]
+    fn unit_codes_as_file_names() {
+        for ok in ["YC", "TP", "MC-01", "don_vi_2"] {
+            assert_eq!(safe_file_stem(ok).as_deref(), Some(ok));
+        }
+        for bad in [
+            "",
+            "../../etc",
+            "a/b",
+            "CON",
+            "con",
+            "COM1",
+            "LPT9",
+            "YC.",
+            "Yên",
+            "a b",
+            "x\u{0}",
+        ] {
+            assert_eq!(safe_file_stem(bad), None, "{bad:?}");
+        }
+    }
+}
