@@ -63,6 +63,12 @@ pub enum Command {
         #[arg(long)]
         no_email: bool,
     },
+    /// Gửi các thư đang chờ trong hộp thư đi (out/YYYY-MM/outbox).
+    Send {
+        /// Chỉ gửi thư của tháng này (mặc định: mọi tháng).
+        #[arg(long, value_parser = parse_month)]
+        month: Option<YearMonth>,
+    },
     /// Kiểm tra tệp báo cáo trước khi nộp; thoát với mã 1 nếu có lỗi.
     Check {
         /// Các tệp báo cáo.
@@ -132,7 +138,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { month, no_email: _ } => run_month(cli, *month),
+        Command::Run { month, no_email } => run_month(cli, *month, !*no_email),
+        Command::Send { month } => send(cli, *month),
         Command::Template { month, unit } => {
             let written =
                 crate::template::write_templates(&cli.config_path(), *month, unit.as_deref())?;
@@ -188,7 +195,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
     }
 }
 
-fn run_month(cli: &Cli, month: YearMonth) -> Result<ExitCode, Error> {
+fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<ExitCode, Error> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} Đọc báo cáo {pos}/{len} {wide_msg}")
@@ -202,7 +209,7 @@ fn run_month(cli: &Cli, month: YearMonth) -> Result<ExitCode, Error> {
         bar.set_position(done as u64);
         bar.set_message(file.to_owned());
     };
-    let report = crate::run::run(&cli.config_path(), month, &on_file)?;
+    let report = crate::run::run(&cli.config_path(), month, emails, &on_file)?;
     bar.finish_and_clear();
     let r = &report.reconciliation;
     let mut out = anstream::stdout();
@@ -219,8 +226,88 @@ fn run_month(cli: &Cli, month: YearMonth) -> Result<ExitCode, Error> {
             crate::run::terminal_summary(r, &report.province, &report.outputs, &report.root)
         );
     }
-    Ok(if crate::reconcile::has_errors(r) {
+    let failed = report
+        .emails
+        .as_ref()
+        .and_then(|e| e.send.as_ref())
+        .is_some_and(|s| !s.failed.is_empty());
+    if let Some(e) = &report.emails {
+        let _ = print_emails(cli, e.queued, &e.outbox, e.send.as_ref(), &report.root);
+    }
+    Ok(if failed {
+        ExitCode::from(3)
+    } else if crate::reconcile::has_errors(r) {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_emails(
+    cli: &Cli,
+    queued: usize,
+    outbox: &std::path::Path,
+    send: Option<&crate::mail::SendReport>,
+    root: &std::path::Path,
+) -> std::io::Result<()> {
+    let mut out = anstream::stdout();
+    let shown = crate::check::shown_path(outbox, Some(root));
+    if let Some(s) = send {
+        for (name, reason) in &s.failed {
+            writeln!(
+                out,
+                "{shown}: error[email]: chưa gửi được thư {name}: {reason}; thư vẫn chờ trong hộp thư đi"
+            )?;
+        }
+        if !cli.quiet {
+            writeln!(
+                out,
+                "  Thư: {queued} thư trong {shown}; đã gửi {}, trước đó đã gửi {}, chưa gửi được {}",
+                s.delivered.len(),
+                s.already,
+                s.failed.len()
+            )?;
+        }
+    } else if !cli.quiet {
+        writeln!(
+            out,
+            "  Thư: {queued} thư chờ gửi trong {shown} (gửi bằng «chibo send»)"
+        )?;
+    }
+    Ok(())
+}
+
+fn send(cli: &Cli, month: Option<YearMonth>) -> Result<ExitCode, Error> {
+    let config = crate::config::Config::load(&cli.config_path())?;
+    let dirs: Vec<std::path::PathBuf> = if let Some(m) = month {
+        vec![config.out.join(m.to_string()).join("outbox")]
+    } else {
+        let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(&config.out)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path().join("outbox"))
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        found
+    };
+    let mut failed = false;
+    for dir in dirs {
+        let outbox = crate::mail::Outbox::new(&dir);
+        let report = crate::run::send_outbox(&config, &outbox)?;
+        failed |= !report.failed.is_empty();
+        let queued = report.delivered.len() + report.failed.len() + report.already;
+        print_emails(cli, queued, &dir, Some(&report), &config.root).map_err(|source| {
+            Error::Io {
+                path: dir.clone(),
+                source,
+            }
+        })?;
+    }
+    Ok(if failed {
+        ExitCode::from(3)
     } else {
         ExitCode::SUCCESS
     })

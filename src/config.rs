@@ -94,6 +94,9 @@ pub struct SmtpConfig {
     pub username: Option<String>,
     /// Name of the environment variable holding the password.
     pub password_env: String,
+    /// A CA certificate (PEM) to trust besides the public ones, for a province mail
+    /// server with its own CA; absolute.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl SmtpConfig {
@@ -271,6 +274,7 @@ struct RawSmtp {
     password_env: Option<Spanned<String>>,
     /// Present only so that a password written into the file gets its own message.
     password: Option<Spanned<toml::Value>>,
+    ca_file: Option<String>,
 }
 
 struct Validator<'a> {
@@ -319,7 +323,7 @@ impl Validator<'_> {
             overdue_days: u32::try_from(overdue_days).unwrap_or(30),
             count_outside_area: raw.count_outside_area.unwrap_or(false),
             groups: self.groups(raw.groups),
-            email: self.email(raw.email),
+            email: self.email(raw.email, root),
         }
     }
 
@@ -419,7 +423,7 @@ impl Validator<'_> {
         groups
     }
 
-    fn email(&mut self, raw: Option<RawEmail>) -> EmailConfig {
+    fn email(&mut self, raw: Option<RawEmail>, root: &Path) -> EmailConfig {
         let Some(raw) = raw else {
             return EmailConfig {
                 transport: Transport::Outbox,
@@ -436,7 +440,7 @@ impl Validator<'_> {
             .iter()
             .filter_map(|a| self.mailbox(a, "email.leadership"))
             .collect();
-        let smtp = raw.smtp.and_then(|s| self.smtp(&s));
+        let smtp = raw.smtp.and_then(|s| self.smtp(&s, root));
         let transport = match raw.transport {
             Some(t) if *t.get_ref() == Transport::Smtp && smtp.is_none() => {
                 self.problem(
@@ -470,7 +474,7 @@ impl Validator<'_> {
         parsed
     }
 
-    fn smtp(&mut self, spanned: &Spanned<RawSmtp>) -> Option<SmtpConfig> {
+    fn smtp(&mut self, spanned: &Spanned<RawSmtp>, root: &Path) -> Option<SmtpConfig> {
         let raw = spanned.get_ref();
         if let Some(p) = &raw.password {
             let message = "không được ghi mật khẩu vào chibo.toml: hãy xóa `password` và đặt mật khẩu trong biến môi trường nêu ở `password_env`".into();
@@ -539,6 +543,12 @@ impl Validator<'_> {
                 .filter(|u| !u.is_empty())
                 .map(str::to_owned),
             password_env,
+            ca_file: raw
+                .ca_file
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(|f| root.join(f)),
         })
     }
 }

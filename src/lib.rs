@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod ingest;
 pub mod init;
+pub mod mail;
 pub mod matching;
 pub mod model;
 pub mod output;

@@ -33,6 +33,18 @@ pub struct RunReport {
     pub province: String,
     /// The workspace folder.
     pub root: PathBuf,
+    /// What became of the month's emails (`None` with `--no-email`).
+    pub emails: Option<EmailReport>,
+}
+
+/// The month's emails: how many were queued, where, and what delivery did.
+pub struct EmailReport {
+    /// Messages queued.
+    pub queued: usize,
+    /// The outbox folder.
+    pub outbox: PathBuf,
+    /// The delivery pass, with `transport = "smtp"`.
+    pub send: Option<crate::mail::SendReport>,
 }
 
 /// What a month folder holds, before reading.
@@ -60,6 +72,7 @@ struct Found {
 pub fn run(
     config_path: &Path,
     month: YearMonth,
+    emails: bool,
     on_file: &dyn Fn(usize, usize, &str),
 ) -> Result<RunReport, Error> {
     let ws = Workspace::load(config_path)?;
@@ -73,26 +86,121 @@ pub fn run(
     let out_dir = config.out.join(month.to_string());
     let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, config)
         .map_err(|e| Error::Xlsx(e.to_string()))?;
-    let rendered = [
-        (out_dir.join(format!("tong-hop-{month}.xlsx")), workbook),
-        (
-            out_dir.join("summary.json"),
-            crate::report::summary::to_json(&r, &config.province).into_bytes(),
-        ),
-    ];
-    let files: Vec<(&Path, &[u8])> = rendered
-        .iter()
-        .map(|(p, b)| (p.as_path(), b.as_slice()))
-        .collect();
-    crate::output::write_all_atomic(&files).map_err(|(path, source)| Error::Io { path, source })?;
-    let outputs = rendered.into_iter().map(|(p, _)| p).collect();
+    let workbook_name = format!("tong-hop-{month}.xlsx");
+    let summary = crate::report::summary::to_json(&r, &config.province).into_bytes();
+    let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
+    crate::output::write_all_atomic(&[
+        (outputs[0].as_path(), &workbook),
+        (outputs[1].as_path(), &summary),
+    ])
+    .map_err(|(path, source)| Error::Io { path, source })?;
+    let emails = if emails {
+        Some(queue_and_send(&ws, &r, &workbook_name, &workbook)?)
+    } else {
+        None
+    };
     Ok(RunReport {
         reconciliation: r,
         roster_notes: ws.roster_notes,
         outputs,
         province: config.province.clone(),
         root: config.root.clone(),
+        emails,
     })
+}
+
+/// Renders the month's emails, queues them in `out/YYYY-MM/outbox/`, and with
+/// `transport = "smtp"` delivers them.
+fn queue_and_send(
+    ws: &Workspace,
+    r: &Reconciliation,
+    workbook_name: &str,
+    workbook: &[u8],
+) -> Result<EmailReport, Error> {
+    let config = &ws.config;
+    let env = crate::report::email::templates(Some(&config.root.join("templates/email")))
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let emails =
+        crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+    let outbox = crate::mail::Outbox::new(config.out.join(r.month.to_string()).join("outbox"));
+    let io = |source| Error::Io {
+        path: outbox.dir().to_path_buf(),
+        source,
+    };
+    if emails.is_empty() {
+        return Ok(EmailReport {
+            queued: 0,
+            outbox: outbox.dir().to_path_buf(),
+            send: None,
+        });
+    }
+    let from = config.email.from.as_ref().ok_or_else(|| {
+        Error::Usage(
+            "chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml".into(),
+        )
+    })?;
+    let date = email_date(crate::report::workbook::document_date(r, config));
+    let queued = emails
+        .iter()
+        .map(|e| crate::mail::build(e, from, date))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    outbox.queue(&queued).map_err(io)?;
+    let send = match config.email.transport {
+        crate::config::Transport::Smtp => Some(send_outbox(config, &outbox)?),
+        crate::config::Transport::Outbox => None,
+    };
+    Ok(EmailReport {
+        queued: queued.len(),
+        outbox: outbox.dir().to_path_buf(),
+        send,
+    })
+}
+
+/// Emails are dated 08:00 Vietnam time on the document date, so that the same month
+/// gives the same messages.
+fn email_date(day: NaiveDate) -> SystemTime {
+    use chrono::TimeZone;
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
+    let at = day.and_hms_opt(8, 0, 0).expect("a valid time");
+    SystemTime::from(
+        vietnam
+            .from_local_datetime(&at)
+            .single()
+            .expect("a fixed offset is unambiguous"),
+    )
+}
+
+/// Delivers what waits in `outbox` over the configured SMTP server: three tries each,
+/// half a second then a second apart.
+///
+/// # Errors
+/// No `[email.smtp]`, a missing password, an unreadable CA file, or an outbox that
+/// cannot be read or written.
+pub fn send_outbox(
+    config: &crate::config::Config,
+    outbox: &crate::mail::Outbox,
+) -> Result<crate::mail::SendReport, Error> {
+    let smtp = config.email.smtp.as_ref().ok_or_else(|| {
+        Error::Usage("chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml".into())
+    })?;
+    let password = smtp.password()?;
+    let ca = match &smtp.ca_file {
+        Some(path) => Some(std::fs::read(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?),
+        None => None,
+    };
+    let sender =
+        crate::mail::SmtpSender::new(smtp, password, ca.as_deref()).map_err(Error::Usage)?;
+    crate::mail::deliver_all(outbox, &sender, 3, std::time::Duration::from_millis(500)).map_err(
+        |source| Error::Io {
+            path: outbox.dir().to_path_buf(),
+            source,
+        },
+    )
 }
 
 /// Reads every file of the year's month folders up to `month`, and the notices about

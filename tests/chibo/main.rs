@@ -7,6 +7,7 @@ mod book;
 mod check;
 mod common;
 mod docs;
+mod email;
 mod init;
 mod limits;
 mod roster_files;

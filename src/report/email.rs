@@ -1,0 +1,396 @@
+//! The month's emails (SPEC §8): the summary for the Standing Committee and one
+//! feedback email per unit, rendered from editable templates. Pure: the templates'
+//! text comes in, the messages' text goes out.
+//!
+//! A unit's email is built only from that unit's planned meetings and that unit's issues,
+//! so it cannot carry anything about another unit. HTML templates are auto-escaped, so
+//! text from submissions cannot add markup.
+
+use std::path::Path;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::model::AbsenceReason;
+use crate::reconcile::{Outcome, Progress, Reconciliation, Submitted, deadline};
+use crate::roster::Roster;
+
+/// The template files, each overridable by a file of the same name in the workspace's
+/// `templates/email/`.
+pub const TEMPLATES: [(&str, &str); 4] = [
+    (
+        "leadership.txt",
+        include_str!("../../templates/email/leadership.txt"),
+    ),
+    (
+        "leadership.html",
+        include_str!("../../templates/email/leadership.html"),
+    ),
+    ("unit.txt", include_str!("../../templates/email/unit.txt")),
+    ("unit.html", include_str!("../../templates/email/unit.html")),
+];
+
+/// A rendered email, before it becomes a MIME message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    /// A stable name for the queue file (`01-thuong-vu`, `02-don-vi-YC`).
+    pub name: String,
+    /// Recipient addresses.
+    pub to: Vec<String>,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+    /// File name and bytes of the attachment, if any.
+    pub attachment: Option<(String, Vec<u8>)>,
+}
+
+/// Why the emails could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[error("mẫu thư {name}: {message}")]
+pub struct TemplateError {
+    /// The template.
+    pub name: String,
+    /// What went wrong, from the template engine.
+    pub message: String,
+}
+
+/// Loads the templates: the built-in ones, replaced by any file of the same name in
+/// `dir` (the workspace's `templates/email/`).
+///
+/// # Errors
+/// A template file that cannot be read or parsed.
+pub fn templates(dir: Option<&Path>) -> Result<Environment<'static>, TemplateError> {
+    let mut env = Environment::new();
+    for (name, builtin) in TEMPLATES {
+        let source = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+            Some(path) => std::fs::read_to_string(&path).map_err(|e| TemplateError {
+                name: name.into(),
+                message: e.to_string(),
+            })?,
+            None => builtin.to_owned(),
+        };
+        env.add_template_owned(name, source)
+            .map_err(|e| TemplateError {
+                name: name.into(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(env)
+}
+
+fn render(env: &Environment, name: &str, ctx: &Value) -> Result<String, TemplateError> {
+    env.get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| TemplateError {
+            name: name.into(),
+            message: e.to_string(),
+        })
+}
+
+#[derive(Serialize)]
+struct Figures {
+    on_time: usize,
+    late: usize,
+    missing: usize,
+    planned: usize,
+    attended: usize,
+    absent: usize,
+    unreported: usize,
+    cadres: usize,
+    rows_read: usize,
+    rows_accepted: usize,
+    rows_rejected: usize,
+    rows_duplicates: usize,
+    recs_raised: usize,
+    recs_resolved: usize,
+    recs_pending: usize,
+    recs_overdue: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct UnitLine {
+    name: String,
+    status: &'static str,
+    received: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CadreLine {
+    name: String,
+    group: String,
+    unit: Option<String>,
+    ytd: u32,
+    expected: u32,
+    quota: u32,
+}
+
+#[derive(Serialize)]
+struct RecLine {
+    code: String,
+    unit: String,
+    cell: String,
+    content: String,
+    status: &'static str,
+    age: i64,
+}
+
+#[derive(Serialize)]
+struct PlannedLine {
+    date: String,
+    cadre: String,
+    cell: String,
+    outcome: &'static str,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IssueLine {
+    severity: &'static str,
+    file: String,
+    sheet: Option<String>,
+    cell: Option<String>,
+    message: String,
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Renders every email of the month: the leadership summary (with `workbook` attached as
+/// `workbook_name`), then one per unit with an address when `unit_feedback` is on.
+///
+/// # Errors
+/// A template that fails to render.
+pub fn render_all(
+    env: &Environment,
+    r: &Reconciliation,
+    roster: &Roster,
+    config: &Config,
+    workbook_name: &str,
+    workbook: &[u8],
+) -> Result<Vec<Email>, TemplateError> {
+    let month_vi = r.month.vi();
+    let mut emails = Vec::new();
+    let leaders: Vec<String> = config
+        .email
+        .leadership
+        .iter()
+        .map(|m| m.email.to_string())
+        .collect();
+    if !leaders.is_empty() {
+        let ctx = leadership_context(r, roster, config, workbook_name);
+        emails.push(Email {
+            name: "01-thuong-vu".into(),
+            to: leaders,
+            subject: format!(
+                "Tổng hợp dự sinh hoạt chi bộ tháng {month_vi} — {}",
+                config.province
+            ),
+            text: render(env, "leadership.txt", &ctx)?,
+            html: render(env, "leadership.html", &ctx)?,
+            attachment: Some((workbook_name.to_owned(), workbook.to_vec())),
+        });
+    }
+    if config.email.unit_feedback {
+        for u in &r.units {
+            let Some(unit) = roster.unit(&u.code).filter(|u| !u.emails.is_empty()) else {
+                continue;
+            };
+            let ctx = unit_context(r, roster, config, &u.code);
+            emails.push(Email {
+                name: format!(
+                    "02-don-vi-{}",
+                    crate::template::safe_file_stem(&unit.code)
+                        .unwrap_or_else(|| format!("{}", emails.len()))
+                ),
+                to: unit.emails.clone(),
+                subject: format!(
+                    "Phản hồi báo cáo dự sinh hoạt chi bộ tháng {month_vi} — {}",
+                    unit.name
+                ),
+                text: render(env, "unit.txt", &ctx)?,
+                html: render(env, "unit.html", &ctx)?,
+                attachment: None,
+            });
+        }
+    }
+    Ok(emails)
+}
+
+fn leadership_context(
+    r: &Reconciliation,
+    roster: &Roster,
+    config: &Config,
+    attachment: &str,
+) -> Value {
+    let count = |s: Submitted| r.units.iter().filter(|u| u.submission == s).count();
+    let sum = |g: fn(&crate::reconcile::UnitSummary) -> usize| r.units.iter().map(g).sum();
+    let f = Figures {
+        on_time: count(Submitted::OnTime),
+        late: count(Submitted::Late),
+        missing: count(Submitted::Missing),
+        planned: sum(|u| u.planned),
+        attended: sum(|u| u.attended),
+        absent: sum(|u| u.absent),
+        unreported: sum(|u| u.unreported),
+        cadres: r.cadres.len(),
+        rows_read: r.rows.read,
+        rows_accepted: r.rows.accepted,
+        rows_rejected: r.rows.rejected,
+        rows_duplicates: r.rows.duplicates,
+        recs_raised: r.recommendations.raised_ytd,
+        recs_resolved: r.recommendations.resolved,
+        recs_pending: r.recommendations.pending,
+        recs_overdue: r.recommendations.overdue,
+        errors: r
+            .issues
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+        warnings: r
+            .issues
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+    };
+    let late_units: Vec<UnitLine> = r
+        .units
+        .iter()
+        .filter(|u| u.submission != Submitted::OnTime)
+        .map(|u| UnitLine {
+            name: u.name.clone(),
+            status: u.submission.label(),
+            received: u.received.map(date),
+        })
+        .collect();
+    let behind: Vec<CadreLine> = r
+        .cadres
+        .iter()
+        .filter(|c| c.status == Progress::Behind)
+        .map(|c| CadreLine {
+            name: c.name.clone(),
+            group: config
+                .group(&c.group)
+                .map_or_else(|| c.group.clone(), |g| g.name.clone()),
+            unit: c
+                .unit
+                .as_deref()
+                .and_then(|u| roster.unit(u))
+                .map(|u| u.name.clone()),
+            ytd: c.ytd,
+            expected: c.expected,
+            quota: c.quota,
+        })
+        .collect();
+    let overdue: Vec<RecLine> = r
+        .register
+        .iter()
+        .filter(|e| e.overdue)
+        .map(|e| RecLine {
+            code: e.code.clone(),
+            unit: roster
+                .unit(&e.unit)
+                .map_or_else(|| e.unit.clone(), |u| u.name.clone()),
+            cell: e
+                .row
+                .cell
+                .as_deref()
+                .and_then(|c| roster.cell(c))
+                .map(|c| c.name.clone())
+                .or(e.row.cell_text.clone())
+                .unwrap_or_default(),
+            content: e.row.content.clone(),
+            status: e.row.status.label(),
+            age: e.age_days,
+        })
+        .collect();
+    context! {
+        province => config.province.as_str(),
+        month_vi => r.month.vi(),
+        f => Value::from(Serde(&f)),
+        late_units => Value::from(Serde(&late_units)),
+        behind => Value::from(Serde(&behind)),
+        overdue => Value::from(Serde(&overdue)),
+        attachment,
+    }
+}
+
+fn unit_context(r: &Reconciliation, roster: &Roster, config: &Config, code: &str) -> Value {
+    let summary = r
+        .units
+        .iter()
+        .find(|u| u.code == code)
+        .expect("a unit of the reconciliation");
+    let planned: Vec<PlannedLine> = r
+        .planned
+        .iter()
+        .filter(|p| p.unit == code)
+        .map(|p| {
+            let (outcome, reason) = match &p.outcome {
+                Outcome::Attended => ("Đã dự", None),
+                Outcome::Absent(reason) => (
+                    "Vắng",
+                    reason.as_ref().map(|x| match x {
+                        AbsenceReason::Other(text) => text.clone(),
+                        other => other.label().to_owned(),
+                    }),
+                ),
+                Outcome::Unreported => ("Chưa báo cáo", None),
+            };
+            PlannedLine {
+                date: p.date.map(date).unwrap_or_default(),
+                cadre: roster
+                    .cadre(&p.cadre)
+                    .map_or_else(|| p.cadre.clone(), |c| c.name.clone()),
+                cell: roster
+                    .cell(&p.cell)
+                    .map_or_else(|| p.cell.clone(), |c| c.name.clone()),
+                outcome,
+                reason,
+            }
+        })
+        .collect();
+    let issues: Vec<IssueLine> = r
+        .issues
+        .iter()
+        .filter(|d| d.unit.as_deref() == Some(code))
+        .map(|d| IssueLine {
+            severity: d.severity.label_vi(),
+            file: d.location.file.clone().unwrap_or_default(),
+            sheet: d.location.sheet.clone(),
+            cell: d.location.cell.map(|c| c.to_string()),
+            message: d.full_message(),
+        })
+        .collect();
+    let count = |f: fn(&Outcome) -> bool| {
+        r.planned
+            .iter()
+            .filter(|p| p.unit == code && f(&p.outcome))
+            .count()
+    };
+    let counts = context! {
+        attended => count(|o| *o == Outcome::Attended),
+        absent => count(|o| matches!(o, Outcome::Absent(_))),
+        unreported => count(|o| *o == Outcome::Unreported),
+    };
+    let unit = context! { code => summary.code.as_str(), name => summary.name.as_str() };
+    context! {
+        province => config.province.as_str(),
+        month_vi => r.month.vi(),
+        unit,
+        status => summary.submission.label(),
+        received => summary.received.map(date),
+        deadline => date(deadline(r.month, config.deadline_day)),
+        planned => Value::from(Serde(&planned)),
+        counts,
+        issues => Value::from(Serde(&issues)),
+    }
+}

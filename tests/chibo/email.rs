@@ -1,0 +1,438 @@
+//! Emails against a real SMTP server on loopback (aiosmtpd with STARTTLS and AUTH): what
+//! is received, parsed back; per-unit isolation; a server that is down; no duplicates;
+//! header and markup injection.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::common::{chibo, chibo_env, python, text, tool};
+
+const PASSWORD: (&str, &str) = ("CHIBO_TEST_SMTP_PW", "mat-khau-thu");
+
+/// A test CA and a server certificate it signed for 127.0.0.1.
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=chibo test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The SMTP server process; stopped when dropped.
+struct Server {
+    child: Child,
+    mail: PathBuf,
+}
+
+impl Server {
+    fn start(port: u16, dir: &Path, cert: &Path, key: &Path) -> Server {
+        let mail = dir.join(format!("received-{port}"));
+        std::fs::create_dir_all(&mail).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/smtp_server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&mail)
+            .arg(cert)
+            .arg(key)
+            .args(["bantochuc", PASSWORD.1])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the SMTP server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "READY", "the SMTP server did not start");
+        Server { child, mail }
+    }
+
+    /// The messages received so far, in order.
+    fn received(&self) -> Vec<Value> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tools() -> bool {
+    tool("python3", &["-c", "import aiosmtpd"]) && tool("openssl", &["version"])
+}
+
+/// The demo province sending through the test server on `port`.
+fn smtp_demo(tmp: &Path, port: u16, ca: &Path) -> PathBuf {
+    let ws = tmp.join("demo");
+    assert!(
+        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp)
+            .status
+            .success()
+    );
+    let config = std::fs::read_to_string(ws.join("chibo.toml"))
+        .unwrap()
+        .replace("transport = \"outbox\"", "transport = \"smtp\"");
+    let smtp = format!(
+        "\n[email.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"starttls\"\nusername = \"bantochuc\"\npassword_env = \"{}\"\nca_file = \"{}\"\n",
+        PASSWORD.0,
+        ca.display()
+    );
+    std::fs::write(ws.join("chibo.toml"), config + &smtp).unwrap();
+    ws
+}
+
+fn part<'a>(message: &'a Value, kind: &str) -> &'a Value {
+    message["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} part"))
+}
+
+#[test]
+fn delivered_over_starttls_with_auth_and_each_unit_sees_only_its_own() {
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(tmp.path());
+    let port = free_port();
+    let server = Server::start(port, tmp.path(), &cert, &key);
+    let ws = smtp_demo(tmp.path(), port, &ca);
+
+    let out = chibo_env(&["run", "--month", "2020-07"], &ws, &[PASSWORD]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "data errors, deliveries fine\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("đã gửi 5, trước đó đã gửi 0, chưa gửi được 0"),
+        "{stdout}"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 5);
+    assert!(
+        received
+            .iter()
+            .all(|m| m["tls"] == true && m["authenticated"] == true)
+    );
+
+    let leaders = &received[0];
+    assert_eq!(
+        leaders["subject"],
+        "Tổng hợp dự sinh hoạt chi bộ tháng 07/2020 — Sơn La"
+    );
+    assert_eq!(
+        leaders["rcpt_tos"],
+        serde_json::json!(["thuongvu@example.vn"])
+    );
+    let attachment = part(
+        leaders,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
+    assert_eq!(attachment["filename"], "tong-hop-2020-07.xlsx");
+    let workbook = std::fs::read(ws.join("out/2020-07/tong-hop-2020-07.xlsx")).unwrap();
+    let digest = Sha256::digest(&workbook)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        });
+    assert_eq!(attachment["sha256"], digest.as_str());
+    let plain = part(leaders, "text/plain")["text"].as_str().unwrap();
+    assert!(
+        plain.contains("Nộp đúng hạn: 2; nộp muộn: 1; chưa nộp: 1."),
+        "{plain}"
+    );
+    assert!(plain.contains("Huyện ủy Mai Sơn: Chưa nộp"), "{plain}");
+    assert!(
+        part(leaders, "text/html")["text"]
+            .as_str()
+            .unwrap()
+            .contains("<table")
+    );
+
+    let units = [
+        ("MC", "Huyện ủy Mộc Châu", "Moc Chau"),
+        ("MS", "Huyện ủy Mai Sơn", "Mai Sơn thang"),
+        ("TP", "Thành ủy Sơn La", "TP Sơn La thang"),
+        ("YC", "Huyện ủy Yên Châu", "Yen Chau"),
+    ];
+    for (i, (code, name, file)) in units.iter().enumerate() {
+        let m = &received[i + 1];
+        assert_eq!(
+            m["subject"],
+            format!("Phản hồi báo cáo dự sinh hoạt chi bộ tháng 07/2020 — {name}")
+        );
+        assert_eq!(
+            m["rcpt_tos"],
+            serde_json::json!([format!("vanphong.{}@example.vn", code.to_lowercase())])
+        );
+        for kind in ["text/plain", "text/html"] {
+            let body = part(m, kind)["text"].as_str().unwrap();
+            for (other_code, other_name, other_file) in units.iter().filter(|u| u.0 != *code) {
+                assert!(
+                    !body.contains(other_name),
+                    "{code}'s email names {other_code}"
+                );
+                assert!(
+                    !body.contains(other_file),
+                    "{code}'s email names {other_code}'s file"
+                );
+            }
+            if *code != "MS" {
+                assert!(body.contains(file), "{code}'s email lacks its own file");
+            }
+        }
+        assert_eq!(
+            m["parts"].as_array().unwrap().len(),
+            2,
+            "no attachment for units"
+        );
+    }
+    let tp = part(&received[3], "text/plain")["text"].as_str().unwrap();
+    assert!(tp.contains("ô C11: không có «Tổ 12»"), "{tp}");
+    assert!(
+        part(&received[2], "text/plain")["text"]
+            .as_str()
+            .unwrap()
+            .contains("Chưa nộp")
+    );
+
+    // Neither a second run nor a send delivers anything again.
+    assert_eq!(
+        chibo_env(&["run", "-q", "--month", "2020-07"], &ws, &[PASSWORD])
+            .status
+            .code(),
+        Some(1)
+    );
+    let again = chibo_env(&["send"], &ws, &[PASSWORD]);
+    assert_eq!(again.status.code(), Some(0), "{:?}", text(&again));
+    assert!(
+        text(&again).0.contains("đã gửi 0, trước đó đã gửi 5"),
+        "{:?}",
+        text(&again)
+    );
+    assert_eq!(server.received().len(), 5);
+}
+
+#[test]
+fn with_the_server_down_messages_stay_queued_then_go_once() {
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(tmp.path());
+    let port = free_port();
+    let ws = smtp_demo(tmp.path(), port, &ca);
+
+    let out = chibo_env(&["run", "--month", "2020-07"], &ws, &[PASSWORD]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("error[email]: chưa gửi được thư 01-thuong-vu"),
+        "{stdout}"
+    );
+    let outbox = ws.join("out/2020-07/outbox");
+    let errors = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "error")
+        })
+        .count();
+    assert_eq!(errors, 5);
+    assert!(!outbox.join("delivered.log").exists());
+
+    // Without the password the send stops before connecting.
+    let no_password = chibo(&["send", "--month", "2020-07"], &ws);
+    assert_eq!(no_password.status.code(), Some(2));
+    assert!(text(&no_password).1.contains(PASSWORD.0));
+
+    let server = Server::start(port, tmp.path(), &cert, &key);
+    let out = chibo_env(&["send", "--month", "2020-07"], &ws, &[PASSWORD]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(server.received().len(), 5);
+    let left = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "error")
+        })
+        .count();
+    assert_eq!(left, 0);
+    assert_eq!(
+        std::fs::read_to_string(outbox.join("delivered.log"))
+            .unwrap()
+            .lines()
+            .count(),
+        5
+    );
+    assert_eq!(
+        chibo_env(&["send"], &ws, &[PASSWORD]).status.code(),
+        Some(0)
+    );
+    assert_eq!(server.received().len(), 5, "delivered once");
+}
+
+#[test]
+fn names_cannot_add_headers_or_markup() {
+    if !tool("python3", &["--version"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("demo");
+    assert!(
+        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
+            .status
+            .success()
+    );
+    let config = chibo::config::Config::load(&ws.join("chibo.toml")).unwrap();
+    let (mut roster, _) =
+        chibo::roster::load(&config.roster, "roster.xlsx", &config.groups).unwrap();
+    let mut units = roster.units.clone();
+    units.iter_mut().find(|u| u.code == "YC").unwrap().name =
+        "Huyện ủy Yên Châu\r\nBcc: evil@example.com".into();
+    let mut cadres = roster.cadres.clone();
+    cadres.iter_mut().find(|c| c.code == "BTV01").unwrap().name =
+        "<script>alert(1)</script> Hoà".into();
+    roster = chibo::roster::Roster::new(
+        units,
+        roster.cells.clone(),
+        cadres,
+        roster.assignments.clone(),
+    );
+    std::fs::write(
+        ws.join("roster.xlsx"),
+        chibo::roster::to_xlsx(&roster).unwrap(),
+    )
+    .unwrap();
+
+    chibo(&["run", "-q", "--month", "2020-07"], &ws);
+    let outbox = ws.join("out/2020-07/outbox");
+    let emls: Vec<PathBuf> = ["01-thuong-vu.eml", "02-don-vi-YC.eml"]
+        .iter()
+        .map(|f| outbox.join(f))
+        .collect();
+    let args: Vec<&std::ffi::OsStr> = emls.iter().map(|p| p.as_os_str()).collect();
+    let parsed: Vec<Value> = serde_json::from_str(&python("parse_eml.py", &args)).unwrap();
+    for m in &parsed {
+        let headers: Vec<&str> = m["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap())
+            .collect();
+        assert!(!headers.contains(&"bcc"), "{headers:?}");
+        let html = part(m, "text/html")["text"].as_str().unwrap();
+        assert!(!html.contains("<script>"), "markup got through");
+    }
+    let yc = &parsed[1];
+    assert_eq!(yc["to"], "vanphong.yc@example.vn");
+    assert!(!yc["subject"].as_str().unwrap().contains('\n'));
+    let html = part(yc, "text/html")["text"].as_str().unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;") && html.contains("script&gt; Hoà"),
+        "escaped as text"
+    );
+    let raw = std::fs::read_to_string(&emls[1]).unwrap();
+    assert!(
+        !raw.lines()
+            .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+        "no Bcc header line"
+    );
+}
