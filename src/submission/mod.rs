@@ -191,6 +191,39 @@ pub fn read(path: &Path, shown_as: &str, ctx: &Context) -> Submission {
     parse(shown_as, stem, &sheets, ctx)
 }
 
+/// Reads a submission held in memory (as the fuzzers do): `name` is its file name.
+pub fn read_bytes(bytes: Vec<u8>, name: &str, ctx: &Context) -> Submission {
+    let path = Path::new(name);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let unreadable = |e: OpenError| {
+        let (code, message) = match e {
+            OpenError::TooLarge(m) => (Code::FileTooLarge, m),
+            OpenError::Unreadable(m) => (Code::FileUnreadable, m),
+        };
+        let mut s = Submission::new(name, FileStatus::Unreadable);
+        s.diagnostics
+            .push(Diagnostic::error(code, Location::file(name), message));
+        s
+    };
+    let mut book = match Workbook::from_bytes(bytes, &ext) {
+        Ok(b) => b,
+        Err(e) => return unreadable(e),
+    };
+    let sheets = match load_sheets(&mut book) {
+        Ok(s) => s,
+        Err(e) => return unreadable(e),
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    parse(name, stem, &sheets, ctx)
+}
+
 /// The sheets a submission needs, loaded.
 #[derive(Default)]
 pub struct Sheets {
@@ -204,7 +237,9 @@ pub struct Sheets {
 /// `Báo cáo`.
 const SEARCHED_SHEETS: usize = 20;
 
-fn load_sheets(book: &mut Workbook) -> Result<Sheets, OpenError> {
+fn load_sheets<RS: std::io::Read + std::io::Seek>(
+    book: &mut Workbook<RS>,
+) -> Result<Sheets, OpenError> {
     let mut out = Sheets::default();
     let meta = book.find_sheet(columns::META_SHEET);
     let report = book.find_sheet(columns::REPORT_SHEET);
