@@ -286,9 +286,15 @@ fn describe(error: &calamine::Error) -> String {
     let lower = text.to_lowercase();
     if lower.contains("password") || lower.contains("encrypt") {
         "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại".to_owned()
-    } else if lower.contains("cannot detect file format")
-        || lower.contains("invalid zip")
-        || lower.contains("zip")
+    } else if [
+        "cannot detect file format",
+        "zip",
+        "not found",
+        "invalid",
+        "eof",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         format!("tệp không phải bảng tính hoặc đã bị hỏng ({text})")
     } else {

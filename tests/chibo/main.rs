@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod docs;
 mod email;
+mod hostile;
 mod init;
 mod limits;
 mod roster_files;
