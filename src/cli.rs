@@ -83,6 +83,7 @@ pub enum Command {
 /// Parses the command line, runs the command, prints what failed, and returns the exit
 /// status: 0 success, 1 data errors, 2 usage or configuration error, 3 I/O failure.
 pub fn main() -> ExitCode {
+    crate::ingest::workbook::install_quiet_panic_hook();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(status) => status,

@@ -29,6 +29,42 @@ pub mod limits {
     pub const SHEET_CELLS: usize = 1_000_000;
 }
 
+thread_local! {
+    /// Whether this thread is inside [`guarded`]: a panic there is a broken file, not a
+    /// bug of chibo's, and is reported as such instead of printed.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a call into calamine) so that a panic on a malformed file becomes an
+/// error: third-party parsers can fail on crafted bytes (the fuzzer found one in the
+/// OLE container reader), and one broken file must never stop the batch.
+fn guarded<T>(f: impl FnOnce() -> Result<T, OpenError>) -> Result<T, OpenError> {
+    GUARDED.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    result.unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(OpenError::Unreadable(format!(
+            "tệp không phải bảng tính hoặc đã bị hỏng (trình đọc dừng: {detail})"
+        )))
+    })
+}
+
+/// Installs a panic hook that keeps quiet about panics caught by [`guarded`] (they are
+/// reported as file errors) and hands every other panic to the previous hook.
+pub fn install_quiet_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !GUARDED.with(std::cell::Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
 /// Why a workbook or one of its sheets cannot be read, in Vietnamese.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -81,8 +117,9 @@ impl Workbook<BufReader<File>> {
             .unwrap_or_default();
         check_encrypted(&bytes, &ext)?;
         check_zip(Cursor::new(bytes.as_slice()))?;
-        let sheets =
-            calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))?;
+        let sheets = guarded(|| {
+            calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))
+        })?;
         Ok(Workbook::with(sheets))
     }
 }
@@ -104,8 +141,10 @@ impl Workbook<Cursor<Vec<u8>>> {
         }
         check_encrypted(&bytes, &ext.to_ascii_lowercase())?;
         check_zip(Cursor::new(bytes.as_slice()))?;
-        let sheets = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map_err(|e| OpenError::Unreadable(describe(&e)))?;
+        let sheets = guarded(|| {
+            calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+                .map_err(|e| OpenError::Unreadable(describe(&e)))
+        })?;
         Ok(Workbook::with(sheets))
     }
 }
@@ -147,30 +186,30 @@ impl<RS: Read + Seek> Workbook<RS> {
         };
         // Formats that can stream are read cell by cell, so a sheet claiming a million
         // rows is refused before anything is allocated for it.
-        let cells = match &mut self.sheets {
-            Sheets::Xlsx(x) => {
-                let mut reader = x
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| unreadable(&e))?;
-                bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
-            }
-            Sheets::Xlsb(x) => {
-                let mut reader = x
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| unreadable(&e))?;
-                bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
-            }
-            Sheets::Xls(_) | Sheets::Ods(_) => {
-                let range = self
-                    .sheets
-                    .worksheet_range(&name)
-                    .map_err(|e| unreadable(&e))?;
-                let mut used = range
-                    .used_cells()
-                    .map(|(r, c, v)| Ok(Some(calamine::Cell::new(at(&range, r, c), v.clone()))));
-                bounded(shown, || used.next().unwrap_or(Ok(None)))?
-            }
-        };
+        let sheets = &mut self.sheets;
+        let cells = guarded(|| {
+            Ok(match sheets {
+                Sheets::Xlsx(x) => {
+                    let mut reader = x
+                        .worksheet_cells_reader(&name)
+                        .map_err(|e| unreadable(&e))?;
+                    bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
+                }
+                Sheets::Xlsb(x) => {
+                    let mut reader = x
+                        .worksheet_cells_reader(&name)
+                        .map_err(|e| unreadable(&e))?;
+                    bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
+                }
+                Sheets::Xls(_) | Sheets::Ods(_) => {
+                    let range = sheets.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+                    let mut used = range.used_cells().map(|(r, c, v)| {
+                        Ok(Some(calamine::Cell::new(at(&range, r, c), v.clone())))
+                    });
+                    bounded(shown, || used.next().unwrap_or(Ok(None)))?
+                }
+            })
+        })?;
         Ok(Grid::new(calamine::Range::from_sparse(cells)))
     }
 }

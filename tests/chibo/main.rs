@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod docs;
 mod email;
+mod fuzz;
 mod hostile;
 mod init;
 mod limits;

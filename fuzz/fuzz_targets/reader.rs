@@ -1,0 +1,19 @@
+//! Fuzzes the submission reader over mutated workbooks: any input must give a result
+//! (read or a clear error), never a panic, a hang or runaway memory (libFuzzer's
+//! `-timeout` and `-rss_limit_mb`, set by `fuzz/run.sh`, enforce the last two).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+static HOOK: std::sync::Once = std::sync::Once::new();
+
+fuzz_target!(|data: &[u8]| {
+    // libFuzzer's hook aborts on any panic; chibo contains the panics of third-party
+    // parsers on malformed files and reports them, so only other panics must abort.
+    HOOK.call_once(chibo::ingest::workbook::install_quiet_panic_hook);
+    // The first byte picks the format the file claims to be, the rest is the file.
+    let Some((&pick, bytes)) = data.split_first() else { return };
+    let ext = ["xlsx", "xls", "ods", "xlsb"][usize::from(pick % 4)];
+    let _ = chibo::submission::read_bytes(bytes.to_vec(), &format!("YC.{ext}"), &chibo::submission::Context::default());
+});
