@@ -117,6 +117,7 @@ impl Workbook<BufReader<File>> {
             .unwrap_or_default();
         check_encrypted(&bytes, &ext)?;
         check_zip(Cursor::new(bytes.as_slice()))?;
+        check_xls(&bytes)?;
         let sheets = guarded(|| {
             calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))
         })?;
@@ -141,6 +142,7 @@ impl Workbook<Cursor<Vec<u8>>> {
         }
         check_encrypted(&bytes, &ext.to_ascii_lowercase())?;
         check_zip(Cursor::new(bytes.as_slice()))?;
+        check_xls(&bytes)?;
         let sheets = guarded(|| {
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
                 .map_err(|e| OpenError::Unreadable(describe(&e)))
@@ -315,6 +317,56 @@ fn check_zip(reader: impl Read + Seek) -> Result<(), OpenError> {
         if total > limits::UNZIPPED_BYTES {
             return Err(too_large());
         }
+    }
+    Ok(())
+}
+
+/// Refuses an `.xls` whose cell records lie beyond [`limits`]. calamine parses every
+/// sheet of an `.xls` when it opens the file and builds dense ranges, so two cells far
+/// apart in a file of a few KB would allocate gigabytes (the fuzzer found this). The
+/// BIFF records of the OLE `Workbook` stream are walked here first: each is a type, a
+/// length and data, and a cell record's data begins with its row and column.
+fn check_xls(bytes: &[u8]) -> Result<(), OpenError> {
+    const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    // FORMULA, MULRK, MULBLANK, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK, RSTRING.
+    const CELL_RECORDS: [u16; 10] = [
+        0x0006, 0x00BD, 0x00BE, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6,
+    ];
+    if !bytes.starts_with(&OLE_MAGIC) {
+        return Ok(());
+    }
+    // A container that cannot be parsed is left for calamine to report.
+    let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let stream = ["/Workbook", "/Book"]
+        .iter()
+        .find_map(|name| container.open_stream(name).ok());
+    let Some(mut stream) = stream else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    if stream.read_to_end(&mut data).is_err() {
+        return Ok(());
+    }
+    let mut at = 0;
+    while at + 4 <= data.len() {
+        let kind = u16::from_le_bytes([data[at], data[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
+        let body = &data[at + 4..(at + 4 + len).min(data.len())];
+        if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
+            let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
+            let col = u32::from(u16::from_le_bytes([body[2], body[3]]));
+            if row >= limits::SHEET_ROWS || col >= limits::SHEET_COLS {
+                let at = crate::diagnostic::CellRef::new(row, col);
+                return Err(OpenError::TooLarge(format!(
+                    "bảng tính có dữ liệu ở ô {at}, ngoài giới hạn {} dòng × {} cột mà chibo đọc",
+                    limits::SHEET_ROWS,
+                    limits::SHEET_COLS
+                )));
+            }
+        }
+        at += 4 + len;
     }
     Ok(())
 }

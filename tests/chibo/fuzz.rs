@@ -130,5 +130,9 @@ fn crashes_found_by_fuzzing_stay_fixed() {
             entry.path().display()
         );
         assert_eq!(s.read, s.accepted() + s.rejected);
+        if entry.file_name().to_string_lossy().contains("dense") {
+            let codes: Vec<&str> = s.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert_eq!(codes, ["file-too-large"], "{}", entry.path().display());
+        }
     }
 }
