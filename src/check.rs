@@ -79,11 +79,7 @@ pub fn shown_path(path: &Path, root: Option<&Path>) -> String {
                 .ok()
         })
         .unwrap_or(path);
-    let text: String = shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let text = shown.to_string_lossy().replace('\\', "/");
     text.nfc().collect()
 }
 

@@ -118,6 +118,7 @@ impl Workbook<BufReader<File>> {
         check_encrypted(&bytes, &ext)?;
         check_zip(Cursor::new(bytes.as_slice()))?;
         check_xls(&bytes)?;
+        check_ods(&bytes)?;
         let sheets = guarded(|| {
             calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))
         })?;
@@ -143,6 +144,7 @@ impl Workbook<Cursor<Vec<u8>>> {
         check_encrypted(&bytes, &ext.to_ascii_lowercase())?;
         check_zip(Cursor::new(bytes.as_slice()))?;
         check_xls(&bytes)?;
+        check_ods(&bytes)?;
         let sheets = guarded(|| {
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
                 .map_err(|e| OpenError::Unreadable(describe(&e)))
@@ -367,6 +369,91 @@ fn check_xls(bytes: &[u8]) -> Result<(), OpenError> {
             }
         }
         at += 4 + len;
+    }
+    Ok(())
+}
+
+/// Refuses an `.ods` whose filled cells, with their repeat counts, go beyond [`limits`].
+/// OpenDocument compresses repetition (`number-rows-repeated`, `number-columns-repeated`)
+/// and calamine expands it into dense ranges when it opens the file: a 12 KB file
+/// repeating one filled cell 90 million times aborts a 512 MiB process. `content.xml` is
+/// streamed here first; empty repeated rows and cells (LibreOffice writes them for every
+/// sheet) cost nothing.
+fn check_ods(bytes: &[u8]) -> Result<(), OpenError> {
+    use quick_xml::events::Event;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(content) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
+    let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.parse().ok())
+            .unwrap_or(1)
+    };
+    let too_large = || {
+        OpenError::TooLarge(format!(
+            "bảng tính có quá nhiều ô dữ liệu (lặp lại), ngoài giới hạn {} dòng × {} cột ({} ô) mà chibo đọc",
+            limits::SHEET_ROWS,
+            limits::SHEET_COLS,
+            limits::SHEET_CELLS
+        ))
+    };
+    let (mut row, mut row_repeat, mut col, mut row_cells, mut total) =
+        (0u64, 1u64, 0u64, 0u64, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(event) => event,
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => row = 0,
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                (row_repeat, col, row_cells) = (repeat(&e, "table:number-rows-repeated"), 0, 0);
+            }
+            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(repeat(&e, "table:number-rows-repeated"));
+            }
+            Event::Start(ref e) | Event::Empty(ref e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let times = repeat(e, "table:number-columns-repeated");
+                let filled = matches!(event, Event::Start(_))
+                    || e.try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                col = col.saturating_add(times);
+                if filled {
+                    row_cells = row_cells.saturating_add(times);
+                    if col > u64::from(limits::SHEET_COLS) {
+                        return Err(too_large());
+                    }
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                if row_cells > 0 {
+                    total = total.saturating_add(row_cells.saturating_mul(row_repeat));
+                    let last_row = row.saturating_add(row_repeat);
+                    if last_row > u64::from(limits::SHEET_ROWS)
+                        || total > limits::SHEET_CELLS as u64
+                    {
+                        return Err(too_large());
+                    }
+                }
+                row = row.saturating_add(row_repeat);
+            }
+            _ => {}
+        }
+        buf.clear();
     }
     Ok(())
 }

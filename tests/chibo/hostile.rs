@@ -2,7 +2,7 @@
 //! bounded time and memory, and nothing else is harmed.
 
 use std::fmt::Write as _;
-use std::io::Write;
+use std::io::{Read, Write};
 
 use calamine::Reader;
 use std::path::{Path, PathBuf};
@@ -380,11 +380,29 @@ fn hostile_files_stay_within_memory_and_time() {
     // would expand into a dense range of about 1.15 GB (first byte: the format).
     let dense = std::fs::read(crate::common::fixture("fuzz/xls-dense-range.bin")).unwrap();
     std::fs::write(dir.join("dense.xls"), &dense[1..]).unwrap();
+    // An .ods of a few KB repeating one filled cell 90 million times (under calamine's
+    // own cap of 100 million, which would still take gigabytes).
+    let ods = crate::common::fixture("report-yc-2020-07.ods");
+    let mut content = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&ods).unwrap())
+        .unwrap()
+        .by_name("content.xml")
+        .unwrap()
+        .read_to_string(&mut content)
+        .unwrap();
+    let repeated = "<table:table-row table:number-rows-repeated=\"9000\"><table:table-cell table:number-columns-repeated=\"10000\" office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row></table:table>";
+    rezip(
+        &ods,
+        &dir.join("repeat.ods"),
+        "content.xml",
+        content.replacen("</table:table>", repeated, 1).as_bytes(),
+    );
     for name in [
         "bomb.xlsx",
         "corner.xlsx",
         "random.xlsx",
         "dense.xls",
+        "repeat.ods",
         "good.xlsx",
     ] {
         let started = Instant::now();
