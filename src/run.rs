@@ -61,6 +61,7 @@ struct Found {
     shown: String,
     name: String,
     modified: SystemTime,
+    size: u64,
 }
 
 /// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
@@ -73,7 +74,7 @@ pub fn run(
     config_path: &Path,
     month: YearMonth,
     emails: bool,
-    on_file: &dyn Fn(usize, usize, &str),
+    on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<RunReport, Error> {
     let ws = Workspace::load(config_path)?;
     let config = &ws.config;
@@ -211,11 +212,13 @@ pub fn send_outbox(
 pub fn read_year(
     ws: &Workspace,
     month: YearMonth,
-    on_file: &dyn Fn(usize, usize, &str),
+    on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<(Vec<InboxFile>, Vec<Diagnostic>), Error> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let config = &ws.config;
     let matcher = Matcher::new(&ws.roster);
-    let mut months = Vec::new();
+    let mut queue = Vec::new();
     let mut notes = Vec::new();
     for m in 1..=month.month {
         let ym = YearMonth::new(month.year, m).expect("a month of the year");
@@ -223,31 +226,47 @@ pub fn read_year(
         if ym == month {
             notes.extend(scanned.notes);
         }
-        months.push((ym, scanned.files, scanned.received));
+        for f in scanned.files {
+            let received = scanned.received.get(&f.name).copied();
+            queue.push((ym, f, received));
+        }
     }
-    let total: usize = months.iter().map(|(_, f, _)| f.len()).sum();
-    let mut files = Vec::with_capacity(total);
-    for (ym, found, received) in months {
-        for f in found {
-            on_file(files.len(), total, &f.shown);
-            let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
-                path: f.path.clone(),
-                source,
-            })?;
+    // Files are read in parallel (each on its own: reading is where the time goes) and
+    // collected back in their order, so the outputs do not depend on the threads.
+    let total = queue.len();
+    let done = AtomicUsize::new(0);
+    let files = queue
+        .into_par_iter()
+        .map(|(ym, f, received)| {
+            on_file(done.fetch_add(1, Ordering::Relaxed), total, &f.shown);
             let ctx = Context {
                 matcher: Some(&matcher),
                 folder_month: Some(ym),
             };
             let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
-            files.push(InboxFile {
+            // Each file is read once: its bytes give the digest and the workbook. One over
+            // the size limit is not read into memory; the reader refuses it by its size.
+            let (digest, submission) = if f.size > crate::ingest::workbook::limits::FILE_BYTES {
+                ([0; 32], submission::read(&f.path, &f.shown, &ctx))
+            } else {
+                let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
+                    path: f.path.clone(),
+                    source,
+                })?;
+                (
+                    Sha256::digest(&bytes).into(),
+                    submission::read_bytes(bytes, &f.shown, &ctx),
+                )
+            };
+            Ok(InboxFile {
                 month: ym,
-                received: received.get(&f.name).copied().unwrap_or(local),
+                received: received.unwrap_or(local),
                 modified: f.modified,
-                digest: Sha256::digest(&bytes).into(),
-                submission: submission::read(&f.path, &f.shown, &ctx),
-            });
-        }
-    }
+                digest,
+                submission,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     on_file(total, total, "");
     Ok((files, notes))
 }
@@ -289,6 +308,7 @@ fn scan(folder: &Path, root: &Path) -> Result<MonthFolder, Error> {
             shown,
             name,
             modified: meta.modified().map_err(io)?,
+            size: meta.len(),
         });
     }
     out.files.sort_by(|a, b| a.shown.cmp(&b.shown));

@@ -156,15 +156,8 @@ pub fn read(path: &Path, shown_as: &str, ctx: &Context) -> Submission {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if !EXTENSIONS.contains(&ext.as_str()) {
-        let mut s = Submission::new(shown_as, FileStatus::Skipped);
-        let message = "tệp không phải bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods); bỏ qua";
-        s.diagnostics.push(Diagnostic::notice(
-            Code::FileSkipped,
-            Location::file(shown_as),
-            message,
-        ));
-        return s;
+    if let Some(skipped) = skip_foreign(shown_as, &ext) {
+        return skipped;
     }
     let unreadable = |e: OpenError| {
         let (code, message) = match e {
@@ -199,6 +192,9 @@ pub fn read_bytes(bytes: Vec<u8>, name: &str, ctx: &Context) -> Submission {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if let Some(skipped) = skip_foreign(name, &ext) {
+        return skipped;
+    }
     let unreadable = |e: OpenError| {
         let (code, message) = match e {
             OpenError::TooLarge(m) => (Code::FileTooLarge, m),
@@ -222,6 +218,21 @@ pub fn read_bytes(bytes: Vec<u8>, name: &str, ctx: &Context) -> Submission {
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     parse(name, stem, &sheets, ctx)
+}
+
+/// A file whose name does not end like a spreadsheet: skipped, with a notice.
+fn skip_foreign(shown_as: &str, ext: &str) -> Option<Submission> {
+    if EXTENSIONS.contains(&ext) {
+        return None;
+    }
+    let mut s = Submission::new(shown_as, FileStatus::Skipped);
+    let message = "tệp không phải bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods); bỏ qua";
+    s.diagnostics.push(Diagnostic::notice(
+        Code::FileSkipped,
+        Location::file(shown_as),
+        message,
+    ));
+    Some(s)
 }
 
 /// The sheets a submission needs, loaded.
