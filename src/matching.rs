@@ -81,6 +81,17 @@ pub struct Matcher<'r> {
     cell_keys: Vec<Vec<MatchKey>>,
     /// Per cell: its commune key, prefixes stripped.
     cell_commune: Vec<Option<MatchKey>>,
+    /// Name or alias → the cells so named.
+    cell_exact: HashMap<MatchKey, Vec<usize>>,
+    /// Name or alias without diacritics → the cells so named.
+    cell_folded: HashMap<FoldedKey, Vec<usize>>,
+    /// Commune keys without diacritics → the commune keys of the roster.
+    communes_folded: HashMap<FoldedKey, Vec<MatchKey>>,
+    /// (unit, name or alias) → cells: a unit's cells found without scanning the
+    /// province's (the same cell name is common across units).
+    unit_exact: HashMap<(String, MatchKey), Vec<usize>>,
+    /// (commune, name or alias) → cells.
+    commune_exact: HashMap<(MatchKey, MatchKey), Vec<usize>>,
 }
 
 impl<'r> Matcher<'r> {
@@ -93,7 +104,7 @@ impl<'r> Matcher<'r> {
             cadre_folded.entry(key.folded()).or_default().push(i);
             cadre_exact.entry(key).or_default().push(i);
         }
-        let cell_keys = roster
+        let cell_keys: Vec<Vec<MatchKey>> = roster
             .cells
             .iter()
             .map(|c| {
@@ -103,17 +114,63 @@ impl<'r> Matcher<'r> {
                     .collect()
             })
             .collect();
-        let cell_commune = roster
+        let cell_commune: Vec<Option<MatchKey>> = roster
             .cells
             .iter()
             .map(|c| c.commune.as_deref().map(commune_key))
             .collect();
+        let mut cell_exact: HashMap<MatchKey, Vec<usize>> = HashMap::new();
+        let mut cell_folded: HashMap<FoldedKey, Vec<usize>> = HashMap::new();
+        for (i, keys) in cell_keys.iter().enumerate() {
+            for key in keys {
+                let exact = cell_exact.entry(key.clone()).or_default();
+                if exact.last() != Some(&i) {
+                    exact.push(i);
+                }
+                let folded = cell_folded.entry(key.folded()).or_default();
+                if folded.last() != Some(&i) {
+                    folded.push(i);
+                }
+            }
+        }
+        let mut unit_exact: HashMap<(String, MatchKey), Vec<usize>> = HashMap::new();
+        let mut commune_exact: HashMap<(MatchKey, MatchKey), Vec<usize>> = HashMap::new();
+        for (i, keys) in cell_keys.iter().enumerate() {
+            for key in keys {
+                let list = unit_exact
+                    .entry((roster.cells[i].unit.clone(), key.clone()))
+                    .or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+                if let Some(commune) = &cell_commune[i] {
+                    let list = commune_exact
+                        .entry((commune.clone(), key.clone()))
+                        .or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        let mut communes_folded: HashMap<FoldedKey, Vec<MatchKey>> = HashMap::new();
+        for key in cell_commune.iter().flatten() {
+            let list = communes_folded.entry(key.folded()).or_default();
+            if !list.contains(key) {
+                list.push(key.clone());
+            }
+        }
         Matcher {
             roster,
             cadre_exact,
             cadre_folded,
             cell_keys,
             cell_commune,
+            cell_exact,
+            cell_folded,
+            communes_folded,
+            unit_exact,
+            commune_exact,
         }
     }
 
@@ -130,9 +187,7 @@ impl<'r> Matcher<'r> {
         if let Some(code) = code {
             let index = self
                 .roster
-                .cadres
-                .iter()
-                .position(|c| c.code == code)
+                .cadre_position(code)
                 .ok_or_else(|| MatchError::UnknownCode(code.to_owned()))?;
             let disagrees =
                 name.is_some_and(|n| person_key(n) != person_key(&self.roster.cadres[index].name));
@@ -187,9 +242,7 @@ impl<'r> Matcher<'r> {
         if let Some(code) = code {
             let index = self
                 .roster
-                .cells
-                .iter()
-                .position(|c| c.code == code)
+                .cell_position(code)
                 .ok_or_else(|| MatchError::UnknownCode(code.to_owned()))?;
             let disagrees = name.is_some_and(|n| !self.cell_keys[index].contains(&cell_key(n)));
             return Ok(Match {
@@ -199,62 +252,79 @@ impl<'r> Matcher<'r> {
         }
         let name = name.ok_or(MatchError::Missing)?;
         let key = cell_key(name);
-        let all = 0..self.roster.cells.len();
+        let exact = self.cell_exact.get(&key).map_or(&[][..], Vec::as_slice);
+        let folded = self
+            .cell_folded
+            .get(&key.folded())
+            .map_or(&[][..], Vec::as_slice);
         if let Some(commune) = commune {
             let wanted = commune_key(commune);
-            let in_commune = |key: &dyn Fn(&MatchKey) -> bool| -> Vec<usize> {
-                all.clone()
-                    .filter(|&i| self.cell_commune[i].as_ref().is_some_and(key))
-                    .collect()
+            let exists = self
+                .communes_folded
+                .get(&wanted.folded())
+                .map_or(&[][..], Vec::as_slice);
+            // The commune as written, else the communes it names without diacritics.
+            let scope: Vec<&MatchKey> = if exists.contains(&wanted) {
+                vec![&wanted]
+            } else {
+                exists.iter().collect()
             };
-            let mut scope = in_commune(&|c| *c == wanted);
-            if scope.is_empty() {
-                scope = in_commune(&|c| c.folded() == wanted.folded());
-            }
             if scope.is_empty() {
                 return Err(MatchError::UnknownCommune(commune.to_owned()));
             }
-            return self.cell_in(&scope, &key, name).unwrap_or_else(|| {
-                Err(MatchError::NotInCommune {
-                    cell: name.to_owned(),
-                    commune: commune.to_owned(),
-                })
-            });
+            let in_commune = |i: usize| {
+                self.cell_commune[i]
+                    .as_ref()
+                    .is_some_and(|c| scope.contains(&c))
+            };
+            // The exact candidates of one commune come straight from its index.
+            let narrowed = match scope[..] {
+                [only] => self
+                    .commune_exact
+                    .get(&(only.clone(), key.clone()))
+                    .map_or(&[][..], Vec::as_slice),
+                _ => exact,
+            };
+            return self
+                .pick(narrowed, folded, &in_commune, name)
+                .unwrap_or_else(|| {
+                    Err(MatchError::NotInCommune {
+                        cell: name.to_owned(),
+                        commune: commune.to_owned(),
+                    })
+                });
         }
-        if let Some(unit) = unit {
-            let scope: Vec<usize> = all
-                .clone()
-                .filter(|&i| self.roster.cells[i].unit == unit)
-                .collect();
-            if let Some(result) = self.cell_in(&scope, &key, name) {
-                return result;
-            }
+        if let Some(unit) = unit
+            && let Some(result) = self.pick(
+                self.unit_exact
+                    .get(&(unit.to_owned(), key.clone()))
+                    .map_or(&[][..], Vec::as_slice),
+                folded,
+                &|i| self.roster.cells[i].unit == unit,
+                name,
+            )
+        {
+            return result;
         }
-        let scope: Vec<usize> = all.collect();
-        self.cell_in(&scope, &key, name)
+        self.pick(exact, folded, &|_| true, name)
             .unwrap_or_else(|| Err(MatchError::NotFound(name.to_owned())))
     }
 
-    /// Exact, then folded, within `scope`; `None` when neither finds anything.
-    fn cell_in(
+    /// Among the cells named `exact` (else `folded`) those `in_scope`: one is a match,
+    /// several ask for the commune, none is `None`.
+    fn pick(
         &self,
-        scope: &[usize],
-        key: &MatchKey,
+        exact: &[usize],
+        folded: &[usize],
+        in_scope: &dyn Fn(usize) -> bool,
         name: &str,
     ) -> Option<Result<Match, MatchError>> {
-        let exact: Vec<usize> = scope
-            .iter()
-            .copied()
-            .filter(|&i| self.cell_keys[i].contains(key))
-            .collect();
+        let exact: Vec<usize> = exact.iter().copied().filter(|&i| in_scope(i)).collect();
         let (list, note) = if exact.is_empty() {
-            let folded = key.folded();
-            let list = scope
-                .iter()
-                .copied()
-                .filter(|&i| self.cell_keys[i].iter().any(|k| k.folded() == folded))
-                .collect();
-            (list, Some(Note::Approximate))
+            (
+                folded.iter().copied().filter(|&i| in_scope(i)).collect(),
+                Some(Note::Approximate),
+            )
         } else {
             (exact, None)
         };

@@ -142,7 +142,7 @@ fn ymd(year: u32, month: u32, day: u32, year_digits: usize) -> Result<NaiveDate,
 
 /// Whether a workbook counts dates from 1904, told from one of its date cells: calamine
 /// converts those with the workbook's system but keeps the raw serial.
-pub fn uses_1904(cells: impl IntoIterator<Item = Data>) -> bool {
+pub fn uses_1904<'a>(cells: impl IntoIterator<Item = &'a Data>) -> bool {
     cells.into_iter().find_map(|d| match d {
         Data::DateTime(dt) if dt.is_datetime() => {
             let date = dt.as_datetime()?.date();
@@ -282,9 +282,9 @@ mod tests {
                 is_1904,
             ))
         };
-        assert!(uses_1904([Data::Int(3), cell(true)]));
-        assert!(!uses_1904([cell(false)]));
-        assert!(!uses_1904([Data::Int(3)]));
+        assert!(uses_1904(&[Data::Int(3), cell(true)]));
+        assert!(!uses_1904(&[cell(false)]));
+        assert!(!uses_1904(&[Data::Int(3)]));
     }
 
     proptest! {

@@ -65,6 +65,33 @@ pub fn install_quiet_panic_hook() {
     }));
 }
 
+/// How much of a sheet is read: the limits of a unit's report, or the larger ones of the
+/// office's own roster (a national roster has tens of thousands of cells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SheetLimits {
+    /// Rows that may hold data.
+    pub rows: u32,
+    /// Columns that may hold data.
+    pub cols: u32,
+    /// Non-empty cells.
+    pub cells: usize,
+}
+
+impl SheetLimits {
+    /// A unit's report (see [`limits`]).
+    pub const REPORT: SheetLimits = SheetLimits {
+        rows: limits::SHEET_ROWS,
+        cols: limits::SHEET_COLS,
+        cells: limits::SHEET_CELLS,
+    };
+    /// The office's roster: every row Excel has, 60 columns, 5 million cells.
+    pub const ROSTER: SheetLimits = SheetLimits {
+        rows: 1_048_576,
+        cols: 60,
+        cells: 5_000_000,
+    };
+}
+
 /// Why a workbook or one of its sheets cannot be read, in Vietnamese.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -84,6 +111,8 @@ pub struct Workbook<RS: Read + Seek = BufReader<File>> {
     raw_names: Vec<String>,
     /// Names in NFC, as shown in diagnostics.
     names: Vec<String>,
+    /// How much of a sheet is read.
+    limits: SheetLimits,
 }
 
 impl Workbook<BufReader<File>> {
@@ -92,6 +121,14 @@ impl Workbook<BufReader<File>> {
     /// # Errors
     /// The file is missing, unreadable or not a workbook; the message says which.
     pub fn open(path: &Path) -> Result<Self, OpenError> {
+        Self::open_with(path, SheetLimits::REPORT)
+    }
+
+    /// [`Workbook::open`] with other sheet limits (the roster's).
+    ///
+    /// # Errors
+    /// As for [`Workbook::open`].
+    pub fn open_with(path: &Path, sheet_limits: SheetLimits) -> Result<Self, OpenError> {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(OpenError::Unreadable("không tìm thấy tệp".into()));
@@ -117,12 +154,12 @@ impl Workbook<BufReader<File>> {
             .unwrap_or_default();
         check_encrypted(&bytes, &ext)?;
         check_zip(Cursor::new(bytes.as_slice()))?;
-        check_xls(&bytes)?;
-        check_ods(&bytes)?;
+        check_xls(&bytes, sheet_limits)?;
+        check_ods(&bytes, sheet_limits)?;
         let sheets = guarded(|| {
             calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))
         })?;
-        Ok(Workbook::with(sheets))
+        Ok(Workbook::with(sheets, sheet_limits))
     }
 }
 
@@ -143,24 +180,25 @@ impl Workbook<Cursor<Vec<u8>>> {
         }
         check_encrypted(&bytes, &ext.to_ascii_lowercase())?;
         check_zip(Cursor::new(bytes.as_slice()))?;
-        check_xls(&bytes)?;
-        check_ods(&bytes)?;
+        check_xls(&bytes, SheetLimits::REPORT)?;
+        check_ods(&bytes, SheetLimits::REPORT)?;
         let sheets = guarded(|| {
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
                 .map_err(|e| OpenError::Unreadable(describe(&e)))
         })?;
-        Ok(Workbook::with(sheets))
+        Ok(Workbook::with(sheets, SheetLimits::REPORT))
     }
 }
 
 impl<RS: Read + Seek> Workbook<RS> {
-    fn with(sheets: Sheets<RS>) -> Self {
+    fn with(sheets: Sheets<RS>, limits: SheetLimits) -> Self {
         let raw_names = sheets.sheet_names();
         let names = raw_names.iter().map(|n| n.nfc().collect()).collect();
         Workbook {
             sheets,
             raw_names,
             names,
+            limits,
         }
     }
 
@@ -190,6 +228,7 @@ impl<RS: Read + Seek> Workbook<RS> {
         };
         // Formats that can stream are read cell by cell, so a sheet claiming a million
         // rows is refused before anything is allocated for it.
+        let sheet_limits = self.limits;
         let sheets = &mut self.sheets;
         let cells = guarded(|| {
             Ok(match sheets {
@@ -197,20 +236,24 @@ impl<RS: Read + Seek> Workbook<RS> {
                     let mut reader = x
                         .worksheet_cells_reader(&name)
                         .map_err(|e| unreadable(&e))?;
-                    bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
+                    bounded(shown, sheet_limits, || {
+                        reader.next_cell().map_err(|e| unreadable(&e))
+                    })?
                 }
                 Sheets::Xlsb(x) => {
                     let mut reader = x
                         .worksheet_cells_reader(&name)
                         .map_err(|e| unreadable(&e))?;
-                    bounded(shown, || reader.next_cell().map_err(|e| unreadable(&e)))?
+                    bounded(shown, sheet_limits, || {
+                        reader.next_cell().map_err(|e| unreadable(&e))
+                    })?
                 }
                 Sheets::Xls(_) | Sheets::Ods(_) => {
                     let range = sheets.worksheet_range(&name).map_err(|e| unreadable(&e))?;
                     let mut used = range.used_cells().map(|(r, c, v)| {
                         Ok(Some(calamine::Cell::new(at(&range, r, c), v.clone())))
                     });
-                    bounded(shown, || used.next().unwrap_or(Ok(None)))?
+                    bounded(shown, sheet_limits, || used.next().unwrap_or(Ok(None)))?
                 }
             })
         })?;
@@ -228,6 +271,7 @@ fn at(range: &calamine::Range<calamine::Data>, r: usize, c: usize) -> (u32, u32)
 /// Collects the non-empty cells `next` yields, refusing a sheet beyond [`limits`].
 fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
     sheet: &str,
+    l: SheetLimits,
     mut next: impl FnMut() -> Result<Option<calamine::Cell<T>>, OpenError>,
 ) -> Result<Vec<calamine::Cell<calamine::Data>>, OpenError> {
     let mut cells = Vec::new();
@@ -237,16 +281,11 @@ fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
         if value == calamine::Data::Empty {
             continue;
         }
-        if row >= limits::SHEET_ROWS
-            || col >= limits::SHEET_COLS
-            || cells.len() >= limits::SHEET_CELLS
-        {
+        if row >= l.rows || col >= l.cols || cells.len() >= l.cells {
             let at = crate::diagnostic::CellRef::new(row, col);
             return Err(OpenError::TooLarge(format!(
                 "trang «{sheet}» có dữ liệu ở ô {at}, ngoài giới hạn {} dòng × {} cột ({} ô) mà chibo đọc",
-                limits::SHEET_ROWS,
-                limits::SHEET_COLS,
-                limits::SHEET_CELLS
+                l.rows, l.cols, l.cells
             )));
         }
         cells.push(calamine::Cell::new((row, col), value));
@@ -328,7 +367,7 @@ fn check_zip(reader: impl Read + Seek) -> Result<(), OpenError> {
 /// apart in a file of a few KB would allocate gigabytes (the fuzzer found this). The
 /// BIFF records of the OLE `Workbook` stream are walked here first: each is a type, a
 /// length and data, and a cell record's data begins with its row and column.
-fn check_xls(bytes: &[u8]) -> Result<(), OpenError> {
+fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     // FORMULA, MULRK, MULBLANK, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK, RSTRING.
     const CELL_RECORDS: [u16; 10] = [
@@ -359,12 +398,11 @@ fn check_xls(bytes: &[u8]) -> Result<(), OpenError> {
         if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
             let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
             let col = u32::from(u16::from_le_bytes([body[2], body[3]]));
-            if row >= limits::SHEET_ROWS || col >= limits::SHEET_COLS {
+            if row >= l.rows || col >= l.cols {
                 let at = crate::diagnostic::CellRef::new(row, col);
                 return Err(OpenError::TooLarge(format!(
                     "bảng tính có dữ liệu ở ô {at}, ngoài giới hạn {} dòng × {} cột mà chibo đọc",
-                    limits::SHEET_ROWS,
-                    limits::SHEET_COLS
+                    l.rows, l.cols
                 )));
             }
         }
@@ -379,7 +417,7 @@ fn check_xls(bytes: &[u8]) -> Result<(), OpenError> {
 /// repeating one filled cell 90 million times aborts a 512 MiB process. `content.xml` is
 /// streamed here first; empty repeated rows and cells (LibreOffice writes them for every
 /// sheet) cost nothing.
-fn check_ods(bytes: &[u8]) -> Result<(), OpenError> {
+fn check_ods(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     use quick_xml::events::Event;
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
@@ -398,9 +436,7 @@ fn check_ods(bytes: &[u8]) -> Result<(), OpenError> {
     let too_large = || {
         OpenError::TooLarge(format!(
             "bảng tính có quá nhiều ô dữ liệu (lặp lại), ngoài giới hạn {} dòng × {} cột ({} ô) mà chibo đọc",
-            limits::SHEET_ROWS,
-            limits::SHEET_COLS,
-            limits::SHEET_CELLS
+            l.rows, l.cols, l.cells
         ))
     };
     let (mut row, mut row_repeat, mut col, mut row_cells, mut total) =
@@ -434,7 +470,7 @@ fn check_ods(bytes: &[u8]) -> Result<(), OpenError> {
                 col = col.saturating_add(times);
                 if filled {
                     row_cells = row_cells.saturating_add(times);
-                    if col > u64::from(limits::SHEET_COLS) {
+                    if col > u64::from(l.cols) {
                         return Err(too_large());
                     }
                 }
@@ -443,9 +479,7 @@ fn check_ods(bytes: &[u8]) -> Result<(), OpenError> {
                 if row_cells > 0 {
                     total = total.saturating_add(row_cells.saturating_mul(row_repeat));
                     let last_row = row.saturating_add(row_repeat);
-                    if last_row > u64::from(limits::SHEET_ROWS)
-                        || total > limits::SHEET_CELLS as u64
-                    {
+                    if last_row > u64::from(l.rows) || total > l.cells as u64 {
                         return Err(too_large());
                     }
                 }

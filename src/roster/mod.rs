@@ -75,6 +75,16 @@ impl Roster {
         self.cadre_index.get(code).map(|&i| &self.cadres[i])
     }
 
+    /// The position of the cell with `code` in [`Roster::cells`].
+    pub fn cell_position(&self, code: &str) -> Option<usize> {
+        self.cell_index.get(code).copied()
+    }
+
+    /// The position of the cadre with `code` in [`Roster::cadres`].
+    pub fn cadre_position(&self, code: &str) -> Option<usize> {
+        self.cadre_index.get(code).copied()
+    }
+
     /// The cells of unit `code`, in roster order.
     pub fn cells_of_unit<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Cell> + 'a {
         self.cells.iter().filter(move |c| c.unit == code)
@@ -131,7 +141,8 @@ pub fn load(
             reason,
         )],
     };
-    let mut workbook = Workbook::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut workbook = Workbook::open_with(path, crate::ingest::workbook::SheetLimits::ROSTER)
+        .map_err(|e| unreadable(e.to_string()))?;
     let mut sheets: RosterSheets = Default::default();
     for (slot, spec) in sheets.iter_mut().zip(columns::ALL) {
         if let Some(index) = workbook.find_sheet(spec.names) {

@@ -418,11 +418,7 @@ fn read_report(
             s.sheet = Some(sheet.clone());
             header_diagnostics(file, sheet, &th, &mut s.diagnostics);
             if report::report_missing(&th.header).is_empty() {
-                let values = grid.rows().flat_map(|r| {
-                    grid.row_cells(r)
-                        .map(|(_, v)| v.clone())
-                        .collect::<Vec<_>>()
-                });
+                let values = grid.rows().flat_map(|r| grid.row_cells(r).map(|(_, v)| v));
                 let rctx = report::RowContext {
                     file,
                     sheet,

@@ -1,6 +1,6 @@
 //! Cleaning of text cells: the form that is stored, displayed and written back out.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Characters that render as nothing and only break comparisons.
 const INVISIBLE: [char; 6] = [
@@ -32,7 +32,8 @@ pub fn clean(raw: &str) -> String {
             out.push(c);
         }
     }
-    if out.is_ascii() {
+    // Nearly all text is already NFC: the quick check avoids recomposing it.
+    if out.is_ascii() || is_nfc_quick(out.chars()) == IsNormalized::Yes {
         out
     } else {
         out.nfc().collect()

@@ -68,7 +68,14 @@ impl Letter {
 pub(crate) fn canonical_tones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word: Vec<char> = Vec::new();
-    for c in text.nfc() {
+    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    };
+    for c in nfc.chars() {
         if c.is_alphabetic() {
             word.push(c);
         } else {
