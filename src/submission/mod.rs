@@ -151,73 +151,55 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads the submission at `path`, shown in diagnostics as `shown_as`.
 pub fn read(path: &Path, shown_as: &str, ctx: &Context) -> Submission {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if let Some(skipped) = skip_foreign(shown_as, &ext) {
-        return skipped;
-    }
-    let unreadable = |e: OpenError| {
-        let (code, message) = match e {
-            OpenError::TooLarge(m) => (Code::FileTooLarge, m),
-            OpenError::Unreadable(m) => (Code::FileUnreadable, m),
-        };
-        let mut s = Submission::new(shown_as, FileStatus::Unreadable);
-        s.diagnostics
-            .push(Diagnostic::error(code, Location::file(shown_as), message));
-        s
-    };
-    let mut book = match Workbook::open(path) {
-        Ok(b) => b,
-        Err(e) => return unreadable(e),
-    };
-    let sheets = match load_sheets(&mut book) {
-        Ok(s) => s,
-        Err(e) => return unreadable(e),
-    };
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    parse(shown_as, stem, &sheets, ctx)
+    let (ext, stem) = ext_and_stem(path);
+    skip_foreign(shown_as, &ext)
+        .unwrap_or_else(|| from_workbook(Workbook::open(path), shown_as, &stem, ctx))
 }
 
-/// Reads a submission held in memory (as the fuzzers do): `name` is its file name.
+/// Reads a submission held in memory (as `chibo run` and the fuzzers do): `name` is
+/// its file name as shown.
 pub fn read_bytes(bytes: Vec<u8>, name: &str, ctx: &Context) -> Submission {
-    let path = Path::new(name);
+    let (ext, stem) = ext_and_stem(Path::new(name));
+    skip_foreign(name, &ext)
+        .unwrap_or_else(|| from_workbook(Workbook::from_bytes(bytes, &ext), name, &stem, ctx))
+}
+
+/// A file name's ending (lower case) and stem.
+fn ext_and_stem(path: &Path) -> (String, String) {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if let Some(skipped) = skip_foreign(name, &ext) {
-        return skipped;
-    }
-    let unreadable = |e: OpenError| {
-        let (code, message) = match e {
-            OpenError::TooLarge(m) => (Code::FileTooLarge, m),
-            OpenError::Unreadable(m) => (Code::FileUnreadable, m),
-        };
-        let mut s = Submission::new(name, FileStatus::Unreadable);
-        s.diagnostics
-            .push(Diagnostic::error(code, Location::file(name), message));
-        s
-    };
-    let mut book = match Workbook::from_bytes(bytes, &ext) {
-        Ok(b) => b,
-        Err(e) => return unreadable(e),
-    };
-    let sheets = match load_sheets(&mut book) {
-        Ok(s) => s,
-        Err(e) => return unreadable(e),
-    };
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    parse(name, stem, &sheets, ctx)
+        .unwrap_or_default()
+        .to_owned();
+    (ext, stem)
+}
+
+/// The submission of an opened (or unopenable) workbook.
+fn from_workbook<RS: std::io::Read + std::io::Seek>(
+    book: Result<Workbook<RS>, OpenError>,
+    shown_as: &str,
+    stem: &str,
+    ctx: &Context,
+) -> Submission {
+    let sheets = book.and_then(|mut book| load_sheets(&mut book));
+    match sheets {
+        Ok(sheets) => parse(shown_as, stem, &sheets, ctx),
+        Err(e) => {
+            let (code, message) = match e {
+                OpenError::TooLarge(m) => (Code::FileTooLarge, m),
+                OpenError::Unreadable(m) => (Code::FileUnreadable, m),
+            };
+            let mut s = Submission::new(shown_as, FileStatus::Unreadable);
+            s.diagnostics
+                .push(Diagnostic::error(code, Location::file(shown_as), message));
+            s
+        }
+    }
 }
 
 /// A file whose name does not end like a spreadsheet: skipped, with a notice.
