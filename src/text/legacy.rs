@@ -48,6 +48,11 @@ impl LegacyEncoding {
 /// If `text` was typed in a legacy encoding, its Unicode form (NFC) and the encoding.
 #[must_use]
 pub fn decode_legacy(text: &str) -> Option<(String, LegacyEncoding)> {
+    // Both encodings mark Vietnamese letters with bytes of 0x80 and above: plain ASCII
+    // (codes, numbers, dates, names typed without accents) is never legacy text.
+    if text.is_ascii() {
+        return None;
+    }
     let source = read_source(text)?;
     let tcvn3 = decode_tcvn3(&source);
     let vni = decode_vni(&source);
