@@ -7,20 +7,7 @@ use chibo::diagnostic::Severity;
 use chibo::submission::{FileStatus, Submission};
 
 use crate::book::{self, HEADER, yc_title};
-use crate::common::{chibo, text};
-
-/// A demo workspace with an inbox folder for July 2020.
-fn demo() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path().join("ws");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
-            .status
-            .success()
-    );
-    std::fs::create_dir_all(ws.join("inbox/2020-07")).unwrap();
-    (tmp, ws)
-}
+use crate::common::{chibo, demo_workspace as demo, text};
 
 /// Checks `files` in the workspace `ws`; every file's rows add up (nothing is lost).
 fn check_in(ws: &Path, files: &[PathBuf]) -> Vec<Submission> {

@@ -114,3 +114,26 @@ pub fn chibo_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
         .output()
         .expect("run chibo")
 }
+
+/// The demo province (`chibo init --demo`) created in `dir/demo`.
+pub fn demo_in(dir: &Path) -> PathBuf {
+    let ws = dir.join("demo");
+    let out = chibo(&["init", "--demo", ws.to_str().unwrap()], dir);
+    assert!(out.status.success(), "init --demo: {:?}", text(&out));
+    ws
+}
+
+/// The demo province in a new temporary folder (kept while the guard lives).
+pub fn demo_workspace() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = demo_in(tmp.path());
+    (tmp, ws)
+}
+
+/// Empties the workspace's inbox but for an empty folder of `month`, which it returns.
+pub fn only_month(ws: &Path, month: &str) -> PathBuf {
+    std::fs::remove_dir_all(ws.join("inbox")).unwrap();
+    let folder = ws.join("inbox").join(month);
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}

@@ -147,12 +147,7 @@ fn tools() -> bool {
 
 /// The demo province sending through the test server on `port`.
 fn smtp_demo(tmp: &Path, port: u16, ca: &Path) -> PathBuf {
-    let ws = tmp.join("demo");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp)
-            .status
-            .success()
-    );
+    let ws = crate::common::demo_in(tmp);
     let config = std::fs::read_to_string(ws.join("chibo.toml"))
         .unwrap()
         .replace("transport = \"outbox\"", "transport = \"smtp\"");
@@ -374,13 +369,7 @@ fn names_cannot_add_headers_or_markup() {
     if !tool("python3", &["--version"]) {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path().join("demo");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
-            .status
-            .success()
-    );
+    let (_tmp, ws) = crate::common::demo_workspace();
     let config = chibo::config::Config::load(&ws.join("chibo.toml")).unwrap();
     let (mut roster, _) =
         chibo::roster::load(&config.roster, "roster.xlsx", &config.groups).unwrap();

@@ -149,15 +149,8 @@ fn merged_header_cells_read_correctly() {
 
 #[test]
 fn a_cell_of_32767_characters_goes_through_to_the_workbook() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path().join("demo");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
-            .status
-            .success()
-    );
-    std::fs::remove_dir_all(ws.join("inbox")).unwrap();
-    std::fs::create_dir_all(ws.join("inbox/2020-07")).unwrap();
+    let (_tmp, ws) = crate::common::demo_workspace();
+    crate::common::only_month(&ws, "2020-07");
     let long =
         "Nghị quyết ".repeat(2900) + &"x".repeat(32_767 - "Nghị quyết ".chars().count() * 2900);
     assert_eq!(long.chars().count(), 32_767);
@@ -254,13 +247,7 @@ fn a_sheet_of_a_million_rows_is_refused_quickly() {
 
 #[test]
 fn unit_codes_cannot_steer_where_files_go() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path().join("demo");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
-            .status
-            .success()
-    );
+    let (tmp, ws) = crate::common::demo_workspace();
     let config = chibo::config::Config::load(&ws.join("chibo.toml")).unwrap();
     let (roster, _) = chibo::roster::load(&config.roster, "roster.xlsx", &config.groups).unwrap();
     let mut units = roster.units.clone();

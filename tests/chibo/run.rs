@@ -1,24 +1,13 @@
 //! `chibo run` end to end: the demo province and purpose-built workspaces, outputs read
 //! back and checked field by field and cell by cell.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, Reader};
 use serde_json::Value;
 
 use crate::book::{self, yc_title};
-use crate::common::{chibo, text};
-
-fn demo() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path().join("demo");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
-            .status
-            .success()
-    );
-    (tmp, ws)
-}
+use crate::common::{chibo, demo_workspace as demo, only_month, text};
 
 fn summary(ws: &Path, month: &str) -> Value {
     let text = std::fs::read_to_string(ws.join(format!("out/{month}/summary.json"))).unwrap();
@@ -254,8 +243,7 @@ fn earlier_months_run_clean_and_errors_set_the_exit_code() {
 #[test]
 fn submitted_text_never_becomes_a_formula() {
     let (_tmp, ws) = demo();
-    std::fs::remove_dir_all(ws.join("inbox")).unwrap();
-    std::fs::create_dir_all(ws.join("inbox/2020-07")).unwrap();
+    only_month(&ws, "2020-07");
     let mut rows = yc_title();
     rows.push(vec![
         "#1",
@@ -356,9 +344,7 @@ fn a_failed_run_leaves_the_previous_outputs_intact() {
 #[test]
 fn without_received_txt_modification_times_decide() {
     let (_tmp, ws) = demo();
-    std::fs::remove_dir_all(ws.join("inbox")).unwrap();
-    let folder = ws.join("inbox/2020-07");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = only_month(&ws, "2020-07");
     let version = |n: u32, date: &'static str| {
         let mut rows = yc_title();
         rows.push(vec![

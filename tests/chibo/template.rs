@@ -10,13 +10,7 @@ use chibo::submission::Submission;
 use crate::common::{chibo, python, soffice, text, tool};
 
 fn demo_template() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path().join("demo");
-    assert!(
-        chibo(&["init", "--demo", ws.to_str().unwrap()], tmp.path())
-            .status
-            .success()
-    );
+    let (tmp, ws) = crate::common::demo_workspace();
     let out = chibo(&["template", "--month", "2020-07", "--unit", "YC"], &ws);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     let template = ws.join("out/2020-07/mau/YC.xlsx");
