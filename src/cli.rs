@@ -235,6 +235,9 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<ExitCode, Erro
     if let Some(e) = &report.emails {
         let _ = print_emails(cli, e.queued, &e.outbox, e.send.as_ref(), &report.root);
     }
+    if cli.verbose {
+        let _ = writeln!(out, "{}", timings_line(&report.timings));
+    }
     Ok(if failed {
         ExitCode::from(3)
     } else if crate::reconcile::has_errors(r) {
@@ -242,6 +245,18 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<ExitCode, Erro
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `Thời gian: đọc 144 tệp báo cáo 0,31 s; …` (seconds with a decimal comma).
+fn timings_line(timings: &[(String, std::time::Duration)]) -> String {
+    let parts: Vec<String> = timings
+        .iter()
+        .map(|(stage, d)| {
+            let seconds = format!("{:.2}", d.as_secs_f64()).replace('.', ",");
+            format!("{stage} {seconds} s")
+        })
+        .collect();
+    format!("Thời gian: {}", parts.join("; "))
 }
 
 fn print_emails(

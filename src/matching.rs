@@ -6,6 +6,7 @@
 //! and never picks among several: `Tâm` and `Tám` are different people.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::roster::Roster;
 use crate::text::{FoldedKey, MatchKey};
@@ -87,11 +88,11 @@ pub struct Matcher<'r> {
     cell_folded: HashMap<FoldedKey, Vec<usize>>,
     /// Commune keys without diacritics → the commune keys of the roster.
     communes_folded: HashMap<FoldedKey, Vec<MatchKey>>,
-    /// (unit, name or alias) → cells: a unit's cells found without scanning the
+    /// Unit → name or alias → cells: a unit's cells found without scanning the
     /// province's (the same cell name is common across units).
-    unit_exact: HashMap<(String, MatchKey), Vec<usize>>,
-    /// (commune, name or alias) → cells.
-    commune_exact: HashMap<(MatchKey, MatchKey), Vec<usize>>,
+    unit_exact: HashMap<String, HashMap<MatchKey, Vec<usize>>>,
+    /// Commune → name or alias → cells.
+    commune_exact: HashMap<MatchKey, HashMap<MatchKey, Vec<usize>>>,
 }
 
 impl<'r> Matcher<'r> {
@@ -133,19 +134,23 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        let mut unit_exact: HashMap<(String, MatchKey), Vec<usize>> = HashMap::new();
-        let mut commune_exact: HashMap<(MatchKey, MatchKey), Vec<usize>> = HashMap::new();
+        let mut unit_exact: HashMap<String, HashMap<MatchKey, Vec<usize>>> = HashMap::new();
+        let mut commune_exact: HashMap<MatchKey, HashMap<MatchKey, Vec<usize>>> = HashMap::new();
         for (i, keys) in cell_keys.iter().enumerate() {
             for key in keys {
                 let list = unit_exact
-                    .entry((roster.cells[i].unit.clone(), key.clone()))
+                    .entry(roster.cells[i].unit.clone())
+                    .or_default()
+                    .entry(key.clone())
                     .or_default();
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
                 if let Some(commune) = &cell_commune[i] {
                     let list = commune_exact
-                        .entry((commune.clone(), key.clone()))
+                        .entry(commune.clone())
+                        .or_default()
+                        .entry(key.clone())
                         .or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
@@ -253,10 +258,12 @@ impl<'r> Matcher<'r> {
         let name = name.ok_or(MatchError::Missing)?;
         let key = cell_key(name);
         let exact = self.cell_exact.get(&key).map_or(&[][..], Vec::as_slice);
-        let folded = self
-            .cell_folded
-            .get(&key.folded())
-            .map_or(&[][..], Vec::as_slice);
+        // Without diacritics: only looked at when the exact key finds nothing.
+        let folded = || {
+            self.cell_folded
+                .get(&key.folded())
+                .map_or(&[][..], Vec::as_slice)
+        };
         if let Some(commune) = commune {
             let wanted = commune_key(commune);
             let exists = self
@@ -281,7 +288,8 @@ impl<'r> Matcher<'r> {
             let narrowed = match scope[..] {
                 [only] => self
                     .commune_exact
-                    .get(&(only.clone(), key.clone()))
+                    .get(only)
+                    .and_then(|names| names.get(&key))
                     .map_or(&[][..], Vec::as_slice),
                 _ => exact,
             };
@@ -297,7 +305,8 @@ impl<'r> Matcher<'r> {
         if let Some(unit) = unit
             && let Some(result) = self.pick(
                 self.unit_exact
-                    .get(&(unit.to_owned(), key.clone()))
+                    .get(unit)
+                    .and_then(|names| names.get(&key))
                     .map_or(&[][..], Vec::as_slice),
                 folded,
                 &|i| self.roster.cells[i].unit == unit,
@@ -312,17 +321,17 @@ impl<'r> Matcher<'r> {
 
     /// Among the cells named `exact` (else `folded`) those `in_scope`: one is a match,
     /// several ask for the commune, none is `None`.
-    fn pick(
+    fn pick<'f>(
         &self,
         exact: &[usize],
-        folded: &[usize],
+        folded: impl FnOnce() -> &'f [usize],
         in_scope: &dyn Fn(usize) -> bool,
         name: &str,
     ) -> Option<Result<Match, MatchError>> {
         let exact: Vec<usize> = exact.iter().copied().filter(|&i| in_scope(i)).collect();
         let (list, note) = if exact.is_empty() {
             (
-                folded.iter().copied().filter(|&i| in_scope(i)).collect(),
+                folded().iter().copied().filter(|&i| in_scope(i)).collect(),
                 Some(Note::Approximate),
             )
         } else {
@@ -351,9 +360,20 @@ impl<'r> Matcher<'r> {
     }
 }
 
-fn strip(key: MatchKey, prefixes: &[&str]) -> MatchKey {
-    for prefix in prefixes {
-        if let Some(rest) = key.strip_prefix(&MatchKey::new(prefix)) {
+/// The keys of a list of prefixes, built once.
+struct Prefixes(LazyLock<Vec<MatchKey>>);
+
+static TITLE_KEYS: Prefixes = Prefixes(LazyLock::new(|| keys(TITLES)));
+static CELL_PREFIX_KEYS: Prefixes = Prefixes(LazyLock::new(|| keys(CELL_PREFIXES)));
+static COMMUNE_PREFIX_KEYS: Prefixes = Prefixes(LazyLock::new(|| keys(COMMUNE_PREFIXES)));
+
+fn keys(texts: &[&str]) -> Vec<MatchKey> {
+    texts.iter().map(|t| MatchKey::new(t)).collect()
+}
+
+fn strip(key: MatchKey, prefixes: &Prefixes) -> MatchKey {
+    for prefix in prefixes.0.iter() {
+        if let Some(rest) = key.strip_prefix(prefix) {
             return rest;
         }
     }
@@ -362,17 +382,17 @@ fn strip(key: MatchKey, prefixes: &[&str]) -> MatchKey {
 
 /// A person's name as compared: titles (`đ/c`, `đồng chí`) removed.
 pub fn person_key(name: &str) -> MatchKey {
-    strip(MatchKey::new(name), TITLES)
+    strip(MatchKey::new(name), &TITLE_KEYS)
 }
 
 /// A cell's name as compared: `chi bộ khu dân cư`, `chi bộ`, `cb` removed.
 pub fn cell_key(name: &str) -> MatchKey {
-    strip(MatchKey::new(name), CELL_PREFIXES)
+    strip(MatchKey::new(name), &CELL_PREFIX_KEYS)
 }
 
 /// A commune's name as compared: `xã`, `phường`, `thị trấn` removed.
 pub fn commune_key(name: &str) -> MatchKey {
-    strip(MatchKey::new(name), COMMUNE_PREFIXES)
+    strip(MatchKey::new(name), &COMMUNE_PREFIX_KEYS)
 }
 
 #[cfg(test)]

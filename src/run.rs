@@ -35,6 +35,8 @@ pub struct RunReport {
     pub root: PathBuf,
     /// What became of the month's emails (`None` with `--no-email`).
     pub emails: Option<EmailReport>,
+    /// Each stage and how long it took (shown with `-v`; never written to a file).
+    pub timings: Vec<(String, std::time::Duration)>,
 }
 
 /// The month's emails: how many were queued, where, and what delivery did.
@@ -76,12 +78,16 @@ pub fn run(
     emails: bool,
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<RunReport, Error> {
+    let mut timings = Timings::start();
     let ws = Workspace::load(config_path)?;
+    timings.lap("nạp cấu hình và danh sách");
     let config = &ws.config;
     let (files, notes) = read_year(&ws, month, on_file)?;
+    timings.lap(format!("đọc {} tệp báo cáo", files.len()));
     let mut r = reconcile::reconcile(config, &ws.roster, month, &files);
     r.issues.extend(notes);
     diagnostic::sort(&mut r.issues);
+    timings.lap("đối chiếu");
 
     // Render everything first, so that a failure leaves the previous outputs intact.
     let out_dir = config.out.join(month.to_string());
@@ -95,8 +101,11 @@ pub fn run(
         (outputs[1].as_path(), &summary),
     ])
     .map_err(|(path, source)| Error::Io { path, source })?;
+    timings.lap("ghi bảng tổng hợp và summary.json");
     let emails = if emails {
-        Some(queue_and_send(&ws, &r, &workbook_name, &workbook)?)
+        let e = queue_and_send(&ws, &r, &workbook_name, &workbook)?;
+        timings.lap("thư điện tử");
+        Some(e)
     } else {
         None
     };
@@ -107,7 +116,29 @@ pub fn run(
         province: config.province.clone(),
         root: config.root.clone(),
         emails,
+        timings: timings.laps,
     })
+}
+
+/// How long each stage of a run took, for `chibo run -v`.
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(String, std::time::Duration)>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: impl Into<String>) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage.into(), now - self.last));
+        self.last = now;
+    }
 }
 
 /// Renders the month's emails, queues them in `out/YYYY-MM/outbox/`, and with

@@ -4,7 +4,9 @@
 //! labels with or without diacritics. The header row is the row among the first rows
 //! that matches the most known labels; labels compare as [`LabelKey`]s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use calamine::Data;
 
 use crate::diagnostic::CellRef;
 use crate::ingest::grid::Grid;
@@ -78,46 +80,78 @@ impl Header {
     }
 }
 
+/// The labels of a table's columns as keys: which column a label names.
+pub struct Labels(HashMap<LabelKey, usize>);
+
+impl Labels {
+    /// Indexes the labels of `columns`.
+    pub fn new(columns: &[Column]) -> Labels {
+        let mut keys = HashMap::new();
+        for (i, column) in columns.iter().enumerate() {
+            for label in column.labels {
+                keys.entry(LabelKey::new(label)).or_insert(i);
+            }
+        }
+        Labels(keys)
+    }
+
+    /// The index of the column a cell's value names. Only text can be a label.
+    pub fn column(&self, data: &Data) -> Option<usize> {
+        match data {
+            Data::String(s) => self.0.get(&LabelKey::new(s)).copied(),
+            _ => None,
+        }
+    }
+}
+
 /// Finds the header row of `columns` in the first [`HEADER_SCAN_ROWS`] rows of `grid`:
 /// the row naming the most distinct known columns (the upper one on a tie). `None` when
 /// no row names any.
 pub fn find_header(grid: &Grid, columns: &[Column]) -> Option<Header> {
-    let keys: Vec<(LabelKey, usize)> = columns
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| c.labels.iter().map(move |l| (LabelKey::new(l), i)))
-        .collect();
-    let lookup = |label: &LabelKey| keys.iter().find(|(k, _)| k == label).map(|&(_, i)| i);
+    find_header_with(grid, columns, &Labels::new(columns))
+}
 
+/// [`find_header`] with the labels of `columns` already indexed.
+pub fn find_header_with(grid: &Grid, columns: &[Column], labels: &Labels) -> Option<Header> {
     let rows = grid.rows();
     let last = rows.start.saturating_add(HEADER_SCAN_ROWS).min(rows.end);
-    let mut best: Option<(usize, Header)> = None;
+    // First the score of each row, then the header of the best one.
+    let mut best: Option<(usize, u32)> = None;
+    let mut seen = vec![false; columns.len()];
     for row in rows.start..last {
-        let mut header = Header {
-            row,
-            columns: BTreeMap::new(),
-            unknown: Vec::new(),
-            repeated: Vec::new(),
-            missing: Vec::new(),
-        };
-        for (cell, data) in grid.row_cells(row) {
-            let label = value::display(data);
-            match lookup(&LabelKey::new(&label)) {
-                Some(i) if header.columns.contains_key(columns[i].key) => {
-                    header.repeated.push((columns[i].key, cell, label));
-                }
-                Some(i) => {
-                    header.columns.insert(columns[i].key, cell);
-                }
-                None => header.unknown.push((cell, label)),
+        seen.fill(false);
+        let mut score = 0;
+        for (_, data) in grid.row_cells(row) {
+            if let Some(i) = labels.column(data)
+                && !std::mem::replace(&mut seen[i], true)
+            {
+                score += 1;
             }
         }
-        let score = header.columns.len();
-        if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, header));
+        if score > 0 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, row));
         }
     }
-    let (_, mut header) = best?;
+    let (_, row) = best?;
+    let mut header = Header {
+        row,
+        columns: BTreeMap::new(),
+        unknown: Vec::new(),
+        repeated: Vec::new(),
+        missing: Vec::new(),
+    };
+    for (cell, data) in grid.row_cells(row) {
+        let key = labels.column(data).map(|i| columns[i].key);
+        match key {
+            Some(key) if header.columns.contains_key(key) => {
+                header.repeated.push((key, cell, value::display(data)));
+            }
+            Some(key) => {
+                header.columns.insert(key, cell);
+            }
+            None => header.unknown.push((cell, value::display(data))),
+        }
+    }
     header.missing = columns
         .iter()
         .filter(|c| c.required && !header.columns.contains_key(c.key))

@@ -11,5 +11,5 @@ pub mod value;
 pub mod workbook;
 
 pub use grid::Grid;
-pub use header::{Column, Header, find_header};
+pub use header::{Column, Header, Labels, find_header, find_header_with};
 pub use workbook::{OpenError, Workbook};

@@ -57,28 +57,30 @@ pub fn text(data: &Data) -> Result<Option<String>, ValueError> {
 
 /// A whole number ≥ 0: a numeric cell, or text such as `36`, `36 đ/c`, `36 người`.
 pub fn count(data: &Data) -> Result<Option<u32>, ValueError> {
-    let number = match data {
-        Data::Empty => return Ok(None),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            if f.fract() != 0.0 {
-                return Err(ValueError::Fraction);
-            }
-            float_text(*f)
-        }
+    match data {
+        Data::Empty => Ok(None),
+        Data::Int(i) if *i < 0 => Err(ValueError::Negative),
+        Data::Int(i) => u32::try_from(*i)
+            .map(Some)
+            .map_err(|_| ValueError::TooLarge),
+        Data::Float(f) if f.is_nan() || f.fract() != 0.0 => Err(ValueError::Fraction),
+        Data::Float(f) if *f < 0.0 => Err(ValueError::Negative),
+        Data::Float(f) if *f > f64::from(u32::MAX) => Err(ValueError::TooLarge),
+        // Whole, in range: the conversion is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Data::Float(f) => Ok(Some(*f as u32)),
         Data::String(s) => {
             let s = clean(s);
             if s.is_empty() {
                 return Ok(None);
             }
-            return count_text(&s);
+            count_text(&s)
         }
-        Data::Error(e) => return Err(ValueError::Excel(format!("{e}"))),
+        Data::Error(e) => Err(ValueError::Excel(format!("{e}"))),
         Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-            return Err(ValueError::NotANumber);
+            Err(ValueError::NotANumber)
         }
-    };
-    count_text(&number)
+    }
 }
 
 /// An integer followed by nothing or a unit word (`đ/c`, `người`, `đồng chí`).
@@ -147,6 +149,11 @@ mod tests {
                 Err(ValueError::Excel("#REF!".into())),
             ),
             (s("99999999999"), Err(ValueError::TooLarge)),
+            (Data::Float(-3.0), Err(ValueError::Negative)),
+            (Data::Float(-0.5), Err(ValueError::Fraction)),
+            (Data::Float(99_999_999_999.0), Err(ValueError::TooLarge)),
+            (Data::Int(99_999_999_999), Err(ValueError::TooLarge)),
+            (Data::Float(4_294_967_295.0), Ok(Some(u32::MAX))),
         ];
         for (data, want) in cases {
             assert_eq!(count(&data), want, "{data:?}");

@@ -121,6 +121,7 @@ pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<V
     details_sheet(&mut book, r, roster, &f)?;
     register_sheet(&mut book, r, roster, &f)?;
     issues_sheet(&mut book, r, &f)?;
+    book.set_zip_compression_level(3);
     book.save_to_buffer()
 }
 

@@ -10,7 +10,7 @@ use crate::ingest::date::date;
 use crate::ingest::grid::is_blank;
 use crate::ingest::marks::{absence_reason, attended, rating};
 use crate::ingest::value::{count, display};
-use crate::ingest::{Column, Grid, Header, find_header};
+use crate::ingest::{Column, Grid, Header, Labels, find_header_with};
 use crate::matching::{MatchError, Matcher, Note};
 use crate::model::YearMonth;
 
@@ -30,7 +30,8 @@ pub struct TableHeader {
 /// Finds the header of `columns` and joins in a second header row: labels of the row
 /// above or below that name columns the main row does not have.
 pub fn find_table_header(grid: &Grid, columns: &[Column]) -> Option<TableHeader> {
-    let mut header = find_header(grid, columns)?;
+    let labels = Labels::new(columns);
+    let mut header = find_header_with(grid, columns, &labels)?;
     let mut data_start = header.row + 1;
     for neighbour in [header.row.checked_sub(1), Some(header.row + 1)]
         .into_iter()
@@ -38,12 +39,7 @@ pub fn find_table_header(grid: &Grid, columns: &[Column]) -> Option<TableHeader>
     {
         let mut added = false;
         for (cell, value) in grid.row_cells(neighbour) {
-            let label = crate::text::LabelKey::new(&display(value));
-            let Some(column) = columns.iter().find(|c| {
-                c.labels
-                    .iter()
-                    .any(|l| crate::text::LabelKey::new(l) == label)
-            }) else {
+            let Some(column) = labels.column(value).map(|i| &columns[i]) else {
                 continue;
             };
             let column_taken = header.columns.values().any(|c| c.col == cell.col);

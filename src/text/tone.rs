@@ -24,9 +24,26 @@ struct Letter {
 
 impl Letter {
     fn split(c: char) -> Option<Letter> {
-        let mut parts = Vec::with_capacity(3);
-        decompose_canonical(c, |p| parts.push(p));
-        let (&base, marks) = parts.split_first()?;
+        if c.is_ascii() {
+            return Some(Letter {
+                base: c,
+                quality: None,
+                tone: None,
+            });
+        }
+        // A Vietnamese letter is a base and at most two marks.
+        let mut parts = ['\0'; 3];
+        let mut len = 0;
+        decompose_canonical(c, |p| {
+            if let Some(slot) = parts.get_mut(len) {
+                *slot = p;
+            }
+            len += 1;
+        });
+        if len > parts.len() {
+            return None;
+        }
+        let (&base, marks) = parts[..len].split_first()?;
         let mut letter = Letter {
             base,
             quality: None,
@@ -87,16 +104,30 @@ pub(crate) fn canonical_tones(text: &str) -> String {
     out
 }
 
+/// Appends `word` (NFC) to `out` with its tone mark moved where it belongs. Only the two
+/// letters concerned are recomposed; a word whose mark is already in place (nearly all
+/// of them) is copied as it is.
 fn flush(word: &mut Vec<char>, out: &mut String) {
-    match word
-        .iter()
-        .map(|&c| Letter::split(c))
-        .collect::<Option<Vec<_>>>()
-    {
-        Some(mut letters) => {
-            place_tone(&mut letters);
-            for letter in letters {
-                letter.push_to(out);
+    let moved = if word.iter().all(char::is_ascii) {
+        None
+    } else {
+        word.iter()
+            .map(|&c| Letter::split(c))
+            .collect::<Option<Vec<_>>>()
+            .and_then(|mut letters| {
+                let (from, to) = tone_move(&letters)?;
+                letters[to].tone = letters[from].tone.take();
+                Some((letters, from, to))
+            })
+    };
+    match moved {
+        Some((letters, from, to)) => {
+            for (i, (&c, letter)) in word.iter().zip(letters).enumerate() {
+                if i == from || i == to {
+                    letter.push_to(out);
+                } else {
+                    out.push(c);
+                }
             }
         }
         None => out.extend(word.iter()),
@@ -104,19 +135,16 @@ fn flush(word: &mut Vec<char>, out: &mut String) {
     word.clear();
 }
 
-/// Moves the single tone mark of a syllable to its canonical vowel; anything that is not
-/// one syllable with exactly one tone mark stays untouched.
-fn place_tone(letters: &mut [Letter]) {
-    let toned: Vec<usize> = (0..letters.len())
-        .filter(|&i| letters[i].tone.is_some())
-        .collect();
-    let [from] = toned[..] else { return };
-    let Some(nucleus) = nucleus(letters) else {
-        return;
-    };
-    let target = canonical_vowel(letters, nucleus.clone());
-    let tone = letters[from].tone.take();
-    letters[target].tone = tone;
+/// Where the single tone mark of a syllable is and where it belongs, when those differ;
+/// anything that is not one syllable with exactly one tone mark stays untouched.
+fn tone_move(letters: &[Letter]) -> Option<(usize, usize)> {
+    let mut toned = (0..letters.len()).filter(|&i| letters[i].tone.is_some());
+    let from = toned.next()?;
+    if toned.next().is_some() {
+        return None;
+    }
+    let target = canonical_vowel(letters, nucleus(letters)?);
+    (target != from).then_some((from, target))
 }
 
 /// The vowel cluster of a syllable, with the `u` of `qu` and the `i` of `gi` (before

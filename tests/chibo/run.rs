@@ -233,6 +233,18 @@ fn earlier_months_run_clean_and_errors_set_the_exit_code() {
     let out = chibo(&["run", "--month", "2020-06"], &ws);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     assert_eq!(summary(&ws, "2020-06")["files"]["used"], 4);
+    assert!(!text(&out).0.contains("Thời gian"), "timings only with -v");
+    let verbose = chibo(&["run", "-v", "--month", "2020-06"], &ws);
+    let timings = text(&verbose)
+        .0
+        .lines()
+        .find(|l| l.starts_with("Thời gian: "))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    // Six months of the demo's four units: 24 files read.
+    for stage in ["đọc 24 tệp báo cáo ", "đối chiếu ", "thư điện tử "] {
+        assert!(timings.contains(stage), "{stage}: {timings}");
+    }
     let bad = chibo(&["run", "--month", "2020-13"], &ws);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).1.contains("YYYY-MM"));
