@@ -236,7 +236,8 @@ pub fn send_outbox(
 }
 
 /// Reads every file of the year's month folders up to `month`, and the notices about
-/// month M's `received.txt`.
+/// month M's `received.txt`. Files of earlier months keep only what counting needs
+/// ([`submission::Submission::keep_for_counting`]).
 ///
 /// # Errors
 /// A month folder or file that cannot be read.
@@ -277,7 +278,7 @@ pub fn read_year(
             let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
             // Each file is read once: its bytes give the digest and the workbook. One over
             // the size limit is not read into memory; the reader refuses it by its size.
-            let (digest, submission) = if f.size > crate::ingest::workbook::limits::FILE_BYTES {
+            let (digest, mut submission) = if f.size > crate::ingest::workbook::limits::FILE_BYTES {
                 ([0; 32], submission::read(&f.path, &f.shown, &ctx))
             } else {
                 let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
@@ -289,6 +290,9 @@ pub fn read_year(
                     submission::read_bytes(bytes, &f.shown, &ctx),
                 )
             };
+            if ym < month {
+                submission.keep_for_counting();
+            }
             Ok(InboxFile {
                 month: ym,
                 received: received.unwrap_or(local),
@@ -452,6 +456,43 @@ pub fn terminal_summary(
 #[cfg(test)]
 mod tests {
     use super::parse_received;
+
+    /// Earlier months read for counting only give the same month as reading them whole:
+    /// each month's files are taken whole from a run of that month.
+    #[test]
+    fn earlier_months_kept_for_counting_change_nothing() {
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
+        let ws = super::Workspace::load(&config).unwrap();
+        let july = super::YearMonth::new(2020, 7).unwrap();
+        let (slim, _) = super::read_year(&ws, july, &|_, _, _| {}).unwrap();
+        let mut whole = Vec::new();
+        for m in 1..=7 {
+            let month = super::YearMonth::new(2020, m).unwrap();
+            let (files, _) = super::read_year(&ws, month, &|_, _, _| {}).unwrap();
+            whole.extend(files.into_iter().filter(|f| f.month == month));
+        }
+        assert!(
+            slim.iter()
+                .any(|f| f.month < july && !f.submission.rows.is_empty())
+        );
+        assert!(
+            slim.iter()
+                .all(|f| f.month == july || f.submission.diagnostics.is_empty())
+        );
+        let earlier_text = |files: &[super::InboxFile]| {
+            files
+                .iter()
+                .filter(|f| f.month < july)
+                .flat_map(|f| &f.submission.rows)
+                .any(|r| !r.cadre_text.is_empty() && r.content.is_some())
+        };
+        assert!(earlier_text(&whole) && !earlier_text(&slim));
+        let json = |files: &[super::InboxFile]| {
+            let r = super::reconcile::reconcile(&ws.config, &ws.roster, july, files);
+            crate::report::summary::to_json(&r, "Sơn La")
+        };
+        assert_eq!(json(&slim), json(&whole));
+    }
 
     #[test]
     fn received_lines() {

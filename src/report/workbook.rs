@@ -141,7 +141,9 @@ fn table<'a>(
     rows: &[Vec<V>],
     f: &Formats,
 ) -> Result<&'a mut Worksheet, XlsxError> {
-    let sheet = book.add_worksheet();
+    // Rows go to a temporary file as they are written: the details of a nation's month
+    // would otherwise hold hundreds of MiB of cells until the save.
+    let sheet = book.add_worksheet_with_low_memory()?;
     sheet.set_name(name)?;
     for (c, Col(label, width)) in cols.iter().enumerate() {
         let c = col(c);

@@ -127,6 +127,23 @@ impl Submission {
     pub fn accepted(&self) -> usize {
         self.rows.len()
     }
+
+    /// Keeps only what a file of a month before the reported one counts with: each row's
+    /// cadre, cell, date and attendance (duplicates, year-to-date counts, coverage;
+    /// SPEC §7), the identity and status of the file, and its recommendations (the
+    /// register carries them). Its rows' free text and its diagnostics, which only the
+    /// reported month shows, are dropped, so that a nation's year fits in memory.
+    pub fn keep_for_counting(&mut self) {
+        for row in &mut self.rows {
+            row.cadre_text = String::new();
+            row.cell_text = String::new();
+            row.commune = None;
+            row.content = None;
+            row.note = None;
+        }
+        self.rows.shrink_to_fit();
+        self.diagnostics = Vec::new();
+    }
 }
 
 /// What reading needs to know besides the file.
