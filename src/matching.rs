@@ -5,6 +5,7 @@
 //! points at exactly one candidate (a warning). Folding never overrides an exact match
 //! and never picks among several: `Tâm` and `Tám` are different people.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -369,6 +370,74 @@ static COMMUNE_PREFIX_KEYS: Prefixes = Prefixes(LazyLock::new(|| keys(COMMUNE_PR
 
 fn keys(texts: &[&str]) -> Vec<MatchKey> {
     texts.iter().map(|t| MatchKey::new(t)).collect()
+}
+
+/// A [`Matcher`] that remembers its answers for one sheet: a unit's report names the
+/// same cadres, cells and communes row after row, and building their keys is the costly
+/// part of matching.
+pub struct Memo<'m, 'r> {
+    matcher: &'m Matcher<'r>,
+    cadres: RefCell<HashMap<String, Result<Match, MatchError>>>,
+    cells: RefCell<HashMap<String, Result<Match, MatchError>>>,
+}
+
+impl<'m, 'r> Memo<'m, 'r> {
+    /// An empty memory in front of `matcher`.
+    pub fn new(matcher: &'m Matcher<'r>) -> Memo<'m, 'r> {
+        Memo {
+            matcher,
+            cadres: RefCell::default(),
+            cells: RefCell::default(),
+        }
+    }
+
+    /// The roster matched against.
+    pub fn roster(&self) -> &'r Roster {
+        self.matcher.roster
+    }
+
+    /// [`Matcher::cadre`], remembered.
+    pub fn cadre(&self, code: Option<&str>, name: Option<&str>) -> Result<Match, MatchError> {
+        let key = memo_key(&[code, name]);
+        if let Some(found) = self.cadres.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.matcher.cadre(code, name);
+        self.cadres.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// [`Matcher::cell`], remembered.
+    pub fn cell(
+        &self,
+        code: Option<&str>,
+        name: Option<&str>,
+        commune: Option<&str>,
+        unit: Option<&str>,
+    ) -> Result<Match, MatchError> {
+        let key = memo_key(&[code, name, commune, unit]);
+        if let Some(found) = self.cells.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.matcher.cell(code, name, commune, unit);
+        self.cells.borrow_mut().insert(key, found.clone());
+        found
+    }
+}
+
+/// The arguments of a match as one string: each part absent, or its length and text.
+fn memo_key(parts: &[Option<&str>]) -> String {
+    use std::fmt::Write;
+    let mut key = String::with_capacity(parts.iter().flatten().map(|p| p.len() + 4).sum());
+    for part in parts {
+        match part {
+            Some(text) => {
+                let _ = write!(key, "{}:{text}", text.len());
+            }
+            None => key.push('-'),
+        }
+    }
+    key
 }
 
 fn strip(key: MatchKey, prefixes: &Prefixes) -> MatchKey {

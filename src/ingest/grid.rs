@@ -101,7 +101,8 @@ impl Grid {
 pub fn is_blank(value: &Data) -> bool {
     match value {
         Data::Empty => true,
-        Data::String(s) => crate::text::clean(s).is_empty(),
+        // What `clean` would leave nothing of, without building the cleaned text.
+        Data::String(s) => s.chars().all(crate::text::is_invisible_or_space),
         _ => false,
     }
 }

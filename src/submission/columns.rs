@@ -85,6 +85,10 @@ pub enum RowKind {
 
 /// Classifies a row by its first non-empty cell.
 pub fn row_kind(first_cell: &calamine::Data) -> RowKind {
+    // Footers and totals are words; a number (the usual `STT`) starts a data row.
+    if !matches!(first_cell, calamine::Data::String(_)) {
+        return RowKind::Data;
+    }
     let key = crate::text::MatchKey::new(&crate::ingest::value::display(first_cell)).folded();
     if FOOTER_WORDS.iter().any(|w| key.as_str().starts_with(w)) {
         RowKind::Footer

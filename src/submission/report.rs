@@ -11,7 +11,7 @@ use crate::ingest::grid::is_blank;
 use crate::ingest::marks::{absence_reason, attended, rating};
 use crate::ingest::value::{count, display};
 use crate::ingest::{Column, Grid, Header, Labels, find_header_with};
-use crate::matching::{MatchError, Matcher, Note};
+use crate::matching::{MatchError, Matcher, Memo, Note};
 use crate::model::YearMonth;
 
 /// How many data rows chibo reads from one sheet; a unit's month has a few dozen.
@@ -110,6 +110,7 @@ pub fn read_rows(
     diags: &mut Vec<Diagnostic>,
 ) -> ReportTable {
     let mut table = ReportTable::default();
+    let memo = ctx.matcher.map(Memo::new);
     let first_col = th.header.columns.values().map(|c| c.col).min().unwrap_or(0);
     for row in th.data_start..grid.rows().end {
         let Some((_, first)) = grid.row_cells(row).next() else {
@@ -124,6 +125,7 @@ pub fn read_rows(
             grid,
             header: &th.header,
             ctx,
+            memo: memo.as_ref(),
             line: row,
         };
         if RESULT_KEYS.iter().all(|k| r.blank(k)) {
@@ -180,6 +182,7 @@ struct Row<'a> {
     grid: &'a Grid,
     header: &'a Header,
     ctx: &'a RowContext<'a>,
+    memo: Option<&'a Memo<'a, 'a>>,
     /// The absolute row number.
     line: u32,
 }
@@ -273,7 +276,7 @@ impl Row<'_> {
         let note = self.text("note", diags);
         let _position = self.text("position", diags);
 
-        let (cadre, cell) = match self.ctx.matcher {
+        let (cadre, cell) = match self.memo {
             Some(m) => (
                 self.match_cadre(m, cadre_code.as_deref(), cadre_name.as_deref(), diags),
                 self.match_cell(
@@ -424,7 +427,7 @@ impl Row<'_> {
 
     fn match_cadre(
         &self,
-        m: &Matcher,
+        m: &Memo,
         code: Option<&str>,
         name: Option<&str>,
         diags: &mut Vec<Diagnostic>,
@@ -439,7 +442,7 @@ impl Row<'_> {
         };
         match m.cadre(code, name) {
             Ok(found) => {
-                let cadre = m.roster().cadres[found.index].clone();
+                let cadre = &m.roster().cadres[found.index];
                 match found.note {
                     Some(Note::Approximate) => diags.push(
                         Diagnostic::warning(
@@ -465,7 +468,7 @@ impl Row<'_> {
                     ),
                     None => {}
                 }
-                Some(cadre.code)
+                Some(cadre.code.clone())
             }
             Err(e) => {
                 diags.push(self.error(Code::RowUnknownCadre, key, e.to_string()));
@@ -476,7 +479,7 @@ impl Row<'_> {
 
     fn match_cell(
         &self,
-        m: &Matcher,
+        m: &Memo,
         code: Option<&str>,
         name: Option<&str>,
         commune: Option<&str>,
@@ -487,7 +490,7 @@ impl Row<'_> {
         }
         match m.cell(code, name, commune, self.ctx.unit) {
             Ok(found) => {
-                let cell = m.roster().cells[found.index].clone();
+                let cell = &m.roster().cells[found.index];
                 let message = match found.note {
                     Some(Note::Approximate) => format!(
                         "không có tên chi bộ này đúng dấu; đã hiểu là {} ({})",
@@ -505,7 +508,7 @@ impl Row<'_> {
                             .with_value(name.unwrap_or_default()),
                     );
                 }
-                Some(cell.code)
+                Some(cell.code.clone())
             }
             Err(e) => {
                 let key = match (&e, code) {

@@ -47,6 +47,11 @@ pub fn clean(raw: &str) -> String {
     }
 }
 
+/// Whether `c` is something [`clean`] removes or turns into a space between words.
+pub fn is_invisible_or_space(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || INVISIBLE.contains(&c)
+}
+
 /// Whether `raw` is printable ASCII with single spaces between words: nothing to change.
 fn is_clean_ascii(raw: &str) -> bool {
     let bytes = raw.as_bytes();
@@ -94,6 +99,12 @@ mod tests {
                 }
             }
             prop_assert_eq!(clean(&s), general);
+        }
+
+        /// Blank means nothing left after cleaning.
+        #[test]
+        fn blank_is_empty_after_cleaning(s in "[ \t\n\u{a0}\u{200b}\u{feff}\u{ad}\u{1}a]{0,6}") {
+            prop_assert_eq!(s.chars().all(super::is_invisible_or_space), clean(&s).is_empty());
         }
 
         #[test]

@@ -16,7 +16,12 @@ pub struct MatchKey(String);
 impl MatchKey {
     /// Builds the key of `text`.
     pub fn new(text: &str) -> MatchKey {
-        MatchKey(canonical_tones(&clean(text).to_lowercase()))
+        let cleaned = clean(text);
+        if cleaned.is_ascii() {
+            // No tone marks to place.
+            return MatchKey(cleaned.to_ascii_lowercase());
+        }
+        MatchKey(canonical_tones(&cleaned.to_lowercase()))
     }
 
     /// The key as a string (for indexes and test messages, never for display).

@@ -236,18 +236,24 @@ struct SourceChar {
 /// example a genuine Unicode Vietnamese letter such as ă, đ, ơ or ạ), or when
 /// it has nothing in the upper half of the code page.
 fn read_source(text: &str) -> Option<Vec<SourceChar>> {
+    // First decide without allocating: nearly all text is genuine Unicode and stops at
+    // its first Vietnamese letter.
     let mut has_upper_half = false;
-    let mut source = Vec::with_capacity(text.len());
     for ch in text.chars() {
-        let byte = legacy_byte(ch);
-        match byte {
+        match legacy_byte(ch) {
             Some(value) => has_upper_half |= value > 0xA0,
             None if ch.is_alphabetic() || is_combining_mark(ch) => return None,
             None => {}
         }
-        source.push(SourceChar { ch, byte });
     }
-    has_upper_half.then_some(source)
+    has_upper_half.then(|| {
+        text.chars()
+            .map(|ch| SourceChar {
+                ch,
+                byte: legacy_byte(ch),
+            })
+            .collect()
+    })
 }
 
 /// The byte that a workbook character stands for: its own value up to U+00FF

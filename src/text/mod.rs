@@ -12,6 +12,6 @@ mod key;
 mod legacy;
 mod tone;
 
-pub use clean::clean;
+pub use clean::{clean, is_invisible_or_space};
 pub use key::{FoldedKey, LabelKey, MatchKey};
 pub use legacy::{LegacyEncoding, decode_legacy};

@@ -93,7 +93,7 @@ pub(crate) fn canonical_tones(text: &str) -> String {
         std::borrow::Cow::Owned(text.nfc().collect())
     };
     for c in nfc.chars() {
-        if c.is_alphabetic() {
+        if is_letter(c) {
             word.push(c);
         } else {
             flush(&mut word, &mut out);
@@ -107,24 +107,23 @@ pub(crate) fn canonical_tones(text: &str) -> String {
 /// Appends `word` (NFC) to `out` with its tone mark moved where it belongs. Only the two
 /// letters concerned are recomposed; a word whose mark is already in place (nearly all
 /// of them) is copied as it is.
+/// `char::is_alphabetic`, answered at once for the Latin letters Vietnamese is written
+/// with (the general table lookup is slow and this runs for every character of a name).
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\u{7f}' | '\u{d7}' | '\u{f7}' => false,
+        '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
 fn flush(word: &mut Vec<char>, out: &mut String) {
-    let moved = if word.iter().all(char::is_ascii) {
-        None
-    } else {
-        word.iter()
-            .map(|&c| Letter::split(c))
-            .collect::<Option<Vec<_>>>()
-            .and_then(|mut letters| {
-                let (from, to) = tone_move(&letters)?;
-                letters[to].tone = letters[from].tone.take();
-                Some((letters, from, to))
-            })
-    };
-    match moved {
-        Some((letters, from, to)) => {
-            for (i, (&c, letter)) in word.iter().zip(letters).enumerate() {
+    match moved_tone(word) {
+        Some((from, to, letters)) => {
+            for (i, &c) in word.iter().enumerate() {
                 if i == from || i == to {
-                    letter.push_to(out);
+                    letters[i].push_to(out);
                 } else {
                     out.push(c);
                 }
@@ -133,6 +132,29 @@ fn flush(word: &mut Vec<char>, out: &mut String) {
         None => out.extend(word.iter()),
     }
     word.clear();
+}
+
+/// The longest Vietnamese syllable (`nghiêng`) has seven letters.
+const MAX_SYLLABLE: usize = 7;
+
+/// For a syllable whose tone mark is off its canonical vowel: where it is, where it goes,
+/// and the letters with the mark moved.
+fn moved_tone(word: &[char]) -> Option<(usize, usize, [Letter; MAX_SYLLABLE])> {
+    if word.len() > MAX_SYLLABLE || word.iter().all(char::is_ascii) {
+        return None;
+    }
+    let blank = Letter {
+        base: ' ',
+        quality: None,
+        tone: None,
+    };
+    let mut letters = [blank; MAX_SYLLABLE];
+    for (slot, &c) in letters.iter_mut().zip(word) {
+        *slot = Letter::split(c)?;
+    }
+    let (from, to) = tone_move(&letters[..word.len()])?;
+    letters[to].tone = letters[from].tone.take();
+    Some((from, to, letters))
 }
 
 /// Where the single tone mark of a syllable is and where it belongs, when those differ;
@@ -215,6 +237,13 @@ mod tests {
             prop_assert_eq!(before, after, "{} -> {}", text, out);
             prop_assert_eq!(out.nfc().collect::<String>(), out.clone());
             prop_assert_eq!(canonical_tones(&out), out);
+        }
+    }
+
+    #[test]
+    fn letters_are_alphabetic_characters() {
+        for c in (0..0x2000).filter_map(char::from_u32) {
+            assert_eq!(super::is_letter(c), c.is_alphabetic(), "{c:?}");
         }
     }
 

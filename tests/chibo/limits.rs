@@ -65,6 +65,64 @@ fn a_decompression_bomb_is_refused_before_inflating() {
     );
 }
 
+/// A bomb whose zip directory lies: its shared strings say they are as long as the real
+/// ones and inflate to 120 MiB. Sizes are checked as declared, so this holds the zip
+/// reader to stopping at the declared size.
+#[test]
+fn an_entry_larger_than_declared_is_cut_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good.xlsx");
+    book::write(&good, &[("Báo cáo", yc_title())]);
+    let bomb = tmp.path().join("bomb.xlsx");
+    let name = "xl/sharedStrings.xml";
+    let mut src = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let mut strings = Vec::new();
+    std::io::Read::read_to_end(&mut src.by_name(name).unwrap(), &mut strings).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    for i in 0..src.len() {
+        let entry = src.by_index(i).unwrap();
+        if entry.name().unwrap() != name {
+            out.raw_copy_file(entry).unwrap();
+        }
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    out.start_file(name, options).unwrap();
+    out.write_all(&strings).unwrap();
+    let spaces = vec![b' '; 1024 * 1024];
+    for _ in 0..120 {
+        out.write_all(&spaces).unwrap();
+    }
+    out.finish().unwrap();
+    // Patch the entry's uncompressed size, in its local header (offset 22) and its
+    // directory record (offset 24), to the real strings' length.
+    let (local, central) = {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&bomb).unwrap()).unwrap();
+        let entry = archive.by_name(name).unwrap();
+        (entry.header_start(), entry.central_header_start())
+    };
+    let mut bytes = std::fs::read(&bomb).unwrap();
+    let declared = u32::try_from(strings.len()).unwrap().to_le_bytes();
+    for at in [local + 22, central + 24] {
+        let at = usize::try_from(at).unwrap();
+        bytes[at..at + 4].copy_from_slice(&declared);
+    }
+    std::fs::write(&bomb, &bytes).unwrap();
+    let started = Instant::now();
+    let s = read(&bomb);
+    assert_eq!(s.status, FileStatus::Unreadable, "{:?}", s.diagnostics);
+    // Refused by the zip reader, past the check of declared sizes.
+    assert_eq!(s.diagnostics[0].code.as_str(), "file-unreadable");
+    assert!(
+        s.diagnostics[0]
+            .message
+            .contains("declared uncompressed size"),
+        "{}",
+        s.diagnostics[0].message
+    );
+    assert!(started.elapsed().as_secs() < 10);
+}
+
 #[test]
 fn reading_stops_at_the_row_limit_with_an_error() {
     let tmp = tempfile::tempdir().unwrap();
