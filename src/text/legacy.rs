@@ -240,6 +240,15 @@ fn read_source(text: &str) -> Option<Vec<SourceChar>> {
     // its first Vietnamese letter.
     let mut has_upper_half = false;
     for ch in text.chars() {
+        // The letters of Unicode Vietnamese that no Windows-1252 byte stands for.
+        if ('\u{1ea0}'..='\u{1ef9}').contains(&ch)
+            || matches!(
+                ch,
+                'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'ĩ' | 'Ĩ' | 'ũ' | 'Ũ'
+            )
+        {
+            return None;
+        }
         match legacy_byte(ch) {
             Some(value) => has_upper_half |= value > 0xA0,
             None if ch.is_alphabetic() || is_combining_mark(ch) => return None,

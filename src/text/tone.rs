@@ -85,8 +85,9 @@ impl Letter {
 pub(crate) fn canonical_tones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word: Vec<char> = Vec::new();
-    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(text.chars())
-        == unicode_normalization::IsNormalized::Yes
+    let nfc: std::borrow::Cow<str> = if super::clean::surely_nfc(text)
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         std::borrow::Cow::Borrowed(text)
     } else {
