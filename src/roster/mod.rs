@@ -16,6 +16,7 @@ pub use write::{FONT, to_xlsx, to_xlsx_with};
 use crate::diagnostic::{self, Code, Diagnostic, Location};
 use crate::ingest::Workbook;
 use crate::model::{Assignment, Cadre, Cell, Group, Unit};
+use crate::text::MatchKey;
 
 /// The roster: everything known about who should attend where.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +32,8 @@ pub struct Roster {
     unit_index: HashMap<String, usize>,
     cell_index: HashMap<String, usize>,
     cadre_index: HashMap<String, usize>,
+    /// Per unit, the key of its name (title cells are compared with every unit).
+    unit_keys: Vec<MatchKey>,
 }
 
 impl Roster {
@@ -50,6 +53,7 @@ impl Roster {
             map
         }
         Roster {
+            unit_keys: units.iter().map(|u| MatchKey::new(&u.name)).collect(),
             unit_index: index(&units, |u| &u.code),
             cell_index: index(&cells, |c| &c.code),
             cadre_index: index(&cadres, |c| &c.code),
@@ -58,6 +62,11 @@ impl Roster {
             cadres,
             assignments,
         }
+    }
+
+    /// Each unit with the key of its name.
+    pub fn units_with_keys(&self) -> impl Iterator<Item = (&Unit, &MatchKey)> {
+        self.units.iter().zip(&self.unit_keys)
     }
 
     /// The unit with `code`.

@@ -177,10 +177,9 @@ fn unit_by_code_or_name(roster: &Roster, text: &str) -> Option<String> {
     }
     let key = MatchKey::new(text);
     roster
-        .units
-        .iter()
-        .find(|u| MatchKey::new(&u.name) == key)
-        .map(|u| u.code.clone())
+        .units_with_keys()
+        .find(|(_, name)| **name == key)
+        .map(|(u, _)| u.code.clone())
 }
 
 /// Units a title cell names: by name (as a whole-word part of the cell) or by code (a
@@ -188,13 +187,11 @@ fn unit_by_code_or_name(roster: &Roster, text: &str) -> Option<String> {
 fn units_in_text(roster: &Roster, text: &str) -> Vec<String> {
     let key = MatchKey::new(text);
     let mut found: Vec<String> = roster
-        .units
-        .iter()
-        .filter(|u| {
-            contains_word(key.as_str(), MatchKey::new(&u.name).as_str())
-                || contains_word(text, &u.code)
+        .units_with_keys()
+        .filter(|(u, name)| {
+            contains_word(key.as_str(), name.as_str()) || contains_word(text, &u.code)
         })
-        .map(|u| u.code.clone())
+        .map(|(u, _)| u.code.clone())
         .collect();
     found.dedup();
     found
