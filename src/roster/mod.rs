@@ -34,6 +34,8 @@ pub struct Roster {
     cadre_index: HashMap<String, usize>,
     /// Per unit, the key of its name (title cells are compared with every unit).
     unit_keys: Vec<MatchKey>,
+    /// The last word of each unit's name key and of its code → those units.
+    unit_words: HashMap<String, Vec<usize>>,
 }
 
 impl Roster {
@@ -52,8 +54,19 @@ impl Roster {
             }
             map
         }
+        let unit_keys: Vec<MatchKey> = units.iter().map(|u| MatchKey::new(&u.name)).collect();
+        let mut unit_words: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (unit, key)) in units.iter().zip(&unit_keys).enumerate() {
+            for text in [key.as_str(), unit.code.as_str()] {
+                let list = unit_words.entry(last_word(text).to_owned()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
         Roster {
-            unit_keys: units.iter().map(|u| MatchKey::new(&u.name)).collect(),
+            unit_keys,
+            unit_words,
             unit_index: index(&units, |u| &u.code),
             cell_index: index(&cells, |c| &c.code),
             cadre_index: index(&cadres, |c| &c.code),
@@ -67,6 +80,26 @@ impl Roster {
     /// Each unit with the key of its name.
     pub fn units_with_keys(&self) -> impl Iterator<Item = (&Unit, &MatchKey)> {
         self.units.iter().zip(&self.unit_keys)
+    }
+
+    /// The units, with the keys of their names, whose name key or code could stand as
+    /// whole words in `texts`: those whose last word is one of the texts' words, in
+    /// roster order. A unit whose name or code has no letter or digit is always one.
+    pub fn units_possibly_in(&self, texts: &[&str]) -> Vec<(&Unit, &MatchKey)> {
+        let mut found: Vec<usize> = texts
+            .iter()
+            .flat_map(|t| words(t))
+            .chain([""])
+            .filter_map(|w| self.unit_words.get(w))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .map(|i| (&self.units[i], &self.unit_keys[i]))
+            .collect()
     }
 
     /// The unit with `code`.
@@ -106,6 +139,17 @@ impl Roster {
     ) -> impl Iterator<Item = &'a Assignment> + 'a {
         self.assignments.iter().filter(move |a| a.cadre == code)
     }
+}
+
+/// The runs of letters and digits of `text`.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The last run of letters and digits of `text`, or `""` when it has none.
+fn last_word(text: &str) -> &str {
+    words(text).last().unwrap_or_default()
 }
 
 /// A roster that could not be used: every problem found, errors and warnings alike.

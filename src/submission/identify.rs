@@ -187,7 +187,8 @@ fn unit_by_code_or_name(roster: &Roster, text: &str) -> Option<String> {
 fn units_in_text(roster: &Roster, text: &str) -> Vec<String> {
     let key = MatchKey::new(text);
     let mut found: Vec<String> = roster
-        .units_with_keys()
+        .units_possibly_in(&[key.as_str(), text])
+        .into_iter()
         .filter(|(u, name)| {
             contains_word(key.as_str(), name.as_str()) || contains_word(text, &u.code)
         })
@@ -254,6 +255,55 @@ mod tests {
             Vec::new(),
             Vec::new(),
         )
+    }
+
+    /// The word index finds exactly the units a scan of every unit finds.
+    #[test]
+    fn units_in_titles_agree_with_a_scan() {
+        let unit = |code: &str, name: &str| Unit {
+            code: code.into(),
+            name: name.into(),
+            emails: Vec::new(),
+        };
+        let r = Roster::new(
+            vec![
+                unit("YC", "Huyện ủy Yên Châu"),
+                unit("MC", "Huyện ủy Mộc Châu"),
+                unit("TP", "Thành ủy Sơn La"),
+                unit("U-7", "Đảng ủy Khối cơ quan (tỉnh)"),
+                unit("X1", "Huyện ủy Hoà Bình"),
+                unit("__", "***"),
+            ],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        let titles = [
+            "HUYỆN ỦY YÊN CHÂU",
+            "Huyện ủy Yên Châu và Huyện ủy Mộc Châu",
+            "Đảng ủy Khối cơ quan (tỉnh) — U-7",
+            "ĐẢNG BỘ THÀNH ỦY SƠN LA, TP",
+            "Huyện ủy Hòa Bình",
+            "Huyện ủy Yên Châuu",
+            "Mã: X1; ***",
+            "",
+        ];
+        for text in titles {
+            let key = MatchKey::new(text);
+            let scan: Vec<String> = r
+                .units_with_keys()
+                .filter(|(u, name)| {
+                    contains_word(key.as_str(), name.as_str()) || contains_word(text, &u.code)
+                })
+                .map(|(u, _)| u.code.clone())
+                .collect();
+            assert_eq!(units_in_text(&r, text), scan, "{text}");
+        }
+        assert_eq!(units_in_text(&r, "Huyện ủy Hòa Bình"), ["X1"]);
+        assert_eq!(
+            units_in_text(&r, "Đảng ủy Khối cơ quan (tỉnh) — U-7"),
+            ["U-7"]
+        );
     }
 
     #[test]

@@ -21,7 +21,9 @@
 //! read as Vietnamese.
 
 use std::cmp::{Ordering, Reverse};
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -389,22 +391,41 @@ fn decode_tcvn3(source: &[SourceChar]) -> Vec<Piece> {
 /// is matched in either case, because the case of a letter is the case of its
 /// base letter.
 fn vni_pair(base: char, modifier: char) -> Option<char> {
-    VNI.iter().find_map(|&(letter, code)| {
-        let mut code = code.chars();
-        let (code_base, code_modifier) = (code.next()?, code.next()?);
-        let matches = code_base == base
-            && (code_modifier == modifier
-                || code_modifier.to_lowercase().eq(modifier.to_lowercase()));
-        matches.then_some(letter)
-    })
+    /// (base, lower-case modifier) → the first letter of [`VNI`] so spelled.
+    static PAIRS: LazyLock<HashMap<(char, char), char>> = LazyLock::new(|| {
+        let mut pairs = HashMap::new();
+        for &(letter, code) in &VNI {
+            let mut code = code.chars();
+            if let (Some(base), Some(modifier), None) = (code.next(), code.next(), code.next()) {
+                pairs.entry((base, lower(modifier))).or_insert(letter);
+            }
+        }
+        pairs
+    });
+    // Every VNI modifier lower-cases to one character; one that does not matches none.
+    if modifier.to_lowercase().count() != 1 {
+        return None;
+    }
+    PAIRS.get(&(base, lower(modifier))).copied()
+}
+
+fn lower(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
 }
 
 /// The letter that a single VNI character spells on its own.
 fn vni_single(ch: char) -> Option<char> {
-    VNI.iter().find_map(|&(letter, code)| {
-        let mut code = code.chars();
-        (code.next() == Some(ch) && code.next().is_none()).then_some(letter)
-    })
+    static SINGLES: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
+        let mut singles = HashMap::new();
+        for &(letter, code) in VNI.iter().rev() {
+            let mut code = code.chars();
+            if let (Some(only), None) = (code.next(), code.next()) {
+                singles.insert(only, letter);
+            }
+        }
+        singles
+    });
+    SINGLES.get(&ch).copied()
 }
 
 /// Decodes the text as VNI, joining each base letter with its modifier.
@@ -810,6 +831,47 @@ fn to_upper(ch: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    /// The indexed VNI lookups give what a scan of the table in order gives.
+    #[test]
+    fn vni_lookups_agree_with_the_table() {
+        let scan_pair = |base: char, modifier: char| {
+            super::VNI.iter().find_map(|&(letter, code)| {
+                let mut code = code.chars();
+                let (code_base, code_modifier) = (code.next()?, code.next()?);
+                let matches = code_base == base
+                    && (code_modifier == modifier
+                        || code_modifier.to_lowercase().eq(modifier.to_lowercase()));
+                matches.then_some(letter)
+            })
+        };
+        let scan_single = |ch: char| {
+            super::VNI.iter().find_map(|&(letter, code)| {
+                let mut code = code.chars();
+                (code.next() == Some(ch) && code.next().is_none()).then_some(letter)
+            })
+        };
+        let chars: Vec<char> = (0..0x250).filter_map(char::from_u32).collect();
+        let bases: Vec<char> = super::VNI
+            .iter()
+            .filter_map(|(_, code)| code.chars().next())
+            .chain(['x', 'İ'])
+            .collect();
+        for &modifier in chars.iter().chain(&['İ', 'ẞ']) {
+            assert_eq!(
+                super::vni_single(modifier),
+                scan_single(modifier),
+                "{modifier:?}"
+            );
+            for &base in &bases {
+                assert_eq!(
+                    super::vni_pair(base, modifier),
+                    scan_pair(base, modifier),
+                    "{base:?} {modifier:?}"
+                );
+            }
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
     use std::sync::LazyLock;
