@@ -404,7 +404,9 @@ fn row_rules<'a>(
     uses: &[FileUse],
 ) -> RowPass<'a> {
     let eligible = Eligibility::new(config, roster);
-    let mut seen: HashSet<(&str, &str, NaiveDate)> = HashSet::new();
+    let rows: usize = files.iter().map(|f| f.submission.rows.len()).sum();
+    // Cadre and cell by roster position: hashing two numbers, not two strings.
+    let mut seen: HashSet<(usize, usize, NaiveDate)> = HashSet::with_capacity(rows);
     let mut pass = RowPass {
         counted: Vec::new(),
         visits: Vec::new(),
@@ -424,7 +426,13 @@ fn row_rules<'a>(
             let (Some(cadre), Some(cell)) = (row.cadre.as_deref(), row.cell.as_deref()) else {
                 continue;
             };
-            if !seen.insert((cadre, cell, row.date)) {
+            // Matched rows carry roster codes, so both positions exist.
+            let (Some(cadre_at), Some(cell_at)) =
+                (roster.cadre_position(cadre), roster.cell_position(cell))
+            else {
+                continue;
+            };
+            if !seen.insert((cadre_at, cell_at, row.date)) {
                 if in_month {
                     pass.rows.duplicates += 1;
                     let message = format!(
@@ -439,7 +447,7 @@ fn row_rules<'a>(
                 }
                 continue;
             }
-            let ok = eligible.check(cadre, cell);
+            let ok = eligible.check(cadre_at, cell_at);
             if in_month {
                 pass.rows.accepted += 1;
                 pass.details.push(Detail {
@@ -485,37 +493,50 @@ fn with_unit(d: Diagnostic, s: &crate::submission::Submission) -> Diagnostic {
     }
 }
 
-/// Which cells count for which cadre (SPEC §7, Eligible cell).
+/// Which cells count for which cadre (SPEC §7, Eligible cell), by roster positions: it
+/// is asked once for every accepted row of the year.
 struct Eligibility<'a> {
     roster: &'a Roster,
-    config: &'a Config,
-    assigned: HashSet<(&'a str, &'a str)>,
+    /// (cadre, cell) positions of the assignments.
+    assigned: HashSet<(usize, usize)>,
+    /// Per cadre, the area of its group.
+    areas: Vec<Option<Area>>,
 }
 
 impl<'a> Eligibility<'a> {
-    fn new(config: &'a Config, roster: &'a Roster) -> Self {
+    fn new(config: &Config, roster: &'a Roster) -> Self {
         let assigned = roster
             .assignments
             .iter()
-            .map(|a| (a.cadre.as_str(), a.cell.as_str()))
+            .filter_map(|a| {
+                Some((
+                    roster.cadre_position(&a.cadre)?,
+                    roster.cell_position(&a.cell)?,
+                ))
+            })
+            .collect();
+        let areas = roster
+            .cadres
+            .iter()
+            .map(|c| config.group(&c.group).map(|g| g.area))
             .collect();
         Eligibility {
             roster,
-            config,
             assigned,
+            areas,
         }
     }
 
-    fn check(&self, cadre: &str, cell: &str) -> bool {
+    fn check(&self, cadre: usize, cell: usize) -> bool {
         if self.assigned.contains(&(cadre, cell)) {
             return true;
         }
-        let (Some(c), Some(cl)) = (self.roster.cadre(cadre), self.roster.cell(cell)) else {
-            return false;
-        };
-        match self.config.group(&c.group).map(|g| g.area) {
+        match self.areas[cadre] {
             Some(Area::Province) => true,
-            Some(Area::Unit) => c.unit.as_deref() == Some(cl.unit.as_str()),
+            Some(Area::Unit) => {
+                self.roster.cadres[cadre].unit.as_deref()
+                    == Some(self.roster.cells[cell].unit.as_str())
+            }
             Some(Area::Assigned) | None => false,
         }
     }
@@ -612,6 +633,7 @@ fn cadres(
             *ytd.entry(c).or_default() += 1;
         }
     }
+    let outcomes = outcome_counts(planned, |p| &p.cadre);
     let mut list: Vec<CadreSummary> = roster
         .cadres
         .iter()
@@ -620,8 +642,7 @@ fn cadres(
                 .quota
                 .unwrap_or_else(|| config.group(&c.group).map_or(0, |g| g.quota));
             let done = ytd.get(c.code.as_str()).copied().unwrap_or(0);
-            let mine = planned.iter().filter(|p| p.cadre == c.code);
-            let count = |f: fn(&Outcome) -> bool| mine.clone().filter(|p| f(&p.outcome)).count();
+            let mine = outcomes.get(c.code.as_str()).copied().unwrap_or_default();
             CadreSummary {
                 code: c.code.clone(),
                 name: c.name.clone(),
@@ -636,14 +657,42 @@ fn cadres(
                     expected(quota, month.month)
                 },
                 status: progress(quota, done, month.month),
-                month_attended: count(|o| *o == Outcome::Attended),
-                month_absent: count(|o| matches!(o, Outcome::Absent(_))),
-                month_unreported: count(|o| *o == Outcome::Unreported),
+                month_attended: mine.attended,
+                month_absent: mine.absent,
+                month_unreported: mine.unreported,
             }
         })
         .collect();
     list.sort_by(|a, b| a.code.cmp(&b.code));
     list
+}
+
+/// How the planned meetings of one cadre or unit turned out.
+#[derive(Clone, Copy, Default)]
+struct OutcomeCounts {
+    planned: usize,
+    attended: usize,
+    absent: usize,
+    unreported: usize,
+}
+
+/// The planned meetings counted by outcome for each value of `by` (cadre or unit), in
+/// one pass instead of one per cadre or unit.
+fn outcome_counts<'a>(
+    planned: &'a [PlannedMeeting],
+    by: impl Fn(&'a PlannedMeeting) -> &'a str,
+) -> HashMap<&'a str, OutcomeCounts> {
+    let mut counts: HashMap<&str, OutcomeCounts> = HashMap::new();
+    for p in planned {
+        let c = counts.entry(by(p)).or_default();
+        c.planned += 1;
+        match p.outcome {
+            Outcome::Attended => c.attended += 1,
+            Outcome::Absent(_) => c.absent += 1,
+            Outcome::Unreported => c.unreported += 1,
+        }
+    }
+    counts
 }
 
 fn cells(roster: &Roster, visits: &[&ReportRow]) -> Vec<CellSummary> {
@@ -687,6 +736,21 @@ fn units(
     cells: &[CellSummary],
 ) -> Vec<UnitSummary> {
     let due = deadline(month, config.deadline_day);
+    let outcomes = outcome_counts(planned, |p| &p.unit);
+    let mut cells_of: HashMap<&str, Vec<&crate::model::Cell>> = HashMap::new();
+    for cell in &roster.cells {
+        cells_of.entry(cell.unit.as_str()).or_default().push(cell);
+    }
+    // The month's used file of each unit (the first, as files are in reading order).
+    let mut received_of: HashMap<&str, NaiveDate> = HashMap::new();
+    for (f, use_) in files.iter().zip(uses) {
+        if *use_ == FileUse::Used
+            && f.month == month
+            && let Some(unit) = f.submission.identity.unit.as_deref()
+        {
+            received_of.entry(unit).or_insert(f.received);
+        }
+    }
     let visited: BTreeMap<&str, bool> = cells
         .iter()
         .map(|c| (c.code.as_str(), c.visits_ytd > 0))
@@ -695,22 +759,14 @@ fn units(
         .units
         .iter()
         .map(|u| {
-            let received = files
-                .iter()
-                .zip(uses)
-                .find(|(f, use_)| {
-                    **use_ == FileUse::Used
-                        && f.month == month
-                        && f.submission.identity.unit.as_deref() == Some(u.code.as_str())
-                })
-                .map(|(f, _)| f.received);
+            let received = received_of.get(u.code.as_str()).copied();
             let submission = match received {
                 Some(d) if d <= due => Submitted::OnTime,
                 Some(_) => Submitted::Late,
                 None => Submitted::Missing,
             };
-            let mine: Vec<&PlannedMeeting> = planned.iter().filter(|p| p.unit == u.code).collect();
-            let unit_cells: Vec<&crate::model::Cell> = roster.cells_of_unit(&u.code).collect();
+            let mine = outcomes.get(u.code.as_str()).copied().unwrap_or_default();
+            let unit_cells = cells_of.get(u.code.as_str()).map_or(&[][..], Vec::as_slice);
             let seen =
                 |c: &&&crate::model::Cell| visited.get(c.code.as_str()).copied().unwrap_or(false);
             UnitSummary {
@@ -718,19 +774,10 @@ fn units(
                 name: u.name.clone(),
                 submission,
                 received,
-                planned: mine.len(),
-                attended: mine
-                    .iter()
-                    .filter(|p| p.outcome == Outcome::Attended)
-                    .count(),
-                absent: mine
-                    .iter()
-                    .filter(|p| matches!(p.outcome, Outcome::Absent(_)))
-                    .count(),
-                unreported: mine
-                    .iter()
-                    .filter(|p| p.outcome == Outcome::Unreported)
-                    .count(),
+                planned: mine.planned,
+                attended: mine.attended,
+                absent: mine.absent,
+                unreported: mine.unreported,
                 cells_visited_ytd: unit_cells.iter().filter(seen).count(),
                 cells_total: unit_cells.len(),
                 remote_cells_visited_ytd: unit_cells
