@@ -5,9 +5,8 @@
 //! points at exactly one candidate (a warning). Folding never overrides an exact match
 //! and never picks among several: `Tâm` and `Tám` are different people.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 use crate::roster::Roster;
 use crate::text::{FoldedKey, MatchKey};
@@ -94,6 +93,10 @@ pub struct Matcher<'r> {
     unit_exact: HashMap<String, HashMap<MatchKey, Vec<usize>>>,
     /// Commune → name or alias → cells.
     commune_exact: HashMap<MatchKey, HashMap<MatchKey, Vec<usize>>>,
+    /// Answers given so far, by their arguments ([`memo_key`]): a unit names the same
+    /// cadres, cells and communes in every row and every month, and building their keys
+    /// is the costly part of matching. Shared by the threads reading files.
+    memo: RwLock<HashMap<String, Result<Match, MatchError>>>,
 }
 
 impl<'r> Matcher<'r> {
@@ -177,7 +180,31 @@ impl<'r> Matcher<'r> {
             communes_folded,
             unit_exact,
             commune_exact,
+            memo: RwLock::default(),
         }
+    }
+
+    /// The remembered answer for `key`, else `find`'s (then remembered).
+    fn remembered(
+        &self,
+        key: String,
+        find: impl FnOnce() -> Result<Match, MatchError>,
+    ) -> Result<Match, MatchError> {
+        let known = self
+            .memo
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(found) = known {
+            return found;
+        }
+        let found = find();
+        self.memo
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, found.clone());
+        found
     }
 
     /// The roster matched against.
@@ -190,6 +217,12 @@ impl<'r> Matcher<'r> {
     /// # Errors
     /// An unknown code, or a name that matches no one or several.
     pub fn cadre(&self, code: Option<&str>, name: Option<&str>) -> Result<Match, MatchError> {
+        self.remembered(memo_key(&[Some("cadre"), code, name]), || {
+            self.find_cadre(code, name)
+        })
+    }
+
+    fn find_cadre(&self, code: Option<&str>, name: Option<&str>) -> Result<Match, MatchError> {
         if let Some(code) = code {
             let index = self
                 .roster
@@ -239,6 +272,18 @@ impl<'r> Matcher<'r> {
     /// # Errors
     /// An unknown code or commune, or a name that matches no cell or several.
     pub fn cell(
+        &self,
+        code: Option<&str>,
+        name: Option<&str>,
+        commune: Option<&str>,
+        unit: Option<&str>,
+    ) -> Result<Match, MatchError> {
+        self.remembered(memo_key(&[Some("cell"), code, name, commune, unit]), || {
+            self.find_cell(code, name, commune, unit)
+        })
+    }
+
+    fn find_cell(
         &self,
         code: Option<&str>,
         name: Option<&str>,
@@ -370,59 +415,6 @@ static COMMUNE_PREFIX_KEYS: Prefixes = Prefixes(LazyLock::new(|| keys(COMMUNE_PR
 
 fn keys(texts: &[&str]) -> Vec<MatchKey> {
     texts.iter().map(|t| MatchKey::new(t)).collect()
-}
-
-/// A [`Matcher`] that remembers its answers for one sheet: a unit's report names the
-/// same cadres, cells and communes row after row, and building their keys is the costly
-/// part of matching.
-pub struct Memo<'m, 'r> {
-    matcher: &'m Matcher<'r>,
-    cadres: RefCell<HashMap<String, Result<Match, MatchError>>>,
-    cells: RefCell<HashMap<String, Result<Match, MatchError>>>,
-}
-
-impl<'m, 'r> Memo<'m, 'r> {
-    /// An empty memory in front of `matcher`.
-    pub fn new(matcher: &'m Matcher<'r>) -> Memo<'m, 'r> {
-        Memo {
-            matcher,
-            cadres: RefCell::default(),
-            cells: RefCell::default(),
-        }
-    }
-
-    /// The roster matched against.
-    pub fn roster(&self) -> &'r Roster {
-        self.matcher.roster
-    }
-
-    /// [`Matcher::cadre`], remembered.
-    pub fn cadre(&self, code: Option<&str>, name: Option<&str>) -> Result<Match, MatchError> {
-        let key = memo_key(&[code, name]);
-        if let Some(found) = self.cadres.borrow().get(&key) {
-            return found.clone();
-        }
-        let found = self.matcher.cadre(code, name);
-        self.cadres.borrow_mut().insert(key, found.clone());
-        found
-    }
-
-    /// [`Matcher::cell`], remembered.
-    pub fn cell(
-        &self,
-        code: Option<&str>,
-        name: Option<&str>,
-        commune: Option<&str>,
-        unit: Option<&str>,
-    ) -> Result<Match, MatchError> {
-        let key = memo_key(&[code, name, commune, unit]);
-        if let Some(found) = self.cells.borrow().get(&key) {
-            return found.clone();
-        }
-        let found = self.matcher.cell(code, name, commune, unit);
-        self.cells.borrow_mut().insert(key, found.clone());
-        found
-    }
 }
 
 /// The arguments of a match as one string: each part absent, or its length and text.

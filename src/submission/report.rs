@@ -11,7 +11,7 @@ use crate::ingest::grid::is_blank;
 use crate::ingest::marks::{absence_reason, attended, rating};
 use crate::ingest::value::{count, display};
 use crate::ingest::{Column, Grid, Header, Labels, find_header_with};
-use crate::matching::{MatchError, Matcher, Memo, Note};
+use crate::matching::{MatchError, Matcher, Note};
 use crate::model::YearMonth;
 
 /// How many data rows chibo reads from one sheet; a unit's month has a few dozen.
@@ -110,7 +110,6 @@ pub fn read_rows(
     diags: &mut Vec<Diagnostic>,
 ) -> ReportTable {
     let mut table = ReportTable::default();
-    let memo = ctx.matcher.map(Memo::new);
     let first_col = th.header.columns.values().map(|c| c.col).min().unwrap_or(0);
     for row in th.data_start..grid.rows().end {
         let Some((_, first)) = grid.row_cells(row).next() else {
@@ -125,7 +124,6 @@ pub fn read_rows(
             grid,
             header: &th.header,
             ctx,
-            memo: memo.as_ref(),
             line: row,
         };
         if RESULT_KEYS.iter().all(|k| r.blank(k)) {
@@ -182,7 +180,6 @@ struct Row<'a> {
     grid: &'a Grid,
     header: &'a Header,
     ctx: &'a RowContext<'a>,
-    memo: Option<&'a Memo<'a, 'a>>,
     /// The absolute row number.
     line: u32,
 }
@@ -276,7 +273,7 @@ impl Row<'_> {
         let note = self.text("note", diags);
         let _position = self.text("position", diags);
 
-        let (cadre, cell) = match self.memo {
+        let (cadre, cell) = match self.ctx.matcher {
             Some(m) => (
                 self.match_cadre(m, cadre_code.as_deref(), cadre_name.as_deref(), diags),
                 self.match_cell(
@@ -427,7 +424,7 @@ impl Row<'_> {
 
     fn match_cadre(
         &self,
-        m: &Memo,
+        m: &Matcher,
         code: Option<&str>,
         name: Option<&str>,
         diags: &mut Vec<Diagnostic>,
@@ -479,7 +476,7 @@ impl Row<'_> {
 
     fn match_cell(
         &self,
-        m: &Memo,
+        m: &Matcher,
         code: Option<&str>,
         name: Option<&str>,
         commune: Option<&str>,
