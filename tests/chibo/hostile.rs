@@ -331,7 +331,8 @@ fn hostile_files_stay_within_memory_and_time() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let good = report(dir, "good.xlsx");
-    // A bomb that lies about its size: the entry says 10 bytes, it inflates to 200 MiB.
+    // A bomb: an entry of 200 MiB that deflates to a few hundred KiB (the lying kind is
+    // in limits.rs).
     let bomb = dir.join("bomb.xlsx");
     {
         let mut input = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
