@@ -566,13 +566,19 @@ mod tests {
             ),
             (None, None, Err(MatchError::Missing)),
         ];
-        for (code, name, want) in cases {
+        // Asked twice: the second answer comes from the matcher's memory and is the same.
+        for (code, name, want) in cases.iter().chain(&cases) {
             assert_eq!(
-                code_of(&r, &m.cadre(code, name), false),
+                &code_of(&r, &m.cadre(*code, *name), false),
                 want,
                 "{code:?} {name:?}"
             );
         }
+        // A name given as a code is another question, not the remembered answer.
+        assert_eq!(
+            m.cadre(Some("Lường Văn Tâm"), None),
+            Err(MatchError::UnknownCode("Lường Văn Tâm".into()))
+        );
         // Folding never picks among several: Tâm and Tám are different people.
         assert!(matches!(
             m.cadre(None, Some("Luong Van Tam")),
