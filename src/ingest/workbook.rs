@@ -365,9 +365,13 @@ fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     if !bytes.starts_with(&OLE_MAGIC) {
         return Ok(());
     }
-    // A container that cannot be parsed is left for calamine to report.
+    // calamine's own container reader is more lenient: a file it would open but this
+    // walk could not check (the fuzzer found one whose cells then lie 19,280 columns
+    // out) is refused rather than opened unchecked.
     let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
+        return Err(OpenError::Unreadable(
+            "cấu trúc tệp .xls bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại".into(),
+        ));
     };
     let stream = ["/Workbook", "/Book"]
         .iter()

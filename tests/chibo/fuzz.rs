@@ -130,9 +130,15 @@ fn crashes_found_by_fuzzing_stay_fixed() {
             entry.path().display()
         );
         assert_eq!(s.read, s.accepted() + s.rejected);
-        if entry.file_name().to_string_lossy().contains("dense") {
-            let codes: Vec<&str> = s.diagnostics.iter().map(|d| d.code.as_str()).collect();
-            assert_eq!(codes, ["file-too-large"], "{}", entry.path().display());
+        let codes: Vec<&str> = s.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.contains("dense") {
+            assert_eq!(codes, ["file-too-large"], "{name}");
+        }
+        // An OLE container calamine opens but the check before it cannot walk: refused
+        // before calamine expands its far-out cells into 1.27 GB.
+        if name.contains("broken-directory") {
+            assert_eq!(codes, ["file-unreadable"], "{name}");
         }
     }
 }
