@@ -13,21 +13,26 @@ month=2020-12
 cargo build --release --quiet --bin chibo --example make_bench --example read_floor --manifest-path "$root/Cargo.toml"
 [ -f "$dir/roster.xlsx" ] || "$root/target/release/examples/make_bench" "$preset" "$dir"
 
-measure() { # measure NAME COMMAND...: prints NAME, seconds, peak KiB
-  local name=$1; shift
+measure() { # measure NAME RUNS COMMAND...: prints NAME, median seconds, peak KiB
+  local name=$1 runs=$2; shift 2
   local report
   report=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$report" "$@" >/dev/null 2>&1 || true
-  echo "$name $(tail -1 "$report")"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -a -o "$report" "$@" >/dev/null 2>&1 || true
+  done
+  # Lines that are not "seconds KiB" (a command's exit status) are left out.
+  echo "$name $(grep -E '^[0-9.]+ [0-9]+$' "$report" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
   rm -f "$report"
 }
+# The fast contenders run three times and give their median (single runs on a shared
+# machine vary by about 10%); the pandas baselines, slow and steadier, run once.
 results=$(
   cd "$dir"
-  measure floor "$root/target/release/examples/read_floor" .
-  measure chibo "$root/target/release/chibo" run -q --no-email --month "$month"
+  measure floor 3 "$root/target/release/examples/read_floor" .
+  measure chibo 3 "$root/target/release/chibo" run -q --no-email --month "$month"
   if [ "${2:-}" != --no-baselines ]; then
-    measure pandas-calamine python3 "$root/benches/baseline.py" . "$month" calamine
-    measure pandas-openpyxl python3 "$root/benches/baseline.py" . "$month" openpyxl
+    measure pandas-calamine 1 python3 "$root/benches/baseline.py" . "$month" calamine
+    measure pandas-openpyxl 1 python3 "$root/benches/baseline.py" . "$month" openpyxl
   fi
 )
 echo "preset $preset on $(nproc) cores"

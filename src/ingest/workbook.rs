@@ -355,13 +355,12 @@ fn check_zip(reader: impl Read + Seek) -> Result<(), OpenError> {
 /// sheet of an `.xls` when it opens the file and builds dense ranges, so two cells far
 /// apart in a file of a few KB would allocate gigabytes (the fuzzer found this). The
 /// BIFF records of the OLE `Workbook` stream are walked here first: each is a type, a
-/// length and data, and a cell record's data begins with its row and column.
+/// length and data, and a cell record's data begins with its row and column. calamine
+/// reads each sheet from the position its `BOUNDSHEET` record gives, so a sheet whose
+/// position does not fall on a record of the walk from the start (a damaged length
+/// before it) is walked again from there.
 fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    // FORMULA, MULRK, MULBLANK, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK, RSTRING.
-    const CELL_RECORDS: [u16; 10] = [
-        0x0006, 0x00BD, 0x00BE, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6,
-    ];
     if !bytes.starts_with(&OLE_MAGIC) {
         return Ok(());
     }
@@ -383,14 +382,54 @@ fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     if stream.read_to_end(&mut data).is_err() {
         return Ok(());
     }
-    let mut at = 0;
+    let walked = walk_biff(&data, 0, false, l)?;
+    for &sheet in &walked.sheets {
+        if walked.starts.binary_search(&sheet).is_err() {
+            walk_biff(&data, sheet, true, l)?;
+        }
+    }
+    Ok(())
+}
+
+/// What a walk of BIFF records saw: where its records start (in order) and the sheet
+/// positions its `BOUNDSHEET` records give.
+struct BiffWalk {
+    starts: Vec<usize>,
+    sheets: Vec<usize>,
+}
+
+/// Walks the BIFF records of `data` from `at`, refusing a cell beyond `l`; a sheet's
+/// walk (`sheet`) ends at its `EOF`, as calamine's does (nested substreams, such as an
+/// embedded chart, have their own `BOF` and `EOF`).
+fn walk_biff(
+    data: &[u8],
+    mut at: usize,
+    sheet: bool,
+    l: SheetLimits,
+) -> Result<BiffWalk, OpenError> {
+    // FORMULA, MULRK, MULBLANK, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK, RSTRING.
+    const CELL_RECORDS: [u16; 10] = [
+        0x0006, 0x00BD, 0x00BE, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6,
+    ];
+    let mut walk = BiffWalk {
+        starts: Vec::new(),
+        sheets: Vec::new(),
+    };
+    let mut depth = 0usize;
     while at + 4 <= data.len() {
+        walk.starts.push(at);
         let kind = u16::from_le_bytes([data[at], data[at + 1]]);
         let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
         let body = &data[at + 4..(at + 4 + len).min(data.len())];
         if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
             let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
-            let col = u32::from(u16::from_le_bytes([body[2], body[3]]));
+            let mut col = u32::from(u16::from_le_bytes([body[2], body[3]]));
+            // MULRK and MULBLANK run from their first column to the one in their last
+            // two bytes.
+            if matches!(kind, 0x00BD | 0x00BE) && body.len() >= 6 {
+                let last = [body[body.len() - 2], body[body.len() - 1]];
+                col = col.max(u32::from(u16::from_le_bytes(last)));
+            }
             if row >= l.rows || col >= l.cols {
                 let at = crate::diagnostic::CellRef::new(row, col);
                 return Err(OpenError::TooLarge(format!(
@@ -399,9 +438,21 @@ fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
                 )));
             }
         }
+        if kind == 0x0085 && body.len() >= 4 {
+            let position = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
+            walk.sheets.extend(usize::try_from(position).ok());
+        }
+        if sheet {
+            match kind {
+                0x0809 if at > walk.starts[0] => depth += 1,
+                0x000A if depth == 0 => break,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+        }
         at += 4 + len;
     }
-    Ok(())
+    Ok(walk)
 }
 
 /// Refuses an `.ods` whose filled cells, with their repeat counts, go beyond [`limits`].
