@@ -382,42 +382,36 @@ fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     if stream.read_to_end(&mut data).is_err() {
         return Ok(());
     }
-    let walked = walk_biff(&data, 0, false, l)?;
-    for &sheet in &walked.sheets {
-        if walked.starts.binary_search(&sheet).is_err() {
-            walk_biff(&data, sheet, true, l)?;
-        }
+    // Every record start is walked once: a walk stops where an earlier one has been,
+    // since from there on it would see the same records.
+    let mut seen = vec![0u64; data.len() / 64 + 1];
+    let sheets = walk_biff(&data, 0, &mut seen, l)?;
+    for sheet in sheets {
+        walk_biff(&data, sheet, &mut seen, l)?;
     }
     Ok(())
 }
 
-/// What a walk of BIFF records saw: where its records start (in order) and the sheet
-/// positions its `BOUNDSHEET` records give.
-struct BiffWalk {
-    starts: Vec<usize>,
-    sheets: Vec<usize>,
-}
-
-/// Walks the BIFF records of `data` from `at`, refusing a cell beyond `l`; a sheet's
-/// walk (`sheet`) ends at its `EOF`, as calamine's does (nested substreams, such as an
-/// embedded chart, have their own `BOF` and `EOF`).
+/// Walks the BIFF records of `data` from `at` to the end, or to a record start already
+/// in `seen`, refusing a cell beyond `l`. Returns the sheet positions that `BOUNDSHEET`
+/// records give.
 fn walk_biff(
     data: &[u8],
     mut at: usize,
-    sheet: bool,
+    seen: &mut [u64],
     l: SheetLimits,
-) -> Result<BiffWalk, OpenError> {
+) -> Result<Vec<usize>, OpenError> {
     // FORMULA, MULRK, MULBLANK, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK, RSTRING.
     const CELL_RECORDS: [u16; 10] = [
         0x0006, 0x00BD, 0x00BE, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6,
     ];
-    let mut walk = BiffWalk {
-        starts: Vec::new(),
-        sheets: Vec::new(),
-    };
-    let mut depth = 0usize;
+    let mut sheets = Vec::new();
     while at + 4 <= data.len() {
-        walk.starts.push(at);
+        let (word, bit) = (at / 64, 1u64 << (at % 64));
+        if seen[word] & bit != 0 {
+            break;
+        }
+        seen[word] |= bit;
         let kind = u16::from_le_bytes([data[at], data[at + 1]]);
         let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
         let body = &data[at + 4..(at + 4 + len).min(data.len())];
@@ -440,19 +434,11 @@ fn walk_biff(
         }
         if kind == 0x0085 && body.len() >= 4 {
             let position = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
-            walk.sheets.extend(usize::try_from(position).ok());
-        }
-        if sheet {
-            match kind {
-                0x0809 if at > walk.starts[0] => depth += 1,
-                0x000A if depth == 0 => break,
-                0x000A => depth -= 1,
-                _ => {}
-            }
+            sheets.extend(usize::try_from(position).ok());
         }
         at += 4 + len;
     }
-    Ok(walk)
+    Ok(sheets)
 }
 
 /// Refuses an `.ods` whose filled cells, with their repeat counts, go beyond [`limits`].
