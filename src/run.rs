@@ -457,8 +457,8 @@ pub fn terminal_summary(
 mod tests {
     use super::parse_received;
 
-    /// Earlier months read for counting only give the same month as reading them whole:
-    /// each month's files are taken whole from a run of that month.
+    /// Earlier months read for counting only give the same month (summary and workbook)
+    /// as reading them whole: each month's files are taken whole from a run of that month.
     #[test]
     fn earlier_months_kept_for_counting_change_nothing() {
         let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
@@ -487,11 +487,15 @@ mod tests {
                 .any(|r| !r.cadre_text.is_empty() && r.content.is_some())
         };
         assert!(earlier_text(&whole) && !earlier_text(&slim));
-        let json = |files: &[super::InboxFile]| {
+        let outputs = |files: &[super::InboxFile]| {
             let r = super::reconcile::reconcile(&ws.config, &ws.roster, july, files);
-            crate::report::summary::to_json(&r, "Sơn La")
+            let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, &ws.config).unwrap();
+            (crate::report::summary::to_json(&r, "Sơn La"), workbook)
         };
-        assert_eq!(json(&slim), json(&whole));
+        let (slim_json, slim_workbook) = outputs(&slim);
+        let (whole_json, whole_workbook) = outputs(&whole);
+        assert_eq!(slim_json, whole_json);
+        assert!(slim_workbook == whole_workbook, "the workbooks differ");
     }
 
     #[test]

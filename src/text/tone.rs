@@ -105,9 +105,6 @@ pub(crate) fn canonical_tones(text: &str) -> String {
     out
 }
 
-/// Appends `word` (NFC) to `out` with its tone mark moved where it belongs. Only the two
-/// letters concerned are recomposed; a word whose mark is already in place (nearly all
-/// of them) is copied as it is.
 /// `char::is_alphabetic`, answered at once for the Latin letters Vietnamese is written
 /// with (the general table lookup is slow and this runs for every character of a name).
 fn is_letter(c: char) -> bool {
@@ -119,6 +116,9 @@ fn is_letter(c: char) -> bool {
     }
 }
 
+/// Appends `word` (NFC) to `out` with its tone mark moved where it belongs. Only the two
+/// letters concerned are recomposed; a word whose mark is already in place (nearly all
+/// of them) is copied as it is.
 fn flush(word: &mut Vec<char>, out: &mut String) {
     match moved_tone(word) {
         Some((from, to, letters)) => {
@@ -135,7 +135,8 @@ fn flush(word: &mut Vec<char>, out: &mut String) {
     word.clear();
 }
 
-/// The longest Vietnamese syllable (`nghiêng`) has seven letters.
+/// The longest Vietnamese syllable (`nghiêng`) has seven letters; a longer word is no
+/// syllable and stays as written.
 const MAX_SYLLABLE: usize = 7;
 
 /// For a syllable whose tone mark is off its canonical vowel: where it is, where it goes,
