@@ -432,6 +432,16 @@ fn walk_biff(
                 )));
             }
         }
+        // DIMENSIONS: calamine reserves room for every cell of the range it declares.
+        if kind == 0x0200
+            && let Some((first_row, end_row, end_col)) = dimensions(body)
+            && (end_row > l.rows || end_col > l.cols || first_row > end_row)
+        {
+            return Err(OpenError::TooLarge(format!(
+                "bảng tính khai báo vùng dữ liệu {end_row} dòng × {end_col} cột, ngoài giới hạn {} dòng × {} cột mà chibo đọc",
+                l.rows, l.cols
+            )));
+        }
         if kind == 0x0085 && body.len() >= 4 {
             let position = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
             sheets.extend(usize::try_from(position).ok());
@@ -439,6 +449,18 @@ fn walk_biff(
         at += 4 + len;
     }
     Ok(sheets)
+}
+
+/// A DIMENSIONS record as calamine reads it: first row, row after the last, column
+/// after the last (BIFF5 and BIFF8 forms).
+fn dimensions(body: &[u8]) -> Option<(u32, u32, u32)> {
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([body[i], body[i + 1]]));
+    let u32_at = |i: usize| u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
+    match body.len() {
+        10 => Some((u16_at(0), u16_at(2), u16_at(6))),
+        14 | 16 => Some((u32_at(0), u32_at(4), u16_at(10))),
+        _ => None,
+    }
 }
 
 /// Refuses an `.ods` whose filled cells, with their repeat counts, go beyond [`limits`].
