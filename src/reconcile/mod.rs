@@ -737,10 +737,6 @@ fn units(
 ) -> Vec<UnitSummary> {
     let due = deadline(month, config.deadline_day);
     let outcomes = outcome_counts(planned, |p| &p.unit);
-    let mut cells_of: HashMap<&str, Vec<&crate::model::Cell>> = HashMap::new();
-    for cell in &roster.cells {
-        cells_of.entry(cell.unit.as_str()).or_default().push(cell);
-    }
     // The month's used file of each unit (the first, as files are in reading order).
     let mut received_of: HashMap<&str, NaiveDate> = HashMap::new();
     for (f, use_) in files.iter().zip(uses) {
@@ -766,7 +762,7 @@ fn units(
                 None => Submitted::Missing,
             };
             let mine = outcomes.get(u.code.as_str()).copied().unwrap_or_default();
-            let unit_cells = cells_of.get(u.code.as_str()).map_or(&[][..], Vec::as_slice);
+            let unit_cells: Vec<&crate::model::Cell> = roster.cells_of_unit(&u.code).collect();
             let seen =
                 |c: &&&crate::model::Cell| visited.get(c.code.as_str()).copied().unwrap_or(false);
             UnitSummary {

@@ -36,6 +36,8 @@ pub struct Roster {
     unit_keys: Vec<MatchKey>,
     /// The last word of each unit's name key and of its code → those units.
     unit_words: HashMap<String, Vec<usize>>,
+    /// Unit code → its cells, in roster order.
+    unit_cells: HashMap<String, Vec<usize>>,
 }
 
 impl Roster {
@@ -64,9 +66,14 @@ impl Roster {
                 }
             }
         }
+        let mut unit_cells: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, cell) in cells.iter().enumerate() {
+            unit_cells.entry(cell.unit.clone()).or_default().push(i);
+        }
         Roster {
             unit_keys,
             unit_words,
+            unit_cells,
             unit_index: index(&units, |u| &u.code),
             cell_index: index(&cells, |c| &c.code),
             cadre_index: index(&cadres, |c| &c.code),
@@ -128,8 +135,12 @@ impl Roster {
     }
 
     /// The cells of unit `code`, in roster order.
-    pub fn cells_of_unit<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Cell> + 'a {
-        self.cells.iter().filter(move |c| c.unit == code)
+    pub fn cells_of_unit<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a Cell> + 'a {
+        self.unit_cells
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.cells[i])
     }
 
     /// The assignments of cadre `code`, in roster order.
