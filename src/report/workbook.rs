@@ -5,6 +5,7 @@
 //! date line derive from the inputs, so the same inputs give the same file.
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use rust_xlsxwriter::{
     Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties,
     ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -114,16 +115,49 @@ pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<V
             .set_creation_datetime(&excel_date(date)?),
     );
     let f = Formats::new();
-    summary_sheet(&mut book, r, config, date)?;
-    cadres_sheet(&mut book, r, &f)?;
-    units_sheet(&mut book, r, &f)?;
-    cells_sheet(&mut book, r, roster, &f)?;
-    details_sheet(&mut book, r, roster, &f)?;
-    register_sheet(&mut book, r, roster, &f)?;
-    issues_sheet(&mut book, r, &f)?;
+    // The data sheets are filled at the same time, each on its own thread. Their formats
+    // get workbook-wide numbers now, in this order, so that the numbers do not depend on
+    // which thread comes first; their text is written inline (not to the shared string
+    // table, whose order would), and their rows go to temporary files as they are
+    // written: the details of a nation's month would otherwise hold hundreds of MiB of
+    // cells until the save. The summary sheet keeps its own formats until the save.
+    for format in [&f.header, &f.body, &f.date, &f.wrap] {
+        book.register_format(format);
+    }
+    let fills: [Fill; 6] = [
+        cadres_sheet,
+        units_sheet,
+        cells_sheet,
+        details_sheet,
+        register_sheet,
+        issues_sheet,
+    ];
+    let mut tables = fills
+        .iter()
+        .map(|_| book.new_worksheet_with_constant_memory())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut summary = Worksheet::new();
+    let (summary_done, tables_done) = rayon::join(
+        || summary_sheet(&mut summary, r, config, date),
+        || {
+            tables
+                .par_iter_mut()
+                .zip(fills)
+                .try_for_each(|(sheet, fill)| fill(sheet, r, roster, &f))
+        },
+    );
+    summary_done?;
+    tables_done?;
+    book.push_worksheet(summary);
+    for sheet in tables {
+        book.push_worksheet(sheet);
+    }
     book.set_zip_compression_level(3);
     book.save_to_buffer()
 }
+
+/// Fills one data sheet.
+type Fill = fn(&mut Worksheet, &Reconciliation, &Roster, &Formats) -> Result<(), XlsxError>;
 
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let m = u8::try_from(d.month()).expect("month fits");
@@ -133,17 +167,14 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 
 /// Writes a data sheet: header row, rows, widths, frozen header, autofilter, A4
 /// landscape print with the header row repeated and `title` on every page.
-fn table<'a>(
-    book: &'a mut Workbook,
+fn table(
+    sheet: &mut Worksheet,
     name: &str,
     title: &str,
     cols: &[Col],
     rows: &[Vec<V>],
     f: &Formats,
-) -> Result<&'a mut Worksheet, XlsxError> {
-    // Rows go to a temporary file as they are written: the details of a nation's month
-    // would otherwise hold hundreds of MiB of cells until the save.
-    let sheet = book.add_worksheet_with_low_memory()?;
+) -> Result<(), XlsxError> {
     sheet.set_name(name)?;
     for (c, Col(label, width)) in cols.iter().enumerate() {
         let c = col(c);
@@ -171,7 +202,7 @@ fn table<'a>(
     sheet.autofilter(0, 0, last_row, col(cols.len() - 1))?;
     print_setup(sheet, title);
     sheet.set_repeat_rows(0, 0)?;
-    Ok(sheet)
+    Ok(())
 }
 
 fn print_setup(sheet: &mut Worksheet, title: &str) {
@@ -215,7 +246,7 @@ const GREEN: &str = "#C6EFCE";
 
 #[allow(clippy::too_many_lines)] // one layout, top to bottom
 fn summary_sheet(
-    book: &mut Workbook,
+    sheet: &mut Worksheet,
     r: &Reconciliation,
     config: &Config,
     date: NaiveDate,
@@ -243,7 +274,6 @@ fn summary_sheet(
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center);
 
-    let sheet = book.add_worksheet();
     sheet.set_name("Tổng hợp")?;
     sheet.set_column_width(0, 44)?;
     sheet.set_column_width(1, 14)?;
@@ -389,7 +419,12 @@ fn summary_sheet(
     Ok(())
 }
 
-fn cadres_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(), XlsxError> {
+fn cadres_sheet(
+    sheet: &mut Worksheet,
+    r: &Reconciliation,
+    _: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let cols = [
         Col("Mã cán bộ", 11.0),
         Col("Họ và tên", 26.0),
@@ -424,8 +459,8 @@ fn cadres_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<
             ]
         })
         .collect();
-    let sheet = table(
-        book,
+    table(
+        sheet,
         "Cán bộ",
         &format!("Tiến độ dự sinh hoạt của cán bộ — tháng {}", r.month.vi()),
         &cols,
@@ -440,7 +475,12 @@ fn cadres_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<
     )
 }
 
-fn units_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(), XlsxError> {
+fn units_sheet(
+    sheet: &mut Worksheet,
+    r: &Reconciliation,
+    _: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let cols = [
         Col("Mã đơn vị", 10.0),
         Col("Tên đơn vị", 26.0),
@@ -477,8 +517,8 @@ fn units_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(
             ]
         })
         .collect();
-    let sheet = table(
-        book,
+    table(
+        sheet,
         "Đơn vị",
         &format!("Báo cáo của các đơn vị — tháng {}", r.month.vi()),
         &cols,
@@ -489,7 +529,7 @@ fn units_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(
 }
 
 fn cells_sheet(
-    book: &mut Workbook,
+    sheet: &mut Worksheet,
     r: &Reconciliation,
     roster: &Roster,
     f: &Formats,
@@ -520,7 +560,7 @@ fn cells_sheet(
         })
         .collect();
     table(
-        book,
+        sheet,
         "Chi bộ",
         &format!("Chi bộ có cán bộ dự sinh hoạt — đến tháng {}", r.month.vi()),
         &cols,
@@ -531,7 +571,7 @@ fn cells_sheet(
 }
 
 fn details_sheet(
-    book: &mut Workbook,
+    sheet: &mut Worksheet,
     r: &Reconciliation,
     roster: &Roster,
     f: &Formats,
@@ -592,7 +632,7 @@ fn details_sheet(
         })
         .collect();
     table(
-        book,
+        sheet,
         "Chi tiết",
         &format!(
             "Chi tiết các dòng báo cáo được nhận — tháng {}",
@@ -606,7 +646,7 @@ fn details_sheet(
 }
 
 fn register_sheet(
-    book: &mut Workbook,
+    sheet: &mut Worksheet,
     r: &Reconciliation,
     roster: &Roster,
     f: &Formats,
@@ -652,8 +692,8 @@ fn register_sheet(
             ]
         })
         .collect();
-    let sheet = table(
-        book,
+    table(
+        sheet,
         "Kiến nghị",
         &format!("Sổ theo dõi kiến nghị — đến tháng {}", r.month.vi()),
         &cols,
@@ -663,7 +703,12 @@ fn register_sheet(
     colour(sheet, 10, rows.len(), &[("Quá hạn", RED)])
 }
 
-fn issues_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<(), XlsxError> {
+fn issues_sheet(
+    sheet: &mut Worksheet,
+    r: &Reconciliation,
+    _: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let cols = [
         Col("Mức độ", 10.0),
         Col("Mã lỗi", 24.0),
@@ -690,8 +735,8 @@ fn issues_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<
             ]
         })
         .collect();
-    let sheet = table(
-        book,
+    table(
+        sheet,
         "Lỗi dữ liệu",
         &format!("Lỗi dữ liệu trong báo cáo tháng {}", r.month.vi()),
         &cols,
@@ -699,4 +744,32 @@ fn issues_sheet(book: &mut Workbook, r: &Reconciliation, f: &Formats) -> Result<
         f,
     )?;
     colour(sheet, 0, rows.len(), &[("Lỗi", RED), ("Cảnh báo", YELLOW)])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::Workspace;
+    use crate::model::YearMonth;
+
+    /// The data sheets are filled on threads; the file must not depend on how many there
+    /// are or which finishes first.
+    #[test]
+    fn the_workbook_does_not_depend_on_the_threads() {
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
+        let ws = Workspace::load(&config).unwrap();
+        let july = YearMonth::new(2020, 7).unwrap();
+        let (files, _) = crate::run::read_year(&ws, july, &|_, _, _| {}).unwrap();
+        let r = crate::reconcile::reconcile(&ws.config, &ws.roster, july, &files);
+        let render = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| super::to_xlsx(&r, &ws.roster, &ws.config).unwrap())
+        };
+        let one = render(1);
+        for threads in [2, 4, 8, 8, 8] {
+            assert!(render(threads) == one, "{threads} threads changed the file");
+        }
+    }
 }
