@@ -96,7 +96,7 @@ pub struct Matcher<'r> {
     /// Answers given so far, by their arguments ([`memo_key`]): a unit names the same
     /// cadres, cells and communes in every row and every month, and building their keys
     /// is the costly part of matching. Shared by the threads reading files.
-    memo: RwLock<HashMap<String, Result<Match, MatchError>>>,
+    memo: RwLock<HashMap<Vec<u8>, Result<Match, MatchError>>>,
 }
 
 impl<'r> Matcher<'r> {
@@ -187,7 +187,7 @@ impl<'r> Matcher<'r> {
     /// The remembered answer for `key`, else `find`'s (then remembered).
     fn remembered(
         &self,
-        key: String,
+        key: Vec<u8>,
         find: impl FnOnce() -> Result<Match, MatchError>,
     ) -> Result<Match, MatchError> {
         let known = self
@@ -417,16 +417,17 @@ fn keys(texts: &[&str]) -> Vec<MatchKey> {
     texts.iter().map(|t| MatchKey::new(t)).collect()
 }
 
-/// The arguments of a match as one string: each part absent, or its length and text.
-fn memo_key(parts: &[Option<&str>]) -> String {
-    use std::fmt::Write;
-    let mut key = String::with_capacity(parts.iter().flatten().map(|p| p.len() + 4).sum());
+/// The arguments of a match as one key: each part absent, or its length and its bytes.
+fn memo_key(parts: &[Option<&str>]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(parts.iter().flatten().map(|p| p.len() + 9).sum());
     for part in parts {
         match part {
             Some(text) => {
-                let _ = write!(key, "{}:{text}", text.len());
+                key.push(1);
+                key.extend_from_slice(&text.len().to_le_bytes());
+                key.extend_from_slice(text.as_bytes());
             }
-            None => key.push('-'),
+            None => key.push(0),
         }
     }
     key

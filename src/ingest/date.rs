@@ -82,14 +82,16 @@ fn serial(value: f64, epoch_1904: bool) -> Result<NaiveDate, DateError> {
 
 fn text_date(s: &str, epoch_1904: bool) -> Result<NaiveDate, DateError> {
     // `ngày 5 tháng 7 năm 2020` (any case, with or without diacritics typed).
-    let key = MatchKey::new(s).folded();
-    let words: Vec<&str> = key
-        .as_str()
-        .split([' ', ','])
-        .filter(|w| !w.is_empty())
-        .collect();
-    if let ["ngay", d, "thang", m, "nam", y] = words[..] {
-        return ymd(number(y)?, number(m)?, number(d)?, y.len());
+    if s.chars().any(char::is_alphabetic) {
+        let key = MatchKey::new(s).folded();
+        let words: Vec<&str> = key
+            .as_str()
+            .split([' ', ','])
+            .filter(|w| !w.is_empty())
+            .collect();
+        if let ["ngay", d, "thang", m, "nam", y] = words[..] {
+            return ymd(number(y)?, number(m)?, number(d)?, y.len());
+        }
     }
     // A bare serial typed as text.
     if s.len() >= 4 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -99,10 +101,12 @@ fn text_date(s: &str, epoch_1904: bool) -> Result<NaiveDate, DateError> {
     // Spaces around separators go (`5 / 7 / 2020`); then a time of day after the date
     // (`05/07/2020 08:00`, ISO `T00:00:00`) is dropped.
     let mut compact = s.to_owned();
-    for sep in ["/", "-", "."] {
-        compact = compact
-            .replace(&format!(" {sep}"), sep)
-            .replace(&format!("{sep} "), sep);
+    if s.contains(' ') {
+        for sep in ["/", "-", "."] {
+            compact = compact
+                .replace(&format!(" {sep}"), sep)
+                .replace(&format!("{sep} "), sep);
+        }
     }
     let date_part = compact.split([' ', 'T']).next().unwrap_or(&compact);
     let parts: Vec<&str> = date_part.split(['/', '-', '.']).map(str::trim).collect();

@@ -16,6 +16,32 @@ pub struct MarkError {
     pub allowed: &'static str,
 }
 
+/// The forms of `Có dự` that units type nearly always, exactly as typed: they are read
+/// without building a key (the general path gives the same, see the tests).
+const ATTENDED_AS_TYPED: [(&str, bool); 5] = [
+    ("Có", true),
+    ("x", true),
+    ("X", true),
+    ("Không", false),
+    ("Vắng", false),
+];
+
+/// The same for `Xếp loại`.
+const RATING_AS_TYPED: [(&str, Rating); 5] = [
+    ("Tốt", Rating::Tot),
+    ("Khá", Rating::Kha),
+    ("Trung bình", Rating::TrungBinh),
+    ("TB", Rating::TrungBinh),
+    ("Kém", Rating::Kem),
+];
+
+fn as_typed<T: Copy>(data: &Data, forms: &[(&str, T)]) -> Option<T> {
+    let Data::String(text) = data else {
+        return None;
+    };
+    forms.iter().find(|(form, _)| form == text).map(|&(_, v)| v)
+}
+
 fn key(data: &Data) -> Option<MatchKey> {
     let key = MatchKey::new(&display(data));
     (!key.is_empty()).then_some(key)
@@ -23,10 +49,17 @@ fn key(data: &Data) -> Option<MatchKey> {
 
 /// `Có dự`: yes (`Có`, `x`, `✓`, `1`, `Đã dự`, TRUE) or no (`Không`, `0`, `Vắng`, FALSE).
 pub fn attended(data: &Data) -> Result<Option<bool>, MarkError> {
-    const ALLOWED: &str = "Có, x, ✓, 1, Đã dự (có dự) hoặc Không, 0, Vắng (vắng)";
     if let Data::Bool(b) = data {
         return Ok(Some(*b));
     }
+    if let Some(mark) = as_typed(data, &ATTENDED_AS_TYPED) {
+        return Ok(Some(mark));
+    }
+    attended_by_key(data)
+}
+
+fn attended_by_key(data: &Data) -> Result<Option<bool>, MarkError> {
+    const ALLOWED: &str = "Có, x, ✓, 1, Đã dự (có dự) hoặc Không, 0, Vắng (vắng)";
     let Some(key) = key(data) else {
         return Ok(None);
     };
@@ -54,6 +87,13 @@ pub fn absence_reason(data: &Data) -> Option<AbsenceReason> {
 
 /// `Xếp loại`: `Tốt`, `Khá`, `Trung bình` (`TB`), `Kém`.
 pub fn rating(data: &Data) -> Result<Option<Rating>, MarkError> {
+    if let Some(rating) = as_typed(data, &RATING_AS_TYPED) {
+        return Ok(Some(rating));
+    }
+    rating_by_key(data)
+}
+
+fn rating_by_key(data: &Data) -> Result<Option<Rating>, MarkError> {
     const ALLOWED: &str = "Tốt, Khá, Trung bình (TB), Kém";
     let Some(key) = key(data) else {
         return Ok(None);
@@ -90,6 +130,17 @@ mod tests {
 
     fn s(text: &str) -> Data {
         Data::String(text.into())
+    }
+
+    /// The forms read as typed mean what the general path makes of them.
+    #[test]
+    fn forms_as_typed_agree_with_their_keys() {
+        for (form, mark) in ATTENDED_AS_TYPED {
+            assert_eq!(attended_by_key(&s(form)), Ok(Some(mark)), "{form:?}");
+        }
+        for (form, rating) in RATING_AS_TYPED {
+            assert_eq!(rating_by_key(&s(form)), Ok(Some(rating)), "{form:?}");
+        }
     }
 
     #[test]
