@@ -201,8 +201,8 @@ impl Row<'_> {
         Location::cell(self.ctx.file, self.ctx.sheet, CellRef::new(self.line, col))
     }
 
-    /// The location of column `key` in this row (the row's first cell if absent).
-    fn at(&self, key: &str) -> Location {
+    /// The cell of column `key` in this row (the row's first cell if absent).
+    fn cell_of(&self, key: &str) -> CellRef {
         let col = self.header.col(key).unwrap_or_else(|| {
             self.header
                 .columns
@@ -211,7 +211,12 @@ impl Row<'_> {
                 .min()
                 .unwrap_or(0)
         });
-        self.at_col(col)
+        CellRef::new(self.line, col)
+    }
+
+    /// The location of column `key` in this row (the row's first cell if absent).
+    fn at(&self, key: &str) -> Location {
+        Location::cell(self.ctx.file, self.ctx.sheet, self.cell_of(key))
     }
 
     fn error(&self, code: Code, key: &str, message: impl Into<String>) -> Diagnostic {
@@ -294,8 +299,8 @@ impl Row<'_> {
         Some(ReportRow {
             cells: RowCells {
                 first: CellRef::new(self.line, first_col),
-                date: self.at("date").cell?,
-                cell: self.at(cell_key).cell?,
+                date: self.cell_of("date"),
+                cell: self.cell_of(cell_key),
             },
             cadre,
             cadre_text: cadre_name.or(cadre_code)?,
