@@ -4,6 +4,8 @@
 # Usage: bash benches/compare.sh [PRESET] [--no-baselines]
 #   PRESET: province-month | province-year (default) | nation-year
 # Needs: /usr/bin/time (Debian `time`), python3 with pandas, openpyxl, python-calamine.
+# RUNS=N sets how many runs of chibo and the floor give the median (default 7; 3 on
+# nation-year).
 set -euo pipefail
 preset=${1:-province-year}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,12 +26,15 @@ measure() { # measure NAME RUNS COMMAND...: prints NAME, median seconds, peak Ki
   echo "$name $(grep -E '^[0-9.]+ [0-9]+$' "$report" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
   rm -f "$report"
 }
-# The fast contenders run three times and give their median (single runs on a shared
-# machine vary by about 10%); the pandas baselines, slow and steadier, run once.
+# The fast contenders run several times and give their median: on a shared 2-core
+# machine a single run of a parallel program varies by 20% or more, as a neighbour takes
+# a core. The pandas baselines, single-threaded, slow and steadier, run once.
+runs=${RUNS:-7}
+[ "$preset" = nation-year ] && runs=${RUNS:-3}
 results=$(
   cd "$dir"
-  measure floor 3 "$root/target/release/examples/read_floor" .
-  measure chibo 3 "$root/target/release/chibo" run -q --no-email --month "$month"
+  measure floor "$runs" "$root/target/release/examples/read_floor" .
+  measure chibo "$runs" "$root/target/release/chibo" run -q --no-email --month "$month"
   if [ "${2:-}" != --no-baselines ]; then
     measure pandas-calamine 1 python3 "$root/benches/baseline.py" . "$month" calamine
     measure pandas-openpyxl 1 python3 "$root/benches/baseline.py" . "$month" openpyxl

@@ -5,7 +5,7 @@
 //! points at exactly one candidate (a warning). Folding never overrides an exact match
 //! and never picks among several: `Tâm` and `Tám` are different people.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{LazyLock, RwLock};
 
 use crate::roster::Roster;
@@ -76,34 +76,34 @@ pub enum MatchError {
 /// Roster indexes for matching.
 pub struct Matcher<'r> {
     roster: &'r Roster,
-    cadre_exact: HashMap<MatchKey, Vec<usize>>,
-    cadre_folded: HashMap<FoldedKey, Vec<usize>>,
+    cadre_exact: FxHashMap<MatchKey, Vec<usize>>,
+    cadre_folded: FxHashMap<FoldedKey, Vec<usize>>,
     /// Per cell: its name and aliases, prefixes stripped.
     cell_keys: Vec<Vec<MatchKey>>,
     /// Per cell: its commune key, prefixes stripped.
     cell_commune: Vec<Option<MatchKey>>,
     /// Name or alias → the cells so named.
-    cell_exact: HashMap<MatchKey, Vec<usize>>,
+    cell_exact: FxHashMap<MatchKey, Vec<usize>>,
     /// Name or alias without diacritics → the cells so named.
-    cell_folded: HashMap<FoldedKey, Vec<usize>>,
+    cell_folded: FxHashMap<FoldedKey, Vec<usize>>,
     /// Commune keys without diacritics → the commune keys of the roster.
-    communes_folded: HashMap<FoldedKey, Vec<MatchKey>>,
+    communes_folded: FxHashMap<FoldedKey, Vec<MatchKey>>,
     /// Unit → name or alias → cells: a unit's cells found without scanning the
     /// province's (the same cell name is common across units).
-    unit_exact: HashMap<String, HashMap<MatchKey, Vec<usize>>>,
+    unit_exact: FxHashMap<String, FxHashMap<MatchKey, Vec<usize>>>,
     /// Commune → name or alias → cells.
-    commune_exact: HashMap<MatchKey, HashMap<MatchKey, Vec<usize>>>,
+    commune_exact: FxHashMap<MatchKey, FxHashMap<MatchKey, Vec<usize>>>,
     /// Answers given so far, by their arguments ([`memo_key`]): a unit names the same
     /// cadres, cells and communes in every row and every month, and building their keys
     /// is the costly part of matching. Shared by the threads reading files.
-    memo: RwLock<HashMap<Vec<u8>, Result<Match, MatchError>>>,
+    memo: RwLock<FxHashMap<Vec<u8>, Result<Match, MatchError>>>,
 }
 
 impl<'r> Matcher<'r> {
     /// Indexes `roster`.
     pub fn new(roster: &'r Roster) -> Matcher<'r> {
-        let mut cadre_exact: HashMap<MatchKey, Vec<usize>> = HashMap::new();
-        let mut cadre_folded: HashMap<FoldedKey, Vec<usize>> = HashMap::new();
+        let mut cadre_exact: FxHashMap<MatchKey, Vec<usize>> = FxHashMap::default();
+        let mut cadre_folded: FxHashMap<FoldedKey, Vec<usize>> = FxHashMap::default();
         for (i, cadre) in roster.cadres.iter().enumerate() {
             let key = person_key(&cadre.name);
             cadre_folded.entry(key.folded()).or_default().push(i);
@@ -124,8 +124,8 @@ impl<'r> Matcher<'r> {
             .iter()
             .map(|c| c.commune.as_deref().map(commune_key))
             .collect();
-        let mut cell_exact: HashMap<MatchKey, Vec<usize>> = HashMap::new();
-        let mut cell_folded: HashMap<FoldedKey, Vec<usize>> = HashMap::new();
+        let mut cell_exact: FxHashMap<MatchKey, Vec<usize>> = FxHashMap::default();
+        let mut cell_folded: FxHashMap<FoldedKey, Vec<usize>> = FxHashMap::default();
         for (i, keys) in cell_keys.iter().enumerate() {
             for key in keys {
                 let exact = cell_exact.entry(key.clone()).or_default();
@@ -138,8 +138,10 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        let mut unit_exact: HashMap<String, HashMap<MatchKey, Vec<usize>>> = HashMap::new();
-        let mut commune_exact: HashMap<MatchKey, HashMap<MatchKey, Vec<usize>>> = HashMap::new();
+        let mut unit_exact: FxHashMap<String, FxHashMap<MatchKey, Vec<usize>>> =
+            FxHashMap::default();
+        let mut commune_exact: FxHashMap<MatchKey, FxHashMap<MatchKey, Vec<usize>>> =
+            FxHashMap::default();
         for (i, keys) in cell_keys.iter().enumerate() {
             for key in keys {
                 let list = unit_exact
@@ -162,7 +164,7 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        let mut communes_folded: HashMap<FoldedKey, Vec<MatchKey>> = HashMap::new();
+        let mut communes_folded: FxHashMap<FoldedKey, Vec<MatchKey>> = FxHashMap::default();
         for key in cell_commune.iter().flatten() {
             let list = communes_folded.entry(key.folded()).or_default();
             if !list.contains(key) {

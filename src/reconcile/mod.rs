@@ -5,9 +5,10 @@
 pub mod files;
 mod register;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use files::{FileUse, InboxFile};
 pub use register::{RecSummary, RegisterEntry};
@@ -406,7 +407,8 @@ fn row_rules<'a>(
     let eligible = Eligibility::new(config, roster);
     let rows: usize = files.iter().map(|f| f.submission.rows.len()).sum();
     // Cadre and cell by roster position: hashing two numbers, not two strings.
-    let mut seen: HashSet<(usize, usize, NaiveDate)> = HashSet::with_capacity(rows);
+    let mut seen: FxHashSet<(usize, usize, NaiveDate)> =
+        FxHashSet::with_capacity_and_hasher(rows, rustc_hash::FxBuildHasher);
     let mut pass = RowPass {
         counted: Vec::new(),
         visits: Vec::new(),
@@ -498,7 +500,7 @@ fn with_unit(d: Diagnostic, s: &crate::submission::Submission) -> Diagnostic {
 struct Eligibility<'a> {
     roster: &'a Roster,
     /// (cadre, cell) positions of the assignments.
-    assigned: HashSet<(usize, usize)>,
+    assigned: FxHashSet<(usize, usize)>,
     /// Per cadre, the area of its group.
     areas: Vec<Option<Area>>,
 }
@@ -567,7 +569,7 @@ fn planned<'a>(
     month: YearMonth,
     rows_of_month: impl Iterator<Item = &'a ReportRow>,
 ) -> Vec<PlannedMeeting> {
-    let mut by_pair: HashMap<(&str, &str), Vec<&ReportRow>> = HashMap::new();
+    let mut by_pair: FxHashMap<(&str, &str), Vec<&ReportRow>> = FxHashMap::default();
     for row in rows_of_month {
         if let (Some(cadre), Some(cell)) = (row.cadre.as_deref(), row.cell.as_deref()) {
             by_pair.entry((cadre, cell)).or_default().push(row);
@@ -627,7 +629,7 @@ fn cadres(
     counted: &[(&ReportRow, bool, bool)],
     planned: &[PlannedMeeting],
 ) -> Vec<CadreSummary> {
-    let mut ytd: HashMap<&str, u32> = HashMap::new();
+    let mut ytd: FxHashMap<&str, u32> = FxHashMap::default();
     for (row, _, counts) in counted {
         if *counts && let Some(c) = row.cadre.as_deref() {
             *ytd.entry(c).or_default() += 1;
@@ -681,8 +683,8 @@ struct OutcomeCounts {
 fn outcome_counts<'a>(
     planned: &'a [PlannedMeeting],
     by: impl Fn(&'a PlannedMeeting) -> &'a str,
-) -> HashMap<&'a str, OutcomeCounts> {
-    let mut counts: HashMap<&str, OutcomeCounts> = HashMap::new();
+) -> FxHashMap<&'a str, OutcomeCounts> {
+    let mut counts: FxHashMap<&str, OutcomeCounts> = FxHashMap::default();
     for p in planned {
         let c = counts.entry(by(p)).or_default();
         c.planned += 1;
@@ -696,7 +698,7 @@ fn outcome_counts<'a>(
 }
 
 fn cells(roster: &Roster, visits: &[&ReportRow]) -> Vec<CellSummary> {
-    let mut by_cell: HashMap<&str, (usize, Option<NaiveDate>)> = HashMap::new();
+    let mut by_cell: FxHashMap<&str, (usize, Option<NaiveDate>)> = FxHashMap::default();
     for row in visits {
         if let Some(cell) = row.cell.as_deref() {
             let e = by_cell.entry(cell).or_default();
@@ -738,7 +740,7 @@ fn units(
     let due = deadline(month, config.deadline_day);
     let outcomes = outcome_counts(planned, |p| &p.unit);
     // The month's used file of each unit (the first, as files are in reading order).
-    let mut received_of: HashMap<&str, NaiveDate> = HashMap::new();
+    let mut received_of: FxHashMap<&str, NaiveDate> = FxHashMap::default();
     for (f, use_) in files.iter().zip(uses) {
         if *use_ == FileUse::Used
             && f.month == month

@@ -6,9 +6,11 @@ pub mod columns;
 mod read;
 mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 pub use read::{NamedGrid, RosterSheets, parse};
 pub use write::{FONT, to_xlsx, to_xlsx_with};
@@ -29,15 +31,15 @@ pub struct Roster {
     pub cadres: Vec<Cadre>,
     /// Assignments in roster order.
     pub assignments: Vec<Assignment>,
-    unit_index: HashMap<String, usize>,
-    cell_index: HashMap<String, usize>,
-    cadre_index: HashMap<String, usize>,
+    unit_index: FxHashMap<String, usize>,
+    cell_index: FxHashMap<String, usize>,
+    cadre_index: FxHashMap<String, usize>,
     /// Per unit, the key of its name (title cells are compared with every unit).
     unit_keys: Vec<MatchKey>,
     /// The last word of each unit's name key and of its code → those units.
-    unit_words: HashMap<String, Vec<usize>>,
+    unit_words: FxHashMap<String, Vec<usize>>,
     /// Unit code → its cells, in roster order.
-    unit_cells: HashMap<String, Vec<usize>>,
+    unit_cells: FxHashMap<String, Vec<usize>>,
 }
 
 impl Roster {
@@ -49,15 +51,16 @@ impl Roster {
         cadres: Vec<Cadre>,
         assignments: Vec<Assignment>,
     ) -> Roster {
-        fn index<T>(items: &[T], code: impl Fn(&T) -> &str) -> HashMap<String, usize> {
-            let mut map = HashMap::with_capacity(items.len());
+        fn index<T>(items: &[T], code: impl Fn(&T) -> &str) -> FxHashMap<String, usize> {
+            let mut map =
+                FxHashMap::with_capacity_and_hasher(items.len(), rustc_hash::FxBuildHasher);
             for (i, item) in items.iter().enumerate() {
                 map.entry(code(item).to_owned()).or_insert(i);
             }
             map
         }
         let unit_keys: Vec<MatchKey> = units.iter().map(|u| MatchKey::new(&u.name)).collect();
-        let mut unit_words: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut unit_words: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, (unit, key)) in units.iter().zip(&unit_keys).enumerate() {
             for text in [key.as_str(), unit.code.as_str()] {
                 let list = unit_words.entry(last_word(text).to_owned()).or_default();
@@ -66,7 +69,7 @@ impl Roster {
                 }
             }
         }
-        let mut unit_cells: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut unit_cells: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, cell) in cells.iter().enumerate() {
             unit_cells.entry(cell.unit.clone()).or_default().push(i);
         }
