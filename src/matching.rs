@@ -5,8 +5,9 @@
 //! points at exactly one candidate (a warning). Folding never overrides an exact match
 //! and never picks among several: `Tâm` and `Tám` are different people.
 
-use rustc_hash::FxHashMap;
 use std::sync::{LazyLock, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use crate::roster::Roster;
 use crate::text::{FoldedKey, MatchKey};
