@@ -7,6 +7,7 @@
 
 use std::sync::{LazyLock, RwLock};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::roster::Roster;
@@ -110,21 +111,19 @@ impl<'r> Matcher<'r> {
             cadre_folded.entry(key.folded()).or_default().push(i);
             cadre_exact.entry(key).or_default().push(i);
         }
-        let cell_keys: Vec<Vec<MatchKey>> = roster
+        // The keys of every cell's names and commune are the costly part (a nation has
+        // tens of thousands of cells): built on all cores, collected in roster order.
+        let (cell_keys, cell_commune): (Vec<Vec<MatchKey>>, Vec<Option<MatchKey>>) = roster
             .cells
-            .iter()
+            .par_iter()
             .map(|c| {
-                std::iter::once(&c.name)
+                let names = std::iter::once(&c.name)
                     .chain(&c.aliases)
                     .map(|n| cell_key(n))
-                    .collect()
+                    .collect();
+                (names, c.commune.as_deref().map(commune_key))
             })
-            .collect();
-        let cell_commune: Vec<Option<MatchKey>> = roster
-            .cells
-            .iter()
-            .map(|c| c.commune.as_deref().map(commune_key))
-            .collect();
+            .unzip();
         let mut cell_exact: FxHashMap<MatchKey, Vec<usize>> = FxHashMap::default();
         let mut cell_folded: FxHashMap<FoldedKey, Vec<usize>> = FxHashMap::default();
         for (i, keys) in cell_keys.iter().enumerate() {

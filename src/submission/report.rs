@@ -2,6 +2,7 @@
 
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
+use rustc_hash::FxHashMap;
 
 use super::columns::{RESULT_KEYS, RowKind, row_kind};
 use super::{ReportRow, RowCells};
@@ -111,6 +112,9 @@ pub fn read_rows(
 ) -> ReportTable {
     let mut table = ReportTable::default();
     let first_col = th.header.columns.values().map(|c| c.col).min().unwrap_or(0);
+    // Each row asks for its columns by key a score of times: a hash lookup, not a walk
+    // of the header's ordered map comparing strings.
+    let cols: FxHashMap<&str, u32> = th.header.columns.iter().map(|(k, c)| (*k, c.col)).collect();
     for row in th.data_start..grid.rows().end {
         let Some((_, first)) = grid.row_cells(row).next() else {
             continue;
@@ -122,7 +126,7 @@ pub fn read_rows(
         }
         let r = Row {
             grid,
-            header: &th.header,
+            cols: &cols,
             ctx,
             line: row,
         };
@@ -178,7 +182,8 @@ struct Results {
 
 struct Row<'a> {
     grid: &'a Grid,
-    header: &'a Header,
+    /// Column key → absolute column, from `header`.
+    cols: &'a FxHashMap<&'static str, u32>,
     ctx: &'a RowContext<'a>,
     /// The absolute row number.
     line: u32,
@@ -186,7 +191,7 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn cell(&self, key: &str) -> Option<CellRef> {
-        self.header.cell(key, self.line)
+        self.cols.get(key).map(|&col| CellRef::new(self.line, col))
     }
 
     fn data(&self, key: &str) -> &Data {
@@ -203,14 +208,11 @@ impl Row<'_> {
 
     /// The cell of column `key` in this row (the row's first cell if absent).
     fn cell_of(&self, key: &str) -> CellRef {
-        let col = self.header.col(key).unwrap_or_else(|| {
-            self.header
-                .columns
-                .values()
-                .map(|c| c.col)
-                .min()
-                .unwrap_or(0)
-        });
+        let col = self
+            .cols
+            .get(key)
+            .copied()
+            .unwrap_or_else(|| self.cols.values().copied().min().unwrap_or(0));
         CellRef::new(self.line, col)
     }
 
@@ -291,7 +293,7 @@ impl Row<'_> {
             ),
             None => (None, None),
         };
-        let cell_key = if self.header.columns.contains_key("cell") {
+        let cell_key = if self.cols.contains_key("cell") {
             "cell"
         } else {
             "cell_code"
@@ -342,7 +344,7 @@ impl Row<'_> {
             .as_ref()
             .and_then(|t| absence_reason(&Data::String(t.clone())));
         if went == Some(false) && reason.is_none() {
-            let key = if self.header.columns.contains_key("absence_reason") {
+            let key = if self.cols.contains_key("absence_reason") {
                 "absence_reason"
             } else {
                 "attended"
