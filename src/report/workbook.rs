@@ -117,24 +117,32 @@ pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<V
     let f = Formats::new();
     // The data sheets are filled at the same time, each on its own thread. Their formats
     // get workbook-wide numbers now, in this order, so that the numbers do not depend on
-    // which thread comes first; their text is written inline (not to the shared string
-    // table, whose order would), and their rows go to temporary files as they are
-    // written: the details of a nation's month would otherwise hold hundreds of MiB of
-    // cells until the save. The summary sheet keeps its own formats until the save.
+    // which thread comes first, and their rows go to temporary files as they are written:
+    // the details of a nation's month would otherwise hold hundreds of MiB of cells until
+    // the save. Text goes to the shared string table (a smaller file, less to compress)
+    // from the details only, the largest sheet: as the one sheet that adds to it during
+    // the fill, they add in their own order. The others write their text inline. The
+    // summary sheet keeps its own formats and text until the save.
     for format in [&f.header, &f.body, &f.date, &f.wrap] {
         book.register_format(format);
     }
-    let fills: [Fill; 6] = [
-        cadres_sheet,
-        units_sheet,
-        cells_sheet,
-        details_sheet,
-        register_sheet,
-        issues_sheet,
+    let fills: [(Fill, bool); 6] = [
+        (cadres_sheet, false),
+        (units_sheet, false),
+        (cells_sheet, false),
+        (details_sheet, true),
+        (register_sheet, false),
+        (issues_sheet, false),
     ];
     let mut tables = fills
         .iter()
-        .map(|_| book.new_worksheet_with_constant_memory())
+        .map(|&(_, shared_strings)| {
+            if shared_strings {
+                book.new_worksheet_with_low_memory()
+            } else {
+                book.new_worksheet_with_constant_memory()
+            }
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut summary = Worksheet::new();
     let (summary_done, tables_done) = rayon::join(
@@ -143,7 +151,7 @@ pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<V
             tables
                 .par_iter_mut()
                 .zip(fills)
-                .try_for_each(|(sheet, fill)| fill(sheet, r, roster, &f))
+                .try_for_each(|(sheet, (fill, _))| fill(sheet, r, roster, &f))
         },
     );
     summary_done?;
