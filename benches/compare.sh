@@ -15,15 +15,16 @@ month=2020-12
 cargo build --release --quiet --bin chibo --example make_bench --example read_floor --manifest-path "$root/Cargo.toml"
 [ -f "$dir/roster.xlsx" ] || "$root/target/release/examples/make_bench" "$preset" "$dir"
 
-measure() { # measure NAME RUNS COMMAND...: prints NAME, median seconds, peak KiB
+measure() { # measure NAME RUNS COMMAND...: prints NAME, median seconds, peak KiB, CPU seconds
   local name=$1 runs=$2; shift 2
   local report
   report=$(mktemp)
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -a -o "$report" "$@" >/dev/null 2>&1 || true
+    /usr/bin/time -f "%e %M %U %S" -a -o "$report" "$@" >/dev/null 2>&1 || true
   done
-  # Lines that are not "seconds KiB" (a command's exit status) are left out.
-  echo "$name $(grep -E '^[0-9.]+ [0-9]+$' "$report" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
+  # Lines that are not "seconds KiB user system" (a command's exit status) are left out.
+  # The run with the median time gives all four figures.
+  echo "$name $(grep -E '^[0-9.]+ [0-9]+ [0-9.]+ [0-9.]+$' "$report" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
   rm -f "$report"
 }
 # The fast contenders run several times and give their median: on a shared 2-core
@@ -42,9 +43,9 @@ results=$(
 )
 echo "preset $preset on $(nproc) cores"
 echo "$results" | awk '
-  { t[$1]=$2; m[$1]=$3; order[NR]=$1 }
+  { t[$1]=$2; m[$1]=$3; c[$1]=$4+$5; order[NR]=$1 }
   END {
-    printf "%-16s %9s %10s %12s\n", "", "seconds", "peak MiB", "vs chibo"
+    printf "%-16s %9s %10s %12s %9s\n", "", "seconds", "peak MiB", "vs chibo", "CPU s"
     for (i = 1; i <= NR; i++) { n = order[i]
-      printf "%-16s %9.2f %10.0f %11.1fx\n", n, t[n], m[n] / 1024, t[n] / t["chibo"] }
+      printf "%-16s %9.2f %10.0f %11.1fx %9.2f\n", n, t[n], m[n] / 1024, t[n] / t["chibo"], c[n] }
   }'
