@@ -62,6 +62,7 @@ pub fn check(files: &[PathBuf], workspace: Option<&Workspace>) -> Vec<Submission
             let ctx = Context {
                 matcher: matcher.as_ref(),
                 folder_month,
+                counting_only: false,
             };
             submission::read(file, &shown_path(file, root), &ctx)
         })

@@ -274,6 +274,7 @@ pub fn read_year(
             let ctx = Context {
                 matcher: Some(&matcher),
                 folder_month: Some(ym),
+                counting_only: ym < month,
             };
             let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
             // Each file is read once: its bytes give the digest and the workbook. One over

@@ -153,6 +153,11 @@ pub struct Context<'a> {
     pub matcher: Option<&'a Matcher<'a>>,
     /// The month of the folder the file sits in, when it is a month folder.
     pub folder_month: Option<YearMonth>,
+    /// The file is read for a later month's counts only
+    /// ([`Submission::keep_for_counting`] follows): the free text of its rows (content,
+    /// note, position), which that drops, is checked only for the Excel errors that
+    /// reject a row.
+    pub counting_only: bool,
 }
 
 impl Context<'_> {
@@ -425,6 +430,7 @@ fn read_report(
                     unit: s.identity.unit.as_deref(),
                     month: s.identity.month,
                     epoch_1904: date::uses_1904(values),
+                    counting_only: ctx.counting_only,
                 };
                 let table = report::read_rows(grid, &th, &rctx, &mut s.diagnostics);
                 s.rows = table.rows;
@@ -503,5 +509,84 @@ pub(crate) fn legacy_text(
             decoded
         }
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{CellErrorType, Data};
+
+    use super::{Context, Sheets, parse};
+    use crate::diagnostic::CellRef;
+    use crate::ingest::Grid;
+
+    /// A file read for counting only keeps and rejects the same rows as one read whole:
+    /// free text is skipped, but an Excel error in it still rejects its row.
+    #[test]
+    fn counting_only_rejects_the_same_rows() {
+        let s = |t: &str| Data::String(t.into());
+        let rows = vec![
+            vec![
+                s("Họ và tên"),
+                s("Chức vụ"),
+                s("Chi bộ"),
+                s("Ngày sinh hoạt"),
+                s("Có dự"),
+                s("Nội dung truyền đạt"),
+                s("Ghi chú"),
+            ],
+            vec![
+                s("Lò Văn Minh"),
+                s("Bí thư"),
+                s("Bản Mòng"),
+                s("05/07/2020"),
+                s("Có"),
+                // TCVN3 text: a legacy-encoding warning when read whole.
+                s("Phæ biÕn nghÞ quyÕt"),
+                s("  ghi   chú "),
+            ],
+            vec![
+                s("Lò Văn Minh"),
+                s("Bí thư"),
+                s("Bản Hụm"),
+                s("06/07/2020"),
+                s("Có"),
+                Data::Error(CellErrorType::Ref),
+                Data::Empty,
+            ],
+            vec![
+                s("Lò Văn Minh"),
+                Data::Error(CellErrorType::Value),
+                s("Bản Hụm"),
+                s("07/07/2020"),
+                s("Có"),
+                Data::Empty,
+                s("x"),
+            ],
+        ];
+        let sheets = Sheets {
+            meta: None,
+            sheets: vec![("Báo cáo".into(), Grid::from_rows(CellRef::new(0, 0), rows))],
+        };
+        let read = |counting_only| {
+            let ctx = Context {
+                counting_only,
+                ..Context::default()
+            };
+            let mut sub = parse("U01.xlsx", "U01", &sheets, &ctx);
+            let diagnostics = sub.diagnostics.len();
+            sub.keep_for_counting();
+            (sub.rows, sub.read, sub.rejected, diagnostics)
+        };
+        let (whole, counting) = (read(false), read(true));
+        assert_eq!((whole.1, whole.2), (3, 2), "rows 3 and 4 have Excel errors");
+        assert_eq!(
+            (&whole.0, whole.1, whole.2),
+            (&counting.0, counting.1, counting.2)
+        );
+        assert!(
+            whole.3 > counting.3,
+            "the legacy-text warning is not looked for"
+        );
     }
 }

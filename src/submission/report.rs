@@ -90,6 +90,8 @@ pub struct RowContext<'a> {
     pub month: Option<YearMonth>,
     /// The workbook's date system.
     pub epoch_1904: bool,
+    /// Read for counting only ([`super::Context::counting_only`]).
+    pub counting_only: bool,
 }
 
 /// The rows of a report table.
@@ -247,6 +249,15 @@ impl Row<'_> {
         }
     }
 
+    /// Text that no rule counts with: as [`Row::text`], except that a file read for
+    /// counting only looks at it just for an Excel error (which rejects the row).
+    fn free_text(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        if self.ctx.counting_only && !matches!(self.data(key), Data::Error(_)) {
+            return None;
+        }
+        self.text(key, diags)
+    }
+
     fn count(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<u32> {
         count(self.data(key)).unwrap_or_else(|e| {
             diags.push(self.error(Code::RowBadNumber, key, e.to_string()));
@@ -276,9 +287,9 @@ impl Row<'_> {
             resolved_on_spot,
             rating,
         } = self.results(diags);
-        let content = self.text("content", diags);
-        let note = self.text("note", diags);
-        let _position = self.text("position", diags);
+        let content = self.free_text("content", diags);
+        let note = self.free_text("note", diags);
+        let _position = self.free_text("position", diags);
 
         let (cadre, cell) = match self.ctx.matcher {
             Some(m) => (
