@@ -4,8 +4,7 @@
 # Usage: bash benches/compare.sh [PRESET] [--no-baselines]
 #   PRESET: province-month | province-year (default) | nation-year
 # Needs: /usr/bin/time (Debian `time`), python3 with pandas, openpyxl, python-calamine.
-# RUNS=N sets how many runs of chibo and the floor give the median (default 7; 3 on
-# nation-year).
+# ROUNDS=N sets how many rounds the contenders take turns (default 3; 1 on nation-year).
 set -euo pipefail
 preset=${1:-province-year}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,31 +14,38 @@ month=2020-12
 cargo build --release --quiet --bin chibo --example make_bench --example read_floor --manifest-path "$root/Cargo.toml"
 [ -f "$dir/roster.xlsx" ] || "$root/target/release/examples/make_bench" "$preset" "$dir"
 
-measure() { # measure NAME RUNS COMMAND...: prints NAME, median seconds, peak KiB, CPU seconds
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+time_run() { # time_run NAME RUNS COMMAND...: appends "seconds KiB user system" lines
   local name=$1 runs=$2; shift 2
-  local report
-  report=$(mktemp)
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M %U %S" -a -o "$report" "$@" >/dev/null 2>&1 || true
+    /usr/bin/time -f "%e %M %U %S" -a -o "$reports/$name" "$@" >/dev/null 2>&1 || true
   done
-  # Lines that are not "seconds KiB user system" (a command's exit status) are left out.
-  # The run with the median time gives all four figures.
-  echo "$name $(grep -E '^[0-9.]+ [0-9]+ [0-9.]+ [0-9.]+$' "$report" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
-  rm -f "$report"
 }
-# The fast contenders run several times and give their median: on a shared 2-core
-# machine a single run of a parallel program varies by 20% or more, as a neighbour takes
-# a core. The pandas baselines, single-threaded, slow and steadier, run once.
-runs=${RUNS:-7}
-[ "$preset" = nation-year ] && runs=${RUNS:-3}
+median() { # median NAME: NAME and the four figures of the run with the median time
+  # Lines that are not "seconds KiB user system" (a command's exit status) are left out.
+  echo "$1 $(grep -E '^[0-9.]+ [0-9]+ [0-9.]+ [0-9.]+$' "$reports/$1" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
+}
+# On a shared 2-core machine a single run varies by 20% or more as a neighbour takes a
+# core, and a parallel program more than a single-threaded one. So the contenders take
+# turns, round after round, and each gives its median: the fast ones run three times a
+# round, the pandas baselines once. ROUNDS=N sets the rounds (default 3; 1 on
+# nation-year, whose baselines are not run).
+rounds=${ROUNDS:-3}
+[ "$preset" = nation-year ] && rounds=${ROUNDS:-1}
+names="floor chibo"
+[ "${2:-}" != --no-baselines ] && names="$names pandas-calamine pandas-openpyxl"
 results=$(
   cd "$dir"
-  measure floor "$runs" "$root/target/release/examples/read_floor" .
-  measure chibo "$runs" "$root/target/release/chibo" run -q --no-email --month "$month"
-  if [ "${2:-}" != --no-baselines ]; then
-    measure pandas-calamine 1 python3 "$root/benches/baseline.py" . "$month" calamine
-    measure pandas-openpyxl 1 python3 "$root/benches/baseline.py" . "$month" openpyxl
-  fi
+  for _ in $(seq "$rounds"); do
+    time_run floor 3 "$root/target/release/examples/read_floor" .
+    time_run chibo 3 "$root/target/release/chibo" run -q --no-email --month "$month"
+    if [ "${2:-}" != --no-baselines ]; then
+      time_run pandas-calamine 1 python3 "$root/benches/baseline.py" . "$month" calamine
+      time_run pandas-openpyxl 1 python3 "$root/benches/baseline.py" . "$month" openpyxl
+    fi
+  done
+  for name in $names; do median "$name"; done
 )
 echo "preset $preset on $(nproc) cores"
 echo "$results" | awk '
