@@ -19,7 +19,7 @@ pub(crate) const INVISIBLE: [char; 6] = [
 /// assert_eq!(chibo::text::clean("  Nguye\u{302}\u{303}n\u{a0}\u{a0}Va\u{306}n\nA\u{200b} "), "Nguyễn Văn A");
 /// ```
 pub fn clean(raw: &str) -> String {
-    if is_clean_ascii(raw) || is_clean_latin(raw) {
+    if is_clean_latin(raw) {
         return raw.to_owned();
     }
     rebuild(raw)
@@ -63,15 +63,6 @@ pub(crate) fn surely_nfc(text: &str) -> bool {
 /// Whether `c` is something [`clean`] removes or turns into a space between words.
 pub fn is_invisible_or_space(c: char) -> bool {
     c.is_whitespace() || c.is_control() || INVISIBLE.contains(&c)
-}
-
-/// Whether `raw` is printable ASCII with single spaces between words: nothing to change.
-fn is_clean_ascii(raw: &str) -> bool {
-    let bytes = raw.as_bytes();
-    !bytes.starts_with(b" ")
-        && !bytes.ends_with(b" ")
-        && bytes.iter().all(|&b| (b' '..=b'~').contains(&b))
-        && !bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// Whether `raw` is already what [`clean`] makes of it, for want of anything to change:
