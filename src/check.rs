@@ -31,7 +31,14 @@ impl Workspace {
     /// # Errors
     /// The configuration or the roster cannot be used.
     pub fn load(config_path: &Path) -> Result<Workspace, crate::Error> {
-        let config = Config::load(config_path)?;
+        Workspace::with_config(Config::load(config_path)?)
+    }
+
+    /// The workspace of a configuration already loaded: its roster is loaded.
+    ///
+    /// # Errors
+    /// The roster cannot be used.
+    pub fn with_config(config: Config) -> Result<Workspace, crate::Error> {
         let shown = shown_path(&config.roster, Some(&config.root));
         let (roster, roster_notes) = roster::load(&config.roster, &shown, &config.groups)?;
         Ok(Workspace {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use chrono::NaiveDate;
@@ -79,10 +80,31 @@ pub fn run(
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<RunReport, Error> {
     let mut timings = Timings::start();
-    let ws = Workspace::load(config_path)?;
-    timings.lap("nạp cấu hình và danh sách");
+    let config = crate::config::Config::load(config_path)?;
+    let (queue, notes) = queue_year(&config, month)?;
+    // The roster loads on one core while the other starts on the reports: reading a
+    // report needs the roster only to match its rows, after its sheets are decoded.
+    // The reports decoded early wait, so the memory they hold is bounded by the time
+    // the roster takes, not by the size of the inbox.
+    let workspace = std::sync::OnceLock::new();
+    let roster_loaded = AtomicBool::new(false);
+    let (matcher, preloaded) = rayon::join(
+        || {
+            let _done = SetOnDrop(&roster_loaded);
+            let ws = Workspace::with_config(config)?;
+            Ok::<_, Error>(Matcher::new(&workspace.get_or_init(|| ws).roster))
+        },
+        || preload(&queue, &roster_loaded),
+    );
+    let matcher = matcher?;
+    timings.lap(format!(
+        "nạp cấu hình và danh sách (cùng lúc đọc trước {} tệp)",
+        preloaded.len()
+    ));
+    let files = read_queue(queue, preloaded, &matcher, month, on_file)?;
+    drop(matcher);
+    let ws = workspace.into_inner().expect("loaded with the matcher");
     let config = &ws.config;
-    let (files, notes) = read_year(&ws, month, on_file)?;
     timings.lap(format!("đọc {} tệp báo cáo", files.len()));
     let mut r = reconcile::reconcile(config, &ws.roster, month, &files);
     r.issues.extend(notes);
@@ -246,10 +268,30 @@ pub fn read_year(
     month: YearMonth,
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<(Vec<InboxFile>, Vec<Diagnostic>), Error> {
-    use rayon::prelude::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let config = &ws.config;
-    let matcher = Matcher::new(&ws.roster);
+    let (queue, notes) = queue_year(&ws.config, month)?;
+    let files = read_queue(queue, Vec::new(), &Matcher::new(&ws.roster), month, on_file)?;
+    Ok((files, notes))
+}
+
+/// A file of a month folder, waiting to be read.
+struct Queued {
+    month: YearMonth,
+    found: Found,
+    received: Option<NaiveDate>,
+}
+
+/// A file read and its sheets decoded, not yet parsed.
+struct Decoded {
+    digest: [u8; 32],
+    loaded: submission::Loaded,
+}
+
+/// The files of the year's month folders up to `month`, in month and path order, and
+/// the notices about month M's `received.txt`.
+fn queue_year(
+    config: &crate::config::Config,
+    month: YearMonth,
+) -> Result<(Vec<Queued>, Vec<Diagnostic>), Error> {
     let mut queue = Vec::new();
     let mut notes = Vec::new();
     for m in 1..=month.month {
@@ -258,45 +300,92 @@ pub fn read_year(
         if ym == month {
             notes.extend(scanned.notes);
         }
-        for f in scanned.files {
-            let received = scanned.received.get(&f.name).copied();
-            queue.push((ym, f, received));
+        for found in scanned.files {
+            let received = scanned.received.get(&found.name).copied();
+            queue.push(Queued {
+                month: ym,
+                found,
+                received,
+            });
         }
     }
-    // Files are read in parallel (each on its own: reading is where the time goes) and
-    // collected back in their order, so the outputs do not depend on the threads.
+    Ok((queue, notes))
+}
+
+/// Reads a file once: its bytes give the digest and the workbook. One over the size
+/// limit is not read into memory; the reader refuses it by its size.
+fn decode(f: &Found) -> Result<Decoded, Error> {
+    if f.size > crate::ingest::workbook::limits::FILE_BYTES {
+        return Ok(Decoded {
+            digest: [0; 32],
+            loaded: submission::load(&f.path, &f.shown),
+        });
+    }
+    let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
+        path: f.path.clone(),
+        source,
+    })?;
+    Ok(Decoded {
+        digest: Sha256::digest(&bytes).into(),
+        loaded: submission::load_bytes(bytes, &f.shown),
+    })
+}
+
+/// Decodes the first files of `queue`, one after another, until `stop` is set.
+fn preload(queue: &[Queued], stop: &AtomicBool) -> Vec<Result<Decoded, Error>> {
+    queue
+        .iter()
+        .take_while(|_| !stop.load(Ordering::Acquire))
+        .map(|q| decode(&q.found))
+        .collect()
+}
+
+/// Sets its flag when dropped, however the scope ends.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// Reads the files of `queue`, the first of which `preloaded` has decoded already.
+fn read_queue(
+    queue: Vec<Queued>,
+    preloaded: Vec<Result<Decoded, Error>>,
+    matcher: &Matcher,
+    month: YearMonth,
+    on_file: &(dyn Fn(usize, usize, &str) + Sync),
+) -> Result<Vec<InboxFile>, Error> {
+    use rayon::prelude::*;
     let total = queue.len();
     let done = AtomicUsize::new(0);
-    let files = queue
+    let mut preloaded = preloaded.into_iter();
+    let work: Vec<_> = queue.into_iter().map(|q| (q, preloaded.next())).collect();
+    // Files are read in parallel (each on its own: reading is where the time goes) and
+    // collected back in their order, so the outputs do not depend on the threads.
+    let files = work
         .into_par_iter()
-        .map(|(ym, f, received)| {
+        .map(|(q, decoded)| {
+            let f = &q.found;
             on_file(done.fetch_add(1, Ordering::Relaxed), total, &f.shown);
+            let Decoded { digest, loaded } = match decoded {
+                Some(decoded) => decoded?,
+                None => decode(f)?,
+            };
             let ctx = Context {
-                matcher: Some(&matcher),
-                folder_month: Some(ym),
-                counting_only: ym < month,
+                matcher: Some(matcher),
+                folder_month: Some(q.month),
+                counting_only: q.month < month,
             };
-            let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
-            // Each file is read once: its bytes give the digest and the workbook. One over
-            // the size limit is not read into memory; the reader refuses it by its size.
-            let (digest, mut submission) = if f.size > crate::ingest::workbook::limits::FILE_BYTES {
-                ([0; 32], submission::read(&f.path, &f.shown, &ctx))
-            } else {
-                let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
-                    path: f.path.clone(),
-                    source,
-                })?;
-                (
-                    Sha256::digest(&bytes).into(),
-                    submission::read_bytes(bytes, &f.shown, &ctx),
-                )
-            };
-            if ym < month {
+            let mut submission = loaded.parse(&ctx);
+            if q.month < month {
                 submission.keep_for_counting();
             }
+            let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
             Ok(InboxFile {
-                month: ym,
-                received: received.unwrap_or(local),
+                month: q.month,
+                received: q.received.unwrap_or(local),
                 modified: f.modified,
                 digest,
                 submission,
@@ -304,7 +393,7 @@ pub fn read_year(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     on_file(total, total, "");
-    Ok((files, notes))
+    Ok(files)
 }
 
 /// The regular files directly in `folder` (lock and hidden files and `received.txt`
@@ -497,6 +586,44 @@ mod tests {
         let (whole_json, whole_workbook) = outputs(&whole);
         assert_eq!(slim_json, whole_json);
         assert!(slim_workbook == whole_workbook, "the workbooks differ");
+    }
+
+    /// Files decoded while the roster loads, however many, are read as the others are.
+    #[test]
+    fn files_decoded_early_read_the_same() {
+        use std::sync::atomic::AtomicBool;
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
+        let ws = super::Workspace::load(&config).unwrap();
+        let july = super::YearMonth::new(2020, 7).unwrap();
+        let matcher = super::Matcher::new(&ws.roster);
+        let outputs = |early: usize| {
+            let (queue, _) = super::queue_year(&ws.config, july).unwrap();
+            let preloaded = queue[..early]
+                .iter()
+                .map(|q| super::decode(&q.found))
+                .collect();
+            let files = super::read_queue(queue, preloaded, &matcher, july, &|_, _, _| {}).unwrap();
+            let r = super::reconcile::reconcile(&ws.config, &ws.roster, july, &files);
+            let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, &ws.config).unwrap();
+            (crate::report::summary::to_json(&r, "Sơn La"), workbook)
+        };
+        let (queue, _) = super::queue_year(&ws.config, july).unwrap();
+        assert!(queue.len() > 10);
+        let (json, workbook) = outputs(0);
+        for early in [1, queue.len() / 2, queue.len()] {
+            let (early_json, early_workbook) = outputs(early);
+            assert_eq!(early_json, json, "{early} decoded early");
+            assert!(
+                early_workbook == workbook,
+                "{early} decoded early: the workbooks differ"
+            );
+        }
+        // Decoding early stops when the roster is loaded, before the next file.
+        assert!(super::preload(&queue, &AtomicBool::new(true)).is_empty());
+        assert_eq!(
+            super::preload(&queue, &AtomicBool::new(false)).len(),
+            queue.len()
+        );
     }
 
     #[test]

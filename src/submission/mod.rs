@@ -173,17 +173,64 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads the submission at `path`, shown in diagnostics as `shown_as`.
 pub fn read(path: &Path, shown_as: &str, ctx: &Context) -> Submission {
-    let (ext, stem) = ext_and_stem(path);
-    skip_foreign(shown_as, &ext)
-        .unwrap_or_else(|| from_workbook(Workbook::open(path), shown_as, &stem, ctx))
+    load(path, shown_as).parse(ctx)
 }
 
-/// Reads a submission held in memory (as `chibo run` and the fuzzers do): `name` is
-/// its file name as shown.
+/// Reads a submission held in memory (as the fuzzers do): `name` is its file name as
+/// shown.
 pub fn read_bytes(bytes: Vec<u8>, name: &str, ctx: &Context) -> Submission {
+    load_bytes(bytes, name).parse(ctx)
+}
+
+/// A submission's file read, and its sheets decoded, but not yet parsed: the part of
+/// reading that needs no roster, so that `chibo run` can do it while the roster loads.
+pub struct Loaded {
+    shown_as: String,
+    stem: String,
+    /// The sheets, or the submission of a file that has none to parse (not a
+    /// spreadsheet, or unreadable).
+    sheets: Result<Sheets, Submission>,
+}
+
+impl Loaded {
+    /// Parses the sheets (the roster, when `ctx` has it, matches the rows).
+    pub fn parse(self, ctx: &Context) -> Submission {
+        match self.sheets {
+            Ok(sheets) => parse(&self.shown_as, &self.stem, &sheets, ctx),
+            Err(done) => done,
+        }
+    }
+}
+
+/// Reads the file at `path` (shown as `shown_as`) and decodes its sheets.
+pub fn load(path: &Path, shown_as: &str) -> Loaded {
+    let (ext, stem) = ext_and_stem(path);
+    loaded(shown_as, stem, &ext, || Workbook::open(path))
+}
+
+/// [`load`] of a file held in memory, named `name` as shown.
+pub fn load_bytes(bytes: Vec<u8>, name: &str) -> Loaded {
     let (ext, stem) = ext_and_stem(Path::new(name));
-    skip_foreign(name, &ext)
-        .unwrap_or_else(|| from_workbook(Workbook::from_bytes(bytes, &ext), name, &stem, ctx))
+    loaded(name, stem, &ext, || Workbook::from_bytes(bytes, &ext))
+}
+
+fn loaded<RS: std::io::Read + std::io::Seek>(
+    shown_as: &str,
+    stem: String,
+    ext: &str,
+    open: impl FnOnce() -> Result<Workbook<RS>, OpenError>,
+) -> Loaded {
+    let sheets = match skip_foreign(shown_as, ext) {
+        Some(skipped) => Err(skipped),
+        None => open()
+            .and_then(|mut book| load_sheets(&mut book))
+            .map_err(|e| unreadable(shown_as, e)),
+    };
+    Loaded {
+        shown_as: shown_as.to_owned(),
+        stem,
+        sheets,
+    }
 }
 
 /// A file name's ending (lower case) and stem.
@@ -201,27 +248,16 @@ fn ext_and_stem(path: &Path) -> (String, String) {
     (ext, stem)
 }
 
-/// The submission of an opened (or unopenable) workbook.
-fn from_workbook<RS: std::io::Read + std::io::Seek>(
-    book: Result<Workbook<RS>, OpenError>,
-    shown_as: &str,
-    stem: &str,
-    ctx: &Context,
-) -> Submission {
-    let sheets = book.and_then(|mut book| load_sheets(&mut book));
-    match sheets {
-        Ok(sheets) => parse(shown_as, stem, &sheets, ctx),
-        Err(e) => {
-            let (code, message) = match e {
-                OpenError::TooLarge(m) => (Code::FileTooLarge, m),
-                OpenError::Unreadable(m) => (Code::FileUnreadable, m),
-            };
-            let mut s = Submission::new(shown_as, FileStatus::Unreadable);
-            s.diagnostics
-                .push(Diagnostic::error(code, Location::file(shown_as), message));
-            s
-        }
-    }
+/// The submission of a workbook that cannot be opened or decoded.
+fn unreadable(shown_as: &str, e: OpenError) -> Submission {
+    let (code, message) = match e {
+        OpenError::TooLarge(m) => (Code::FileTooLarge, m),
+        OpenError::Unreadable(m) => (Code::FileUnreadable, m),
+    };
+    let mut s = Submission::new(shown_as, FileStatus::Unreadable);
+    s.diagnostics
+        .push(Diagnostic::error(code, Location::file(shown_as), message));
+    s
 }
 
 /// A file whose name does not end like a spreadsheet: skipped, with a notice.
