@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use calamine::Data;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::CellRef;
 use crate::ingest::grid::Grid;
@@ -118,11 +119,19 @@ pub fn find_header_with(grid: &Grid, columns: &[Column], labels: &Labels) -> Opt
     // First the score of each row, then the header of the best one.
     let mut best: Option<(usize, u32)> = None;
     let mut seen = vec![false; columns.len()];
+    // The rows searched repeat their names, marks and dates: each text is keyed once.
+    let mut known: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     for row in rows.start..last {
         seen.fill(false);
         let mut score = 0;
         for (_, data) in grid.row_cells(row) {
-            if let Some(i) = labels.column(data)
+            let column = match data {
+                Data::String(s) => *known
+                    .entry(s.as_str())
+                    .or_insert_with(|| labels.column(data)),
+                _ => None,
+            };
+            if let Some(i) = column
                 && !std::mem::replace(&mut seen[i], true)
             {
                 score += 1;
