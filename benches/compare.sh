@@ -30,7 +30,7 @@ median() { # median NAME: NAME and the four figures of the run with the median t
 # core, and a parallel program more than a single-threaded one. So the contenders take
 # turns, round after round, and each gives its median: the fast ones run three times a
 # round, the pandas baselines once. ROUNDS=N sets the rounds (default 3; 1 on
-# nation-year, whose baselines are not run).
+# nation-year, where the baselines take minutes: --no-baselines leaves them out).
 rounds=${ROUNDS:-3}
 [ "$preset" = nation-year ] && rounds=${ROUNDS:-1}
 names="floor chibo"
