@@ -547,13 +547,29 @@ pub fn terminal_summary(
 mod tests {
     use super::parse_received;
 
+    /// The demo workspace and its month of July 2020.
+    fn demo_july() -> (super::Workspace, super::YearMonth) {
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
+        let ws = super::Workspace::load(&config).unwrap();
+        (ws, super::YearMonth::new(2020, 7).unwrap())
+    }
+
+    /// The `summary.json` and workbook that `files` give for `month`.
+    fn outputs(
+        ws: &super::Workspace,
+        month: super::YearMonth,
+        files: &[super::InboxFile],
+    ) -> (String, Vec<u8>) {
+        let r = super::reconcile::reconcile(&ws.config, &ws.roster, month, files);
+        let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, &ws.config).unwrap();
+        (crate::report::summary::to_json(&r, "Sơn La"), workbook)
+    }
+
     /// Earlier months read for counting only give the same month (summary and workbook)
     /// as reading them whole: each month's files are taken whole from a run of that month.
     #[test]
     fn earlier_months_kept_for_counting_change_nothing() {
-        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
-        let ws = super::Workspace::load(&config).unwrap();
-        let july = super::YearMonth::new(2020, 7).unwrap();
+        let (ws, july) = demo_july();
         let (slim, _) = super::read_year(&ws, july, &|_, _, _| {}).unwrap();
         let mut whole = Vec::new();
         for m in 1..=7 {
@@ -577,13 +593,8 @@ mod tests {
                 .any(|r| !r.cadre_text.is_empty() && r.content.is_some())
         };
         assert!(earlier_text(&whole) && !earlier_text(&slim));
-        let outputs = |files: &[super::InboxFile]| {
-            let r = super::reconcile::reconcile(&ws.config, &ws.roster, july, files);
-            let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, &ws.config).unwrap();
-            (crate::report::summary::to_json(&r, "Sơn La"), workbook)
-        };
-        let (slim_json, slim_workbook) = outputs(&slim);
-        let (whole_json, whole_workbook) = outputs(&whole);
+        let (slim_json, slim_workbook) = outputs(&ws, july, &slim);
+        let (whole_json, whole_workbook) = outputs(&ws, july, &whole);
         assert_eq!(slim_json, whole_json);
         assert!(slim_workbook == whole_workbook, "the workbooks differ");
     }
@@ -592,26 +603,22 @@ mod tests {
     #[test]
     fn files_decoded_early_read_the_same() {
         use std::sync::atomic::AtomicBool;
-        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
-        let ws = super::Workspace::load(&config).unwrap();
-        let july = super::YearMonth::new(2020, 7).unwrap();
+        let (ws, july) = demo_july();
         let matcher = super::Matcher::new(&ws.roster);
-        let outputs = |early: usize| {
+        let read_with = |early: usize| {
             let (queue, _) = super::queue_year(&ws.config, july).unwrap();
             let preloaded = queue[..early]
                 .iter()
                 .map(|q| super::decode(&q.found))
                 .collect();
             let files = super::read_queue(queue, preloaded, &matcher, july, &|_, _, _| {}).unwrap();
-            let r = super::reconcile::reconcile(&ws.config, &ws.roster, july, &files);
-            let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, &ws.config).unwrap();
-            (crate::report::summary::to_json(&r, "Sơn La"), workbook)
+            outputs(&ws, july, &files)
         };
         let (queue, _) = super::queue_year(&ws.config, july).unwrap();
         assert!(queue.len() > 10);
-        let (json, workbook) = outputs(0);
+        let (json, workbook) = read_with(0);
         for early in [1, queue.len() / 2, queue.len()] {
-            let (early_json, early_workbook) = outputs(early);
+            let (early_json, early_workbook) = read_with(early);
             assert_eq!(early_json, json, "{early} decoded early");
             assert!(
                 early_workbook == workbook,
