@@ -129,6 +129,7 @@ pub fn read_rows(
         let r = Row {
             grid,
             cols: &cols,
+            first_col,
             ctx,
             line: row,
         };
@@ -160,7 +161,7 @@ pub fn read_rows(
         }
         table.read += 1;
         let mut found = Vec::new();
-        let parsed = r.parse(first_col, &mut found);
+        let parsed = r.parse(&mut found);
         let rejected = found.iter().any(|d| d.severity == Severity::Error);
         diags.append(&mut found);
         match parsed {
@@ -186,6 +187,8 @@ struct Row<'a> {
     grid: &'a Grid,
     /// Column key → absolute column, from `header`.
     cols: &'a FxHashMap<&'static str, u32>,
+    /// The table's first column.
+    first_col: u32,
     ctx: &'a RowContext<'a>,
     /// The absolute row number.
     line: u32,
@@ -210,11 +213,7 @@ impl Row<'_> {
 
     /// The cell of column `key` in this row (the row's first cell if absent).
     fn cell_of(&self, key: &str) -> CellRef {
-        let col = self
-            .cols
-            .get(key)
-            .copied()
-            .unwrap_or_else(|| self.cols.values().copied().min().unwrap_or(0));
+        let col = self.cols.get(key).copied().unwrap_or(self.first_col);
         CellRef::new(self.line, col)
     }
 
@@ -265,7 +264,7 @@ impl Row<'_> {
         })
     }
 
-    fn parse(&self, first_col: u32, diags: &mut Vec<Diagnostic>) -> Option<ReportRow> {
+    fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<ReportRow> {
         let cadre_name = self.text("cadre", diags);
         let cadre_code = self.text("cadre_code", diags);
         let cell_name = self.text("cell", diags);
@@ -311,7 +310,7 @@ impl Row<'_> {
         };
         Some(ReportRow {
             cells: RowCells {
-                first: CellRef::new(self.line, first_col),
+                first: CellRef::new(self.line, self.first_col),
                 date: self.cell_of("date"),
                 cell: self.cell_of(cell_key),
             },
