@@ -113,8 +113,11 @@ pub fn run(
 
     // Render everything first, so that a failure leaves the previous outputs intact.
     let out_dir = config.out.join(month.to_string());
-    let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, config)
-        .map_err(|e| Error::Xlsx(e.to_string()))?;
+    let xlsx = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
+    let book = crate::report::workbook::fill(&r, &ws.roster, config).map_err(xlsx)?;
+    timings.lap("điền các trang của bảng tổng hợp");
+    let workbook = crate::report::workbook::save(book).map_err(xlsx)?;
+    timings.lap("nén bảng tổng hợp");
     let workbook_name = format!("tong-hop-{month}.xlsx");
     let summary = crate::report::summary::to_json(&r, &config.province).into_bytes();
     let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
@@ -123,7 +126,7 @@ pub fn run(
         (outputs[1].as_path(), &summary),
     ])
     .map_err(|(path, source)| Error::Io { path, source })?;
-    timings.lap("ghi bảng tổng hợp và summary.json");
+    timings.lap("tạo summary.json và ghi hai tệp");
     let emails = if emails {
         let e = queue_and_send(&ws, &r, &workbook_name, &workbook)?;
         timings.lap("thư điện tử");

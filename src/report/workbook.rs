@@ -96,11 +96,29 @@ pub fn document_date(r: &Reconciliation, config: &Config) -> NaiveDate {
         .fold(due, NaiveDate::max)
 }
 
-/// Renders the consolidated workbook of `r`.
+/// Renders the consolidated workbook of `r`: [`fill`], then [`save`].
 ///
 /// # Errors
 /// `rust_xlsxwriter` fails to assemble the file.
 pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<Vec<u8>, XlsxError> {
+    save(fill(r, roster, config)?)
+}
+
+/// Packs a filled workbook into the bytes of an `.xlsx`: `rust_xlsxwriter` writes its
+/// parts and compresses them into the zip, on one thread.
+///
+/// # Errors
+/// `rust_xlsxwriter` fails to assemble the file.
+pub fn save(mut book: Workbook) -> Result<Vec<u8>, XlsxError> {
+    book.set_zip_compression_level(3);
+    book.save_to_buffer()
+}
+
+/// Fills the sheets of the consolidated workbook of `r`, ready for [`save`].
+///
+/// # Errors
+/// A sheet cannot be written (a name or position `rust_xlsxwriter` refuses).
+pub fn fill(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let date = document_date(r, config);
     book.set_properties(
@@ -160,8 +178,7 @@ pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<V
     for sheet in tables {
         book.push_worksheet(sheet);
     }
-    book.set_zip_compression_level(3);
-    book.save_to_buffer()
+    Ok(book)
 }
 
 /// Fills one data sheet.

@@ -242,8 +242,25 @@ fn earlier_months_run_clean_and_errors_set_the_exit_code() {
         .map(str::to_owned)
         .unwrap_or_default();
     // Six months of the demo's four units: 24 files read.
-    for stage in ["đọc 24 tệp báo cáo ", "đối chiếu ", "thư điện tử "] {
+    let stages = [
+        "đọc 24 tệp báo cáo ",
+        "đối chiếu ",
+        "điền các trang của bảng tổng hợp ",
+        "nén bảng tổng hợp ",
+        "tạo summary.json và ghi hai tệp ",
+        "thư điện tử ",
+    ];
+    for stage in stages {
         assert!(timings.contains(stage), "{stage}: {timings}");
+    }
+    // In the order they ran, each to the millisecond.
+    let at: Vec<usize> = stages.iter().map(|s| timings.find(s).unwrap()).collect();
+    assert!(at.is_sorted(), "{timings}");
+    let seconds = timings
+        .split("; ")
+        .map(|part| part.rsplit(' ').nth(1).unwrap());
+    for s in seconds {
+        assert!(s.len() == 5 && s.as_bytes()[1] == b',', "{s}: {timings}");
     }
     let bad = chibo(&["run", "--month", "2020-13"], &ws);
     assert_eq!(bad.status.code(), Some(2));
