@@ -62,9 +62,7 @@ echo "$results" | awk '
     printf "%-16s %9s %10s %12s %9s\n", "", "seconds", "peak MiB", "vs chibo", "CPU s"
     for (i = 1; i <= NR; i++) { n = order[i]
       printf "%-16s %9.3f %10.0f %11.1fx %9.2f\n", n, t[n], m[n] / 1024, t[n] / t["chibo"], c[n] }
+    printf "chibo / floor %.2f, chibo / floor on one core %.2f\n", t["chibo"] / t["floor"], t["chibo"] / t["floor-1core"]
   }'
-echo "$results" | awk '
-  { t[$1]=$2 }
-  END { printf "chibo / floor %.2f, chibo / floor on one core %.2f\n", t["chibo"] / t["floor"], t["chibo"] / t["floor-1core"] }'
 # Where chibo's time goes, from one more run: the stages before and after reading.
 (cd "$dir" && "$root/target/release/chibo" run -v --no-email --month "$month" 2>&1 | grep "^Thời gian") || true
