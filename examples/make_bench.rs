@@ -326,10 +326,10 @@ fn main() {
     let roster = roster(&size);
     std::fs::write(
         dir.join("roster.xlsx"),
-        chibo::roster::to_xlsx(&roster).expect("roster"),
+        chibo::report::roster::to_xlsx(&roster).expect("roster"),
     )
     .expect("write roster");
-    let config = chibo::init::CONFIG_TEMPLATE.replacen(
+    let config = chibo::commands::init::CONFIG_TEMPLATE.replacen(
         "province = \"\"",
         "province = \"Tỉnh Thử Nghiệm\"",
         1,

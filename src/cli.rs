@@ -1,5 +1,6 @@
-//! The command line (SPEC §9): clap's typed flags, the dispatch to each command, and the
-//! one place that turns an outcome into an exit status.
+//! The command line (SPEC §9): clap's typed flags, the dispatch to each command with
+//! what it prints, and the one place that turns an outcome or an error into an exit
+//! status ([`exit_status`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +9,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::Error;
+use crate::commands;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::YearMonth;
+use crate::report::terminal;
 
 fn parse_month(text: &str) -> Result<YearMonth, String> {
     YearMonth::parse(text)
@@ -80,26 +84,48 @@ pub enum Command {
     },
 }
 
+/// What a command found, beyond what it printed: the exit status depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done (warnings allowed).
+    Done,
+    /// Data errors were found in the files read.
+    DataErrors,
+    /// An email could not be delivered; it waits in the outbox.
+    DeliveryFailed,
+}
+
+/// The exit status (SPEC §9) of what a command came to, decided here and nowhere else:
+/// 0 success (warnings allowed), 1 data errors, 2 usage or configuration error (the
+/// roster is part of the workspace's configuration), 3 I/O or delivery failure.
+pub fn exit_status(result: &Result<Outcome, Error>) -> ExitCode {
+    let code = match result {
+        Ok(Outcome::Done) => 0,
+        Ok(Outcome::DataErrors) => 1,
+        Err(Error::Config(_) | Error::Roster(_) | Error::Usage(_)) => 2,
+        Ok(Outcome::DeliveryFailed) | Err(Error::Io { .. } | Error::Xlsx(_)) => 3,
+    };
+    ExitCode::from(code)
+}
+
 /// Parses the command line, runs the command, prints what failed, and returns the exit
-/// status: 0 success, 1 data errors, 2 usage or configuration error, 3 I/O failure.
+/// status.
 pub fn main() -> ExitCode {
     crate::ingest::workbook::install_quiet_panic_hook();
     let cli = Cli::parse();
-    match run(&cli) {
-        Ok(status) => status,
-        Err(e) => {
-            let style = anstyle::AnsiColor::Red.on_default().bold();
-            let mut err = anstream::stderr();
-            // A failing stderr leaves nothing else to report to.
-            let _ = writeln!(err, "{style}chibo:{style:#} {e}");
-            if let Error::Roster(r) = &e {
-                for d in &r.diagnostics {
-                    let _ = writeln!(err, "{}", d.styled());
-                }
+    let result = run(&cli);
+    if let Err(e) = &result {
+        let style = anstyle::AnsiColor::Red.on_default().bold();
+        let mut err = anstream::stderr();
+        // A failing stderr leaves nothing else to report to.
+        let _ = writeln!(err, "{style}chibo:{style:#} {e}");
+        if let Error::Roster(r) = e {
+            for d in &r.diagnostics {
+                let _ = writeln!(err, "{}", d.styled());
             }
-            ExitCode::from(e.exit_code())
         }
     }
+    exit_status(&result)
 }
 
 impl Cli {
@@ -109,94 +135,89 @@ impl Cli {
             .clone()
             .unwrap_or_else(|| PathBuf::from("chibo.toml"))
     }
+
+    /// Prints `d` unless `-q` leaves out everything but errors.
+    fn print_diagnostic(&self, out: &mut impl Write, d: &Diagnostic) {
+        if !self.quiet || d.severity == Severity::Error {
+            let _ = writeln!(out, "{}", d.styled());
+        }
+    }
 }
 
-/// Runs one command.
+/// Runs one command and prints what it has to say; stdout failing (a closed pipe) does
+/// not change the outcome.
 ///
 /// # Errors
-/// Whatever stops the command; see [`Error::exit_code`].
-pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
+/// Whatever stops the command; see [`exit_status`].
+pub fn run(cli: &Cli) -> Result<Outcome, Error> {
+    let mut out = anstream::stdout();
     match &cli.command {
         Command::Init { dir, demo } => {
             let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
-            let created = crate::init::init(&dir, *demo)?;
+            let created = commands::init::init(&dir, *demo)?;
             if !cli.quiet {
-                let mut out = anstream::stdout();
-                let _ = writeln!(
-                    out,
-                    "Đã tạo không gian làm việc tại {}:",
-                    created.dir.display()
-                );
-                for file in &created.files {
-                    let _ = writeln!(out, "  {}", file.display());
-                }
-                if !*demo {
-                    let _ = writeln!(
-                        out,
-                        "Hãy điền tên tỉnh vào chibo.toml và danh sách phân công vào roster.xlsx."
-                    );
-                }
+                let text = terminal::created(&created.dir, &created.files, &created.kept, *demo);
+                let _ = write!(out, "{text}");
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(Outcome::Done)
         }
-        Command::Run { month, no_email } => run_month(cli, *month, !*no_email),
-        Command::Send { month } => send(cli, *month),
         Command::Template { month, unit } => {
             let written =
-                crate::template::write_templates(&cli.config_path(), *month, unit.as_deref())?;
+                commands::template::write_templates(&cli.config_path(), *month, unit.as_deref())?;
             if !cli.quiet {
-                let mut out = anstream::stdout();
-                let _ = writeln!(
-                    out,
-                    "Đã tạo {} mẫu báo cáo tháng {}:",
-                    written.len(),
-                    month.vi()
-                );
-                for path in &written {
-                    let _ = writeln!(out, "  {}", path.display());
-                }
+                let _ = write!(out, "{}", terminal::templates_written(*month, &written));
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(Outcome::Done)
         }
-        Command::Check { files, json } => {
-            let workspace = if cli.config.is_some() || cli.config_path().exists() {
-                Some(crate::check::Workspace::load(&cli.config_path())?)
-            } else {
-                None
-            };
-            let checked = crate::check::check(files, workspace.as_ref());
-            let mut all: Vec<&crate::diagnostic::Diagnostic> =
-                checked.iter().flat_map(|s| &s.diagnostics).collect();
-            let mut out = anstream::stdout();
-            if *json {
-                all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                let text = serde_json::to_string_pretty(&all).expect("diagnostics serialize");
-                let _ = writeln!(out, "{text}");
-            } else {
-                for s in &checked {
-                    for d in &s.diagnostics {
-                        if !cli.quiet || d.severity == crate::diagnostic::Severity::Error {
-                            let _ = writeln!(out, "{}", d.styled());
-                        }
-                    }
-                    if !cli.quiet {
-                        let _ = writeln!(out, "{}", crate::check::summary_line(s));
-                    }
-                }
-            }
-            let failed = all
-                .iter()
-                .any(|d| d.severity == crate::diagnostic::Severity::Error);
+        Command::Check { files, json } => check(cli, files, *json),
+        Command::Run { month, no_email } => run_month(cli, *month, !*no_email),
+        Command::Send { month } => {
+            let failed =
+                commands::send::send(&cli.config_path(), *month, &mut |dir, root, report| {
+                    let queued = report.delivered.len() + report.failed.len() + report.already;
+                    let text = terminal::emails(queued, dir, Some(report), root, cli.quiet);
+                    let _ = write!(anstream::stdout(), "{text}");
+                })?;
             Ok(if failed {
-                ExitCode::from(1)
+                Outcome::DeliveryFailed
             } else {
-                ExitCode::SUCCESS
+                Outcome::Done
             })
         }
     }
 }
 
-fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<ExitCode, Error> {
+fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
+    let workspace = if cli.config.is_some() || cli.config_path().exists() {
+        Some(crate::workspace::Workspace::load(&cli.config_path())?)
+    } else {
+        None
+    };
+    let checked = commands::check::check(files, workspace.as_ref());
+    let mut all: Vec<&Diagnostic> = checked.iter().flat_map(|s| &s.diagnostics).collect();
+    let mut out = anstream::stdout();
+    if json {
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let text = serde_json::to_string_pretty(&all).expect("diagnostics serialize");
+        let _ = writeln!(out, "{text}");
+    } else {
+        for s in &checked {
+            for d in &s.diagnostics {
+                cli.print_diagnostic(&mut out, d);
+            }
+            if !cli.quiet {
+                let _ = writeln!(out, "{}", terminal::check_line(s));
+            }
+        }
+    }
+    Ok(if all.iter().any(|d| d.severity == Severity::Error) {
+        Outcome::DataErrors
+    } else {
+        Outcome::Done
+    })
+}
+
+fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} Đọc báo cáo {pos}/{len} {wide_msg}")
@@ -210,122 +231,37 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<ExitCode, Erro
         bar.set_position(done as u64);
         bar.set_message(file.to_owned());
     };
-    let report = crate::run::run(&cli.config_path(), month, emails, &on_file)?;
+    let report = commands::run::run(&cli.config_path(), month, emails, &on_file)?;
     bar.finish_and_clear();
     let r = &report.reconciliation;
     let mut out = anstream::stdout();
-    let notes = report.roster_notes.iter().chain(&r.issues);
-    for d in notes {
-        if !cli.quiet || d.severity == crate::diagnostic::Severity::Error {
-            let _ = writeln!(out, "{}", d.styled());
-        }
+    for d in report.roster_notes.iter().chain(&r.issues) {
+        cli.print_diagnostic(&mut out, d);
     }
     if !cli.quiet {
-        let _ = write!(
-            out,
-            "{}",
-            crate::run::terminal_summary(r, &report.province, &report.outputs, &report.root)
-        );
+        let text = terminal::run_summary(r, &report.province, &report.outputs, &report.root);
+        let _ = write!(out, "{text}");
     }
-    let failed = report
-        .emails
-        .as_ref()
-        .and_then(|e| e.send.as_ref())
-        .is_some_and(|s| !s.failed.is_empty());
+    let mut failed = false;
     if let Some(e) = &report.emails {
-        let _ = print_emails(cli, e.queued, &e.outbox, e.send.as_ref(), &report.root);
+        failed = e.send.as_ref().is_some_and(|s| !s.failed.is_empty());
+        let text = terminal::emails(
+            e.queued,
+            &e.outbox,
+            e.send.as_ref(),
+            &report.root,
+            cli.quiet,
+        );
+        let _ = write!(out, "{text}");
     }
     if cli.verbose {
-        let _ = writeln!(out, "{}", timings_line(&report.timings));
+        let _ = writeln!(out, "{}", terminal::timings(&report.timings));
     }
     Ok(if failed {
-        ExitCode::from(3)
+        Outcome::DeliveryFailed
     } else if crate::reconcile::has_errors(r) {
-        ExitCode::from(1)
+        Outcome::DataErrors
     } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// `Thời gian: đọc 144 tệp báo cáo 0,152 s; …` (seconds with a decimal comma, to the
-/// millisecond: the stages after reading take a few each).
-fn timings_line(timings: &[(String, std::time::Duration)]) -> String {
-    let parts: Vec<String> = timings
-        .iter()
-        .map(|(stage, d)| {
-            let seconds = format!("{:.3}", d.as_secs_f64()).replace('.', ",");
-            format!("{stage} {seconds} s")
-        })
-        .collect();
-    format!("Thời gian: {}", parts.join("; "))
-}
-
-fn print_emails(
-    cli: &Cli,
-    queued: usize,
-    outbox: &std::path::Path,
-    send: Option<&crate::mail::SendReport>,
-    root: &std::path::Path,
-) -> std::io::Result<()> {
-    let mut out = anstream::stdout();
-    let shown = crate::check::shown_path(outbox, Some(root));
-    if let Some(s) = send {
-        for (name, reason) in &s.failed {
-            writeln!(
-                out,
-                "{shown}: error[email]: chưa gửi được thư {name}: {reason}; thư vẫn chờ trong hộp thư đi"
-            )?;
-        }
-        if !cli.quiet {
-            writeln!(
-                out,
-                "  Thư: {queued} thư trong {shown}; đã gửi {}, trước đó đã gửi {}, chưa gửi được {}",
-                s.delivered.len(),
-                s.already,
-                s.failed.len()
-            )?;
-        }
-    } else if !cli.quiet {
-        writeln!(
-            out,
-            "  Thư: {queued} thư chờ gửi trong {shown} (gửi bằng «chibo send»)"
-        )?;
-    }
-    Ok(())
-}
-
-fn send(cli: &Cli, month: Option<YearMonth>) -> Result<ExitCode, Error> {
-    let config = crate::config::Config::load(&cli.config_path())?;
-    let dirs: Vec<std::path::PathBuf> = if let Some(m) = month {
-        vec![config.out.join(m.to_string()).join("outbox")]
-    } else {
-        let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(&config.out)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.path().join("outbox"))
-                    .filter(|p| p.is_dir())
-                    .collect()
-            })
-            .unwrap_or_default();
-        found.sort();
-        found
-    };
-    let mut failed = false;
-    for dir in dirs {
-        let outbox = crate::mail::Outbox::new(&dir);
-        let report = crate::run::send_outbox(&config, &outbox)?;
-        failed |= !report.failed.is_empty();
-        let queued = report.delivered.len() + report.failed.len() + report.already;
-        print_emails(cli, queued, &dir, Some(&report), &config.root).map_err(|source| {
-            Error::Io {
-                path: dir.clone(),
-                source,
-            }
-        })?;
-    }
-    Ok(if failed {
-        ExitCode::from(3)
-    } else {
-        ExitCode::SUCCESS
+        Outcome::Done
     })
 }

@@ -1,5 +1,6 @@
 //! Writing output files: always to a temporary file in the target folder, then renamed,
-//! so that a failed or interrupted run leaves the previous file intact.
+//! so that a failed or interrupted run leaves the previous file intact; and the file
+//! names a unit code may give.
 
 use std::io::Write;
 use std::path::Path;
@@ -54,6 +55,23 @@ fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> 
     Ok(tmp)
 }
 
+/// A unit code usable as a file name on every system: ASCII letters, digits, `-` and `_`,
+/// and not a name Windows reserves.
+pub fn safe_file_stem(code: &str) -> Option<String> {
+    const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL"];
+    let ok = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let upper = code.to_ascii_uppercase();
+    let reserved = RESERVED.contains(&upper.as_str())
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit());
+    (ok && !reserved).then(|| code.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +114,28 @@ mod tests {
                 std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
                 0o644
             );
+        }
+    }
+
+    #[test]
+    fn unit_codes_as_file_names() {
+        for ok in ["YC", "TP", "MC-01", "don_vi_2"] {
+            assert_eq!(safe_file_stem(ok).as_deref(), Some(ok));
+        }
+        for bad in [
+            "",
+            "../../etc",
+            "a/b",
+            "CON",
+            "con",
+            "COM1",
+            "LPT9",
+            "YC.",
+            "Yên",
+            "a b",
+            "x\u{0}",
+        ] {
+            assert_eq!(safe_file_stem(bad), None, "{bad:?}");
         }
     }
 }

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chibo::model::{Assignment, Cadre, Cell, MonthSet, Unit};
-use chibo::roster::{self, Roster};
+use chibo::roster::Roster;
 
 /// (code, name)
 const UNITS: &[(&str, &str)] = &[
@@ -388,11 +388,11 @@ fn main() -> ExitCode {
     let files = [
         (
             "roster.xlsx",
-            roster::to_xlsx_with(&roster, &months).expect("demo roster workbook"),
+            chibo::report::roster::to_xlsx_with(&roster, &months).expect("demo roster workbook"),
         ),
         (
             "chibo.toml",
-            chibo::init::CONFIG_TEMPLATE
+            chibo::commands::init::CONFIG_TEMPLATE
                 .replacen("province = \"\"", "province = \"Sơn La\"", 1)
                 .into_bytes(),
         ),

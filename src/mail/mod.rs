@@ -65,3 +65,35 @@ pub fn deliver_all(
     }
     Ok(report)
 }
+
+/// Delivers what waits in `outbox` over the configured SMTP server: three tries each,
+/// half a second then a second apart.
+///
+/// # Errors
+/// No `[email.smtp]`, a missing password, an unreadable CA file, or an outbox that
+/// cannot be read or written.
+pub fn deliver_outbox(
+    config: &crate::config::Config,
+    outbox: &Outbox,
+) -> Result<SendReport, crate::Error> {
+    let smtp = config.email.smtp.as_ref().ok_or_else(|| {
+        crate::Error::Usage(
+            "chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml".into(),
+        )
+    })?;
+    let password = smtp.password()?;
+    let ca = match &smtp.ca_file {
+        Some(path) => Some(std::fs::read(path).map_err(|source| crate::Error::Io {
+            path: path.clone(),
+            source,
+        })?),
+        None => None,
+    };
+    let sender = SmtpSender::new(smtp, password, ca.as_deref()).map_err(crate::Error::Usage)?;
+    deliver_all(outbox, &sender, 3, std::time::Duration::from_millis(500)).map_err(|source| {
+        crate::Error::Io {
+            path: outbox.dir().to_path_buf(),
+            source,
+        }
+    })
+}

@@ -4,6 +4,7 @@
 
 pub mod files;
 mod register;
+mod totals;
 
 use std::collections::BTreeMap;
 
@@ -12,9 +13,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use files::{FileUse, InboxFile};
 pub use register::{RecSummary, RegisterEntry};
+pub use totals::Totals;
 
 use crate::config::Config;
-use crate::diagnostic::{self, Code, Diagnostic, Location, Severity};
+use crate::diagnostic::{self, Code, Diagnostic, Location};
 use crate::model::{AbsenceReason, Area, Rating, YearMonth};
 use crate::roster::Roster;
 use crate::submission::ReportRow;
@@ -269,6 +271,18 @@ pub struct Reconciliation {
     pub recommendations: RecSummary,
     /// Issues of M's folder, sorted.
     pub issues: Vec<Diagnostic>,
+    /// The totals the renderers show, counted once.
+    pub totals: Totals,
+}
+
+impl Reconciliation {
+    /// Adds issues found outside the reconciliation (the month folder's
+    /// `received.txt`), keeping the issues sorted and the totals right.
+    pub fn add_issues(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        self.issues.extend(more);
+        diagnostic::sort(&mut self.issues);
+        self.totals = Totals::of(&self.units, &self.cadres, &self.issues);
+    }
 }
 
 /// Reconciles month `month` from `files` (every file of the year's month folders up to
@@ -302,6 +316,7 @@ pub fn reconcile(
         register: Vec::new(),
         recommendations: RecSummary::default(),
         issues: Vec::new(),
+        totals: Totals::default(),
     };
     for (i, f) in files.iter().enumerate().filter(|&(i, _)| in_month(i)) {
         out.files.read += 1;
@@ -363,6 +378,7 @@ pub fn reconcile(
     out.register = register;
     diagnostic::sort(&mut issues);
     out.issues = issues;
+    out.totals = Totals::of(&out.units, &out.cadres, &out.issues);
     out
 }
 
@@ -798,7 +814,7 @@ fn units(
 
 /// Whether any issue is an error.
 pub fn has_errors(r: &Reconciliation) -> bool {
-    r.issues.iter().any(|d| d.severity == Severity::Error)
+    r.totals.errors > 0
 }
 
 #[cfg(test)]

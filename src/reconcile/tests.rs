@@ -2,7 +2,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::*;
-use crate::diagnostic::CellRef;
+use crate::diagnostic::{CellRef, Severity};
 use crate::model::{Assignment, Cadre, Cell, MonthSet, RecStatus, Unit};
 use crate::submission::{FileStatus, Identity, RecRow, RowCells, Submission};
 
@@ -501,6 +501,46 @@ fn planned_meetings_outcomes_status_coverage_and_ratings() {
             .iter()
             .all(|u| u.submission == Submitted::Missing && u.received.is_none())
     );
+}
+
+#[test]
+fn totals_are_the_figures_counted_once() {
+    let c = config("");
+    let july = file(
+        7,
+        "inbox/2020-07/YC.xlsx",
+        "YC",
+        day(8, 6),
+        vec![
+            row(6, "BTV1", "Y1", day(7, 5), true),
+            row(7, "BCH1", "Y2", day(7, 31), false),
+        ],
+    );
+    let mc = file(7, "inbox/2020-07/MC.xlsx", "MC", day(8, 5), vec![]);
+    let r = run(&c, 7, vec![july, mc]);
+    let t = &r.totals;
+    assert_eq!((t.on_time, t.late, t.missing), (1, 1, 0));
+    assert_eq!(
+        (t.planned, t.attended, t.absent, t.unreported),
+        (3, 1, 1, 1)
+    );
+    let progress = r.cadres.iter().fold([0; 4], |mut n, c| {
+        n[c.status as usize] += 1;
+        n
+    });
+    assert_eq!([t.met, t.on_track, t.behind, t.no_quota], progress);
+
+    let mut r = run(&c, 7, vec![]);
+    assert_eq!((r.totals.missing, r.totals.notices), (2, 0));
+    // Issues added after reconciling (received.txt's notices) are counted and sorted in.
+    let at = |file: &str| Location::file(file);
+    r.add_issues([
+        Diagnostic::notice(Code::ReceivedBadLine, at("inbox/2020-07/received.txt"), "x"),
+        Diagnostic::error(Code::FileUnreadable, at("inbox/2020-07/a.xlsx"), "y"),
+    ]);
+    assert_eq!((r.totals.notices, r.totals.errors), (1, 1));
+    assert_eq!(r.issues[0].code, Code::FileUnreadable);
+    assert!(has_errors(&r));
 }
 
 fn rec(code: &str, is_new: bool, raised: NaiveDate, status: RecStatus) -> RecRow {

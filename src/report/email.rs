@@ -13,7 +13,6 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::diagnostic::Severity;
 use crate::model::AbsenceReason;
 use crate::reconcile::{Outcome, Progress, Reconciliation, Submitted, deadline};
 use crate::roster::Roster;
@@ -208,7 +207,7 @@ pub fn render_all(
             emails.push(Email {
                 name: format!(
                     "02-don-vi-{}",
-                    crate::template::safe_file_stem(&unit.code)
+                    crate::output::safe_file_stem(&unit.code)
                         .unwrap_or_else(|| format!("{}", emails.len()))
                 ),
                 to: unit.emails.clone(),
@@ -231,16 +230,15 @@ fn leadership_context(
     config: &Config,
     attachment: &str,
 ) -> Value {
-    let count = |s: Submitted| r.units.iter().filter(|u| u.submission == s).count();
-    let sum = |g: fn(&crate::reconcile::UnitSummary) -> usize| r.units.iter().map(g).sum();
+    let t = &r.totals;
     let f = Figures {
-        on_time: count(Submitted::OnTime),
-        late: count(Submitted::Late),
-        missing: count(Submitted::Missing),
-        planned: sum(|u| u.planned),
-        attended: sum(|u| u.attended),
-        absent: sum(|u| u.absent),
-        unreported: sum(|u| u.unreported),
+        on_time: t.on_time,
+        late: t.late,
+        missing: t.missing,
+        planned: t.planned,
+        attended: t.attended,
+        absent: t.absent,
+        unreported: t.unreported,
         cadres: r.cadres.len(),
         rows_read: r.rows.read,
         rows_accepted: r.rows.accepted,
@@ -250,16 +248,8 @@ fn leadership_context(
         recs_resolved: r.recommendations.resolved,
         recs_pending: r.recommendations.pending,
         recs_overdue: r.recommendations.overdue,
-        errors: r
-            .issues
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count(),
-        warnings: r
-            .issues
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count(),
+        errors: t.errors,
+        warnings: t.warnings,
     };
     let late_units: Vec<UnitLine> = r
         .units

@@ -1,6 +1,14 @@
-//! What a run writes: the JSON summary and the consolidated workbook, each rendered from
-//! a [`crate::reconcile::Reconciliation`] without touching the file system.
+//! The renderers: each turns the reconciliation (or the roster, for the unit template)
+//! into what people read, in memory, without touching the file system.
+//!
+//! `summary.rs` the JSON summary, `workbook.rs` the consolidated workbook, `template.rs`
+//! the unit template, `roster.rs` the roster workbook, `email.rs` the emails' text, `terminal.rs` what the commands print;
+//! `style.rs` the look the workbooks share.
 
 pub mod email;
+pub mod roster;
+pub mod style;
 pub mod summary;
+pub mod template;
+pub mod terminal;
 pub mod workbook;

@@ -7,13 +7,14 @@
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::config::Config;
-use crate::reconcile::{Progress, Reconciliation, Submitted, deadline};
-use crate::roster::{FONT, Roster};
+use crate::reconcile::{Reconciliation, deadline};
+use crate::report::style::{self, col, excel_date};
+use crate::roster::Roster;
 
 /// A cell value.
 enum V {
@@ -58,19 +59,12 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let base = Format::new().set_font_name(FONT).set_font_size(12);
+        let base = style::base();
         Formats {
-            header: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_border(FormatBorder::Thin)
-                .set_background_color("#DDEBF7"),
+            header: style::header(),
             date: base
                 .clone()
-                .set_num_format("dd/mm/yyyy")
+                .set_num_format(style::DATE_FORMAT)
                 .set_border(FormatBorder::Thin),
             wrap: base
                 .clone()
@@ -184,12 +178,6 @@ pub fn fill(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<Work
 /// Fills one data sheet.
 type Fill = fn(&mut Worksheet, &Reconciliation, &Roster, &Formats) -> Result<(), XlsxError>;
 
-fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
-    let m = u8::try_from(d.month()).expect("month fits");
-    let day = u8::try_from(d.day()).expect("day fits");
-    ExcelDateTime::from_ymd(u16::try_from(d.year()).unwrap_or(2000), m, day)
-}
-
 /// Writes a data sheet: header row, rows, widths, frozen header, autofilter, A4
 /// landscape print with the header row repeated and `title` on every page.
 fn table(
@@ -253,24 +241,9 @@ fn table(
     let last_row = u32::try_from(rows.len()).expect("rows fit");
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, last_row, col(cols.len() - 1))?;
-    print_setup(sheet, title);
+    style::print_a4_landscape(sheet, title, 0.5, 12);
     sheet.set_repeat_rows(0, 0)?;
     Ok(())
-}
-
-fn print_setup(sheet: &mut Worksheet, title: &str) {
-    sheet.set_landscape();
-    sheet.set_paper_size(9); // A4
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    // `&` starts a code in Excel's page header; doubling keeps it literal.
-    let title = title.replace('&', "&&");
-    sheet.set_header(format!("&C&\"Times New Roman,Bold\"&12{title}"));
-    sheet.set_footer("&CTrang &P/&N");
-}
-
-fn col(c: usize) -> u16 {
-    u16::try_from(c).expect("few columns")
 }
 
 /// Colours the cells of `column` (rows 1..=last) whose text contains each label.
@@ -304,7 +277,7 @@ fn summary_sheet(
     config: &Config,
     date: NaiveDate,
 ) -> Result<(), XlsxError> {
-    let base = Format::new().set_font_name(FONT).set_font_size(13);
+    let base = style::base().set_font_size(13);
     let bold = base.clone().set_bold().set_align(FormatAlign::Center);
     let center = base.clone().set_align(FormatAlign::Center);
     let italic = base.clone().set_italic().set_align(FormatAlign::Center);
@@ -321,7 +294,7 @@ fn summary_sheet(
         .clone()
         .set_bold()
         .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
+        .set_background_color(style::HEADER_FILL);
     let number = base
         .clone()
         .set_border(FormatBorder::Thin)
@@ -358,16 +331,14 @@ fn summary_sheet(
     let month_line = format!("Tháng {} năm {}", r.month.month, r.month.year);
     sheet.merge_range(5, 0, 5, 8, &month_line, &bold)?;
 
-    let count = |s: Submitted| r.units.iter().filter(|u| u.submission == s).count();
-    let sum = |g: fn(&crate::reconcile::UnitSummary) -> usize| r.units.iter().map(g).sum::<usize>();
-    let progress = |p: Progress| r.cadres.iter().filter(|c| c.status == p).count();
+    let t = &r.totals;
     let figures: Vec<(&str, Vec<(&str, usize)>)> = vec![
         (
             "Báo cáo của đơn vị",
             vec![
-                ("Đơn vị nộp đúng hạn", count(Submitted::OnTime)),
-                ("Đơn vị nộp muộn", count(Submitted::Late)),
-                ("Đơn vị chưa nộp", count(Submitted::Missing)),
+                ("Đơn vị nộp đúng hạn", t.on_time),
+                ("Đơn vị nộp muộn", t.late),
+                ("Đơn vị chưa nộp", t.missing),
                 ("Tệp nhận được", r.files.read),
                 ("Tệp được dùng", r.files.used),
             ],
@@ -375,19 +346,19 @@ fn summary_sheet(
         (
             "Buổi sinh hoạt theo kế hoạch trong tháng",
             vec![
-                ("Số buổi theo kế hoạch", sum(|u| u.planned)),
-                ("Đã dự", sum(|u| u.attended)),
-                ("Vắng", sum(|u| u.absent)),
-                ("Chưa báo cáo", sum(|u| u.unreported)),
+                ("Số buổi theo kế hoạch", t.planned),
+                ("Đã dự", t.attended),
+                ("Vắng", t.absent),
+                ("Chưa báo cáo", t.unreported),
             ],
         ),
         (
             "Tiến độ định mức năm của cán bộ",
             vec![
-                ("Đạt định mức", progress(Progress::Met)),
-                ("Đúng tiến độ", progress(Progress::OnTrack)),
-                ("Chậm tiến độ", progress(Progress::Behind)),
-                ("Không có định mức", progress(Progress::NoQuota)),
+                ("Đạt định mức", t.met),
+                ("Đúng tiến độ", t.on_track),
+                ("Chậm tiến độ", t.behind),
+                ("Không có định mức", t.no_quota),
             ],
         ),
         (
@@ -465,9 +436,11 @@ fn summary_sheet(
     pie.set_width(620).set_height(300);
     sheet.insert_chart(25, 3, &pie)?;
 
-    print_setup(
+    style::print_a4_landscape(
         sheet,
         &format!("Tổng hợp dự sinh hoạt chi bộ tháng {}", r.month.vi()),
+        0.5,
+        12,
     );
     Ok(())
 }
@@ -801,8 +774,8 @@ fn issues_sheet(
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Workspace;
     use crate::model::YearMonth;
+    use crate::workspace::Workspace;
 
     /// Every cell of a table has its format (the borders), blank ones and a row of blanks
     /// only included, though formats are set a run of cells at a time after the values.
@@ -843,7 +816,7 @@ mod tests {
         let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
         let ws = Workspace::load(&config).unwrap();
         let july = YearMonth::new(2020, 7).unwrap();
-        let (files, _) = crate::run::read_year(&ws, july, &|_, _, _| {}).unwrap();
+        let (files, _) = crate::inbox::read_year(&ws, july, &|_, _, _| {}).unwrap();
         let r = crate::reconcile::reconcile(&ws.config, &ws.roster, july, &files);
         let render = |threads: usize| {
             rayon::ThreadPoolBuilder::new()

@@ -1,10 +1,8 @@
 //! The assignment roster (SPEC §3): the office's workbook of units, cells, cadres and
-//! assignments, read into a [`Roster`] with indexes by code, and written back for new
-//! workspaces.
+//! assignments, read into a [`Roster`] with indexes by code (`report::roster` writes it).
 
 pub mod columns;
 mod read;
-mod write;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,7 +11,6 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 pub use read::{NamedGrid, RosterSheets, parse};
-pub use write::{FONT, to_xlsx, to_xlsx_with};
 
 use crate::diagnostic::{self, Code, Diagnostic, Location};
 use crate::ingest::Workbook;

@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chibo::check::{Workspace, check};
+use chibo::commands::check::check;
 use chibo::diagnostic::Severity;
 use chibo::submission::{FileStatus, Submission};
+use chibo::workspace::Workspace;
 
 use crate::book::{self, HEADER, yc_title};
 use crate::common::{chibo, demo_workspace as demo, text};

@@ -387,7 +387,7 @@ fn names_cannot_add_headers_or_markup() {
     );
     std::fs::write(
         ws.join("roster.xlsx"),
-        chibo::roster::to_xlsx(&roster).unwrap(),
+        chibo::report::roster::to_xlsx(&roster).unwrap(),
     )
     .unwrap();
 

@@ -283,7 +283,7 @@ fn unit_codes_cannot_steer_where_files_go() {
     let hostile = chibo::roster::Roster::new(units, cells, cadres, roster.assignments.clone());
     std::fs::write(
         ws.join("roster.xlsx"),
-        chibo::roster::to_xlsx(&hostile).unwrap(),
+        chibo::report::roster::to_xlsx(&hostile).unwrap(),
     )
     .unwrap();
 

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
-use chibo::check::{Workspace, check};
+use chibo::commands::check::check;
 use chibo::submission::Submission;
+use chibo::workspace::Workspace;
 
 use crate::common::{chibo, python, soffice, text, tool};
 
@@ -59,7 +60,7 @@ fn an_untouched_template_reads_back_as_planned_and_unreported() {
     );
     assert_eq!(
         s.identity.template_version.as_deref(),
-        Some(chibo::template::TEMPLATE_VERSION)
+        Some(chibo::report::template::TEMPLATE_VERSION)
     );
     let planned = planned_cadres(&template);
     assert!(!planned.is_empty());

@@ -1,6 +1,9 @@
-//! `chibo run --month YYYY-MM`: the monthly batch. Scans the year's month folders (the
-//! I/O edge), reconciles (pure), renders the outputs in memory, then writes them
-//! atomically.
+//! The inbox: what `run` reads and in which order (the way ripgrep's `haystack.rs`
+//! owns what is searched). Month folders `inbox/YYYY-MM/` of the year, the regular files
+//! directly in them (lock and hidden files and `received.txt` aside), their received
+//! dates from `received.txt` or their modification time, path order, and decoding the
+//! first files while the roster loads. This is the I/O edge of reading; the rules of a
+//! file's content live in `submission`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,43 +15,16 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::Error;
-use crate::check::{Workspace, shown_path};
-use crate::diagnostic::{self, Code, Diagnostic, Location};
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::matching::Matcher;
 use crate::model::YearMonth;
-use crate::reconcile::{self, InboxFile, Reconciliation};
+use crate::reconcile::InboxFile;
 use crate::submission::{self, Context};
+use crate::workspace::{Workspace, shown_path};
 
 /// The file a month folder may hold to give received dates.
 pub const RECEIVED_FILE: &str = "received.txt";
-
-/// What a run produced.
-pub struct RunReport {
-    /// The figures.
-    pub reconciliation: Reconciliation,
-    /// The roster's own warnings and notices.
-    pub roster_notes: Vec<Diagnostic>,
-    /// Files written.
-    pub outputs: Vec<PathBuf>,
-    /// The province, for titles.
-    pub province: String,
-    /// The workspace folder.
-    pub root: PathBuf,
-    /// What became of the month's emails (`None` with `--no-email`).
-    pub emails: Option<EmailReport>,
-    /// Each stage and how long it took (shown with `-v`; never written to a file).
-    pub timings: Vec<(String, std::time::Duration)>,
-}
-
-/// The month's emails: how many were queued, where, and what delivery did.
-pub struct EmailReport {
-    /// Messages queued.
-    pub queued: usize,
-    /// The outbox folder.
-    pub outbox: PathBuf,
-    /// The delivery pass, with `transport = "smtp"`.
-    pub send: Option<crate::mail::SendReport>,
-}
 
 /// What a month folder holds, before reading.
 #[derive(Default)]
@@ -67,25 +43,32 @@ struct Found {
     size: u64,
 }
 
-/// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
-/// as it is read (for a progress bar).
+/// The year's files read for a run, with what came with them.
+pub struct YearRead {
+    /// The workspace, loaded while the first files were decoded.
+    pub workspace: Workspace,
+    /// Every file of the year's month folders up to the month, in order.
+    pub files: Vec<InboxFile>,
+    /// Notices about month M's `received.txt`.
+    pub notes: Vec<Diagnostic>,
+    /// How many files were decoded while the roster loaded (shown with `-v`).
+    pub decoded_early: usize,
+}
+
+/// Loads the roster of `config` and reads the year's files up to `month`, as
+/// [`read_year`] does. The roster loads on one core while the other starts on the
+/// reports: reading a report needs the roster only to match its rows, after its sheets
+/// are decoded. The reports decoded early wait, so the memory they hold is bounded by the
+/// time the roster takes, not by the size of the inbox.
 ///
 /// # Errors
-/// Configuration or roster errors; a month folder or output that cannot be read or
-/// written.
-pub fn run(
-    config_path: &Path,
+/// Roster errors; a month folder or file that cannot be read.
+pub fn read_year_with_roster(
+    config: Config,
     month: YearMonth,
-    emails: bool,
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
-) -> Result<RunReport, Error> {
-    let mut timings = Timings::start();
-    let config = crate::config::Config::load(config_path)?;
+) -> Result<YearRead, Error> {
     let (queue, notes) = queue_year(&config, month)?;
-    // The roster loads on one core while the other starts on the reports: reading a
-    // report needs the roster only to match its rows, after its sheets are decoded.
-    // The reports decoded early wait, so the memory they hold is bounded by the time
-    // the roster takes, not by the size of the inbox.
     let workspace = std::sync::OnceLock::new();
     let roster_loaded = AtomicBool::new(false);
     let (matcher, preloaded) = rayon::join(
@@ -97,167 +80,15 @@ pub fn run(
         || preload(&queue, &roster_loaded),
     );
     let matcher = matcher?;
-    timings.lap(format!(
-        "nạp cấu hình và danh sách (cùng lúc đọc trước {} tệp)",
-        preloaded.len()
-    ));
+    let decoded_early = preloaded.len();
     let files = read_queue(queue, preloaded, &matcher, month, on_file)?;
     drop(matcher);
-    let ws = workspace.into_inner().expect("loaded with the matcher");
-    let config = &ws.config;
-    timings.lap(format!("đọc {} tệp báo cáo", files.len()));
-    let mut r = reconcile::reconcile(config, &ws.roster, month, &files);
-    r.issues.extend(notes);
-    diagnostic::sort(&mut r.issues);
-    timings.lap("đối chiếu");
-
-    // Render everything first, so that a failure leaves the previous outputs intact.
-    let out_dir = config.out.join(month.to_string());
-    let xlsx = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
-    let book = crate::report::workbook::fill(&r, &ws.roster, config).map_err(xlsx)?;
-    timings.lap("điền các trang của bảng tổng hợp");
-    let workbook = crate::report::workbook::save(book).map_err(xlsx)?;
-    timings.lap("nén bảng tổng hợp");
-    let workbook_name = format!("tong-hop-{month}.xlsx");
-    let summary = crate::report::summary::to_json(&r, &config.province).into_bytes();
-    let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
-    crate::output::write_all_atomic(&[
-        (outputs[0].as_path(), &workbook),
-        (outputs[1].as_path(), &summary),
-    ])
-    .map_err(|(path, source)| Error::Io { path, source })?;
-    timings.lap("tạo summary.json và ghi hai tệp");
-    let emails = if emails {
-        let e = queue_and_send(&ws, &r, &workbook_name, &workbook)?;
-        timings.lap("thư điện tử");
-        Some(e)
-    } else {
-        None
-    };
-    Ok(RunReport {
-        reconciliation: r,
-        roster_notes: ws.roster_notes,
-        outputs,
-        province: config.province.clone(),
-        root: config.root.clone(),
-        emails,
-        timings: timings.laps,
+    Ok(YearRead {
+        workspace: workspace.into_inner().expect("loaded with the matcher"),
+        files,
+        notes,
+        decoded_early,
     })
-}
-
-/// How long each stage of a run took, for `chibo run -v`.
-struct Timings {
-    last: std::time::Instant,
-    laps: Vec<(String, std::time::Duration)>,
-}
-
-impl Timings {
-    fn start() -> Timings {
-        Timings {
-            last: std::time::Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: impl Into<String>) {
-        let now = std::time::Instant::now();
-        self.laps.push((stage.into(), now - self.last));
-        self.last = now;
-    }
-}
-
-/// Renders the month's emails, queues them in `out/YYYY-MM/outbox/`, and with
-/// `transport = "smtp"` delivers them.
-fn queue_and_send(
-    ws: &Workspace,
-    r: &Reconciliation,
-    workbook_name: &str,
-    workbook: &[u8],
-) -> Result<EmailReport, Error> {
-    let config = &ws.config;
-    let env = crate::report::email::templates(Some(&config.root.join("templates/email")))
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    let emails =
-        crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)
-            .map_err(|e| Error::Usage(e.to_string()))?;
-    let outbox = crate::mail::Outbox::new(config.out.join(r.month.to_string()).join("outbox"));
-    let io = |source| Error::Io {
-        path: outbox.dir().to_path_buf(),
-        source,
-    };
-    if emails.is_empty() {
-        return Ok(EmailReport {
-            queued: 0,
-            outbox: outbox.dir().to_path_buf(),
-            send: None,
-        });
-    }
-    let from = config.email.from.as_ref().ok_or_else(|| {
-        Error::Usage(
-            "chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml".into(),
-        )
-    })?;
-    let date = email_date(crate::report::workbook::document_date(r, config));
-    let queued = emails
-        .iter()
-        .map(|e| crate::mail::build(e, from, date))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    outbox.queue(&queued).map_err(io)?;
-    let send = match config.email.transport {
-        crate::config::Transport::Smtp => Some(send_outbox(config, &outbox)?),
-        crate::config::Transport::Outbox => None,
-    };
-    Ok(EmailReport {
-        queued: queued.len(),
-        outbox: outbox.dir().to_path_buf(),
-        send,
-    })
-}
-
-/// Emails are dated 08:00 Vietnam time on the document date, so that the same month
-/// gives the same messages.
-fn email_date(day: NaiveDate) -> SystemTime {
-    use chrono::TimeZone;
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
-    let at = day.and_hms_opt(8, 0, 0).expect("a valid time");
-    SystemTime::from(
-        vietnam
-            .from_local_datetime(&at)
-            .single()
-            .expect("a fixed offset is unambiguous"),
-    )
-}
-
-/// Delivers what waits in `outbox` over the configured SMTP server: three tries each,
-/// half a second then a second apart.
-///
-/// # Errors
-/// No `[email.smtp]`, a missing password, an unreadable CA file, or an outbox that
-/// cannot be read or written.
-pub fn send_outbox(
-    config: &crate::config::Config,
-    outbox: &crate::mail::Outbox,
-) -> Result<crate::mail::SendReport, Error> {
-    let smtp = config.email.smtp.as_ref().ok_or_else(|| {
-        Error::Usage("chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml".into())
-    })?;
-    let password = smtp.password()?;
-    let ca = match &smtp.ca_file {
-        Some(path) => Some(std::fs::read(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?),
-        None => None,
-    };
-    let sender =
-        crate::mail::SmtpSender::new(smtp, password, ca.as_deref()).map_err(Error::Usage)?;
-    crate::mail::deliver_all(outbox, &sender, 3, std::time::Duration::from_millis(500)).map_err(
-        |source| Error::Io {
-            path: outbox.dir().to_path_buf(),
-            source,
-        },
-    )
 }
 
 /// Reads every file of the year's month folders up to `month`, and the notices about
@@ -291,10 +122,7 @@ struct Decoded {
 
 /// The files of the year's month folders up to `month`, in month and path order, and
 /// the notices about month M's `received.txt`.
-fn queue_year(
-    config: &crate::config::Config,
-    month: YearMonth,
-) -> Result<(Vec<Queued>, Vec<Diagnostic>), Error> {
+fn queue_year(config: &Config, month: YearMonth) -> Result<(Vec<Queued>, Vec<Diagnostic>), Error> {
     let mut queue = Vec::new();
     let mut notes = Vec::new();
     for m in 1..=month.month {
@@ -474,78 +302,6 @@ pub fn parse_received(text: &str, shown: &str) -> (HashMap<String, NaiveDate>, V
     (dates, notes)
 }
 
-/// The short Vietnamese account of a run printed on the terminal.
-pub fn terminal_summary(
-    r: &Reconciliation,
-    province: &str,
-    outputs: &[PathBuf],
-    root: &Path,
-) -> String {
-    use crate::reconcile::{Progress, Submitted};
-    use std::fmt::Write;
-    let count = |s: Submitted| r.units.iter().filter(|u| u.submission == s).count();
-    let planned: usize = r.units.iter().map(|u| u.planned).sum();
-    let attended: usize = r.units.iter().map(|u| u.attended).sum();
-    let absent: usize = r.units.iter().map(|u| u.absent).sum();
-    let unreported: usize = r.units.iter().map(|u| u.unreported).sum();
-    let behind = r
-        .cadres
-        .iter()
-        .filter(|c| c.status == Progress::Behind)
-        .count();
-    let errors = r
-        .issues
-        .iter()
-        .filter(|d| d.severity == diagnostic::Severity::Error)
-        .count();
-    let warnings = r
-        .issues
-        .iter()
-        .filter(|d| d.severity == diagnostic::Severity::Warning)
-        .count();
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Tổng hợp dự sinh hoạt chi bộ tháng {} — {province}",
-        r.month.vi()
-    );
-    let f = &r.files;
-    let _ = writeln!(
-        s,
-        "  Tệp: {} (dùng {}, bản cũ {}, bỏ qua {}, không đọc được {})",
-        f.read, f.used, f.superseded, f.skipped, f.unreadable
-    );
-    let w = &r.rows;
-    let _ = writeln!(
-        s,
-        "  Dòng: {} (nhận {}, loại {}, trùng {})",
-        w.read, w.accepted, w.rejected, w.duplicates
-    );
-    let _ = writeln!(
-        s,
-        "  Đơn vị: {} đúng hạn, {} muộn, {} chưa nộp",
-        count(Submitted::OnTime),
-        count(Submitted::Late),
-        count(Submitted::Missing)
-    );
-    let _ = writeln!(
-        s,
-        "  Buổi theo kế hoạch: {planned} (dự {attended}, vắng {absent}, chưa báo cáo {unreported})"
-    );
-    let _ = writeln!(s, "  Cán bộ chậm tiến độ: {behind}/{}", r.cadres.len());
-    let rec = &r.recommendations;
-    let _ = writeln!(
-        s,
-        "  Kiến nghị trong năm: {} (đã giải quyết {}, đang chờ {}, quá hạn {})",
-        rec.raised_ytd, rec.resolved, rec.pending, rec.overdue
-    );
-    let _ = writeln!(s, "  Vấn đề dữ liệu: {errors} lỗi, {warnings} cảnh báo");
-    for path in outputs {
-        let _ = writeln!(s, "  Đã ghi: {}", shown_path(path, Some(root)));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::parse_received;
@@ -563,7 +319,7 @@ mod tests {
         month: super::YearMonth,
         files: &[super::InboxFile],
     ) -> (String, Vec<u8>) {
-        let r = super::reconcile::reconcile(&ws.config, &ws.roster, month, files);
+        let r = crate::reconcile::reconcile(&ws.config, &ws.roster, month, files);
         let workbook = crate::report::workbook::to_xlsx(&r, &ws.roster, &ws.config).unwrap();
         (crate::report::summary::to_json(&r, "Sơn La"), workbook)
     }

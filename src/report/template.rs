@@ -1,24 +1,22 @@
-//! `chibo template --month YYYY-MM [--unit CODE]`: each unit's workbook for the month,
-//! prefilled with its planned meetings and its open recommendations (SPEC §4, §8).
+//! The unit template workbook (`chibo template`; SPEC §4, §8): each unit's workbook for
+//! the month, prefilled with its planned meetings and its open recommendations, rendered
+//! in memory.
 //!
 //! The template is what keeps units' data clean: canonical labels, dropdowns for the
 //! closed vocabularies, whole-number and date validation with Vietnamese messages, and
 //! the header and prefilled identity cells locked (no password) so that a unit fills in
 //! results without breaking what chibo reads back.
 
-use std::path::{Path, PathBuf};
-
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
-    Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, Format,
+    FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
-use crate::Error;
-use crate::check::Workspace;
 use crate::model::{Unit, YearMonth};
-use crate::reconcile::{self, RegisterEntry, planned_date};
-use crate::roster::{FONT, Roster};
+use crate::reconcile::{RegisterEntry, planned_date};
+use crate::report::style::{self, col, excel_date};
+use crate::roster::Roster;
 use crate::submission::columns::{RECOMMENDATIONS, REPORT};
 
 /// The version written in `_chibo`, raised when the layout changes.
@@ -39,75 +37,6 @@ const STATUSES: &[&str] = &[
     "Đang giải quyết",
     "Đã giải quyết",
 ];
-
-/// Writes the templates of `month` for every unit, or for `only`.
-///
-/// # Errors
-/// Configuration or roster errors, an unknown unit, a unit code that cannot be a file
-/// name, or a file that cannot be written.
-pub fn write_templates(
-    config_path: &Path,
-    month: YearMonth,
-    only: Option<&str>,
-) -> Result<Vec<PathBuf>, Error> {
-    let ws = Workspace::load(config_path)?;
-    let units: Vec<&Unit> = match only {
-        Some(code) => vec![ws.roster.unit(code).ok_or_else(|| {
-            Error::Usage(format!(
-                "không có đơn vị mã «{code}» trong danh sách phân công"
-            ))
-        })?],
-        None => ws.roster.units.iter().collect(),
-    };
-    // Open recommendations come from the register as of the previous month.
-    let register = if month.month > 1 {
-        let previous = YearMonth::new(month.year, month.month - 1).expect("a month");
-        let (files, _) = crate::run::read_year(&ws, previous, &|_, _, _| {})?;
-        reconcile::reconcile(&ws.config, &ws.roster, previous, &files).register
-    } else {
-        Vec::new()
-    };
-    let dir = ws.config.out.join(month.to_string()).join("mau");
-    let mut written = Vec::new();
-    for unit in units {
-        let stem = safe_file_stem(&unit.code).ok_or_else(|| {
-            Error::Usage(format!(
-                "mã đơn vị «{}» không dùng được làm tên tệp",
-                unit.code
-            ))
-        })?;
-        let open: Vec<&RegisterEntry> = register
-            .iter()
-            .filter(|e| e.unit == unit.code && e.is_pending())
-            .collect();
-        let bytes = render(&ws.roster, &ws.config, unit, month, &open)
-            .map_err(|e| Error::Xlsx(e.to_string()))?;
-        let path = dir.join(format!("{stem}.xlsx"));
-        crate::output::write_atomic(&path, &bytes).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// A unit code usable as a file name on every system: ASCII letters, digits, `-` and `_`,
-/// and not a name Windows reserves.
-pub fn safe_file_stem(code: &str) -> Option<String> {
-    const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL"];
-    let ok = !code.is_empty()
-        && code.len() <= 64
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    let upper = code.to_ascii_uppercase();
-    let reserved = RESERVED.contains(&upper.as_str())
-        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.len() == 4
-            && upper.as_bytes()[3].is_ascii_digit());
-    (ok && !reserved).then(|| code.to_owned())
-}
 
 /// One meeting prefilled in the template.
 struct Planned<'a> {
@@ -138,17 +67,8 @@ fn planned<'a>(roster: &'a Roster, unit: &str, month: YearMonth) -> Vec<Planned<
     list
 }
 
-fn excel(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
-    ExcelDateTime::from_ymd(
-        u16::try_from(d.year()).unwrap_or(2000),
-        u8::try_from(d.month()).unwrap_or(1),
-        u8::try_from(d.day()).unwrap_or(1),
-    )
-}
-
-fn col(c: usize) -> u16 {
-    u16::try_from(c).expect("few columns")
-}
+/// The fill of cells a unit cannot change.
+const LOCKED_FILL: &str = "#F2F2F2";
 
 /// The formats of a template.
 struct Formats {
@@ -164,24 +84,24 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let base = Format::new().set_font_name(FONT).set_font_size(12);
+        let base = style::base();
         let boxed = base
             .clone()
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter);
         Formats {
-            locked: boxed.clone().set_background_color("#F2F2F2"),
+            locked: boxed.clone().set_background_color(LOCKED_FILL),
             locked_date: boxed
                 .clone()
-                .set_background_color("#F2F2F2")
-                .set_num_format("dd/mm/yyyy"),
+                .set_background_color(LOCKED_FILL)
+                .set_num_format(style::DATE_FORMAT),
             open: boxed.clone().set_unlocked(),
-            open_date: boxed.clone().set_unlocked().set_num_format("dd/mm/yyyy"),
-            header: boxed
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_background_color("#DDEBF7"),
+            open_date: boxed
+                .clone()
+                .set_unlocked()
+                .set_num_format(style::DATE_FORMAT),
+            header: style::header(),
             bold: base.clone().set_bold().set_align(FormatAlign::Center),
             italic: base.clone().set_italic().set_align(FormatAlign::Center),
             plain: base,
@@ -209,7 +129,7 @@ pub fn render(
                 unit.name
             ))
             .set_author(format!("Ban Tổ chức Tỉnh ủy {}", config.province))
-            .set_creation_datetime(&excel(month.first_day())?),
+            .set_creation_datetime(&excel_date(month.first_day())?),
     );
     let f = Formats::new();
     report_sheet(&mut book, roster, unit, month, &f)?;
@@ -293,7 +213,7 @@ fn report_sheet(
             p.cell.commune.as_deref().unwrap_or_default(),
         )?;
         if let Some(d) = p.date {
-            sheet.write_datetime_with_format(r, index("date"), excel(d)?, &f.open_date)?;
+            sheet.write_datetime_with_format(r, index("date"), excel_date(d)?, &f.open_date)?;
         }
         if let Some(m) = p.cell.members {
             sheet.write_number_with_format(r, index("members_total"), f64::from(m), &f.open)?;
@@ -442,8 +362,8 @@ fn validations(
     let start = YearMonth::new(month.year, 1).expect("January").first_day();
     let date = DataValidation::new()
         .allow_date(DataValidationRule::Between(
-            excel(start)?,
-            excel(month.last_day())?,
+            excel_date(start)?,
+            excel_date(month.last_day())?,
         ))
         .set_input_title("Ngày sinh hoạt")?
         .set_input_message(format!(
@@ -460,16 +380,10 @@ fn validations(
     add("date", &date)
 }
 
+/// The template's print setup: narrower margins and a smaller page title than the
+/// consolidated workbook's, for a form that is signed and stamped.
 fn print(sheet: &mut Worksheet, title: &str) {
-    sheet.set_landscape();
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
-    sheet.set_header(format!(
-        "&C&\"Times New Roman,Bold\"&11{}",
-        title.replace('&', "&&")
-    ));
-    sheet.set_footer("&CTrang &P/&N");
+    style::print_a4_landscape(sheet, title, 0.4, 11);
 }
 
 /// Locks the sheet without a password: cells not formatted as unlocked cannot be
@@ -548,7 +462,7 @@ fn recommendations_sheet(
         sheet.write_datetime_with_format(
             r,
             index("raised_on"),
-            excel(rec.raised_on)?,
+            excel_date(rec.raised_on)?,
             &f.locked_date,
         )?;
         sheet.write_string_with_format(r, index("content"), &rec.content, &f.locked)?;
@@ -575,7 +489,7 @@ fn recommendations_sheet(
     )?;
     sheet.add_data_validation(1, index("status"), last, index("status"), &status)?;
     let dates = DataValidation::new()
-        .allow_date(DataValidationRule::LessThanOrEqualTo(excel(
+        .allow_date(DataValidationRule::LessThanOrEqualTo(excel_date(
             month.last_day(),
         )?))
         .set_input_message("Ghi ngày/tháng/năm.")?
@@ -599,7 +513,7 @@ fn guide_sheet(
     let sheet = book.add_worksheet();
     sheet.set_name("Hướng dẫn")?;
     sheet.set_column_width(0, 110)?;
-    let due = reconcile::deadline(month, deadline_day);
+    let due = crate::reconcile::deadline(month, deadline_day);
     let lines: Vec<(bool, String)> = vec![
         (true, format!("HƯỚNG DẪN ĐIỀN BÁO CÁO THÁNG {}", month.vi())),
         (false, String::new()),
@@ -632,31 +546,4 @@ fn guide_sheet(
     }
     print(sheet, "Hướng dẫn");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_file_stem;
-
-    #[test]
-    fn unit_codes_as_file_names() {
-        for ok in ["YC", "TP", "MC-01", "don_vi_2"] {
-            assert_eq!(safe_file_stem(ok).as_deref(), Some(ok));
-        }
-        for bad in [
-            "",
-            "../../etc",
-            "a/b",
-            "CON",
-            "con",
-            "COM1",
-            "LPT9",
-            "YC.",
-            "Yên",
-            "a b",
-            "x\u{0}",
-        ] {
-            assert_eq!(safe_file_stem(bad), None, "{bad:?}");
-        }
-    }
 }

@@ -1,16 +1,15 @@
-//! Writing a roster workbook: the empty one of a new workspace and the demo province.
+//! The roster workbook rendered: the empty one of a new workspace (its four sheets with
+//! their header rows) and the demo province's.
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::Roster;
-use super::columns::{ALL, SheetSpec};
 use crate::ingest::Column;
 use crate::model::Assignment;
-
-/// The font of every workbook chibo writes.
-pub const FONT: &str = "Times New Roman";
+use crate::report::style;
+use crate::roster::Roster;
+use crate::roster::columns::{ALL, SheetSpec};
 
 /// The roster as an `.xlsx` file: the four sheets with their canonical labels and every
 /// row of `roster`. The same roster gives the same bytes (the creation time is fixed).
@@ -37,14 +36,12 @@ pub fn to_xlsx_with(
             .set_author("chibo")
             .set_creation_datetime(&ExcelDateTime::from_ymd(2020, 1, 1)?),
     );
-    let header = Format::new()
-        .set_font_name(FONT)
-        .set_font_size(12)
+    let header = style::base()
         .set_bold()
         .set_text_wrap()
         .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
-    let body = Format::new().set_font_name(FONT).set_font_size(12);
+        .set_background_color(style::HEADER_FILL);
+    let body = style::base();
 
     for spec in ALL {
         let sheet = book.add_worksheet();

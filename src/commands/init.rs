@@ -6,11 +6,11 @@ use include_dir::{Dir, include_dir};
 
 use crate::Error;
 use crate::output::write_atomic;
-use crate::roster::{self, Roster};
+use crate::roster::Roster;
 
 /// The commented configuration a new workspace starts with; `province` is left blank
 /// for the office to fill in.
-pub const CONFIG_TEMPLATE: &str = include_str!("../templates/chibo.toml");
+pub const CONFIG_TEMPLATE: &str = include_str!("../../templates/chibo.toml");
 
 /// The demo province (Sơn La, invented people), built by `examples/make_demo.rs`.
 static DEMO: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/samples");
@@ -22,17 +22,28 @@ pub struct Created {
     pub dir: PathBuf,
     /// Files written, relative to `dir`, in order.
     pub files: Vec<PathBuf>,
+    /// Files that were there already with the very content `init` writes, left as they
+    /// are (running `init --demo` twice is harmless), relative to `dir`, in order.
+    pub kept: Vec<PathBuf>,
 }
 
 /// Creates a workspace in `dir` (created if needed). Without `demo`: the commented
 /// `chibo.toml`, an empty roster workbook with the four sheets and their header rows,
 /// `inbox/` and `out/`. With `demo`: a copy of the demo province.
 ///
+/// A file that exists already with the same content is left as it is.
+///
 /// # Errors
-/// [`Error::Usage`] when any file it would write already exists (nothing is written);
+/// [`Error::Usage`] when any file it would write already exists with other content
+/// (nothing is written);
 /// [`Error::Io`] when a folder or file cannot be written.
 pub fn init(dir: &Path, demo: bool) -> Result<Created, Error> {
     let files = if demo { demo_files() } else { empty_files()? };
+    // A file already there is kept when it holds what would be written; any other
+    // content is the office's work, and nothing is overwritten.
+    let (kept, files): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(rel, bytes)| std::fs::read(dir.join(rel)).is_ok_and(|b| b == *bytes));
     let existing: Vec<String> = files
         .iter()
         .map(|(rel, _)| dir.join(rel))
@@ -57,11 +68,13 @@ pub fn init(dir: &Path, demo: bool) -> Result<Created, Error> {
     Ok(Created {
         dir: dir.to_path_buf(),
         files: files.into_iter().map(|(rel, _)| rel).collect(),
+        kept: kept.into_iter().map(|(rel, _)| rel).collect(),
     })
 }
 
 fn empty_files() -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
-    let roster = roster::to_xlsx(&Roster::default()).map_err(|e| Error::Xlsx(e.to_string()))?;
+    let roster = crate::report::roster::to_xlsx(&Roster::default())
+        .map_err(|e| Error::Xlsx(e.to_string()))?;
     Ok(vec![
         (
             PathBuf::from("chibo.toml"),

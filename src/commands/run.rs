@@ -1,0 +1,186 @@
+//! `chibo run --month YYYY-MM`: the monthly batch. Reads the year's inbox, reconciles
+//! (pure), renders the outputs in memory, writes them atomically, then queues the
+//! month's emails and, with `transport = "smtp"`, delivers them.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+
+use crate::Error;
+use crate::diagnostic::Diagnostic;
+use crate::model::YearMonth;
+use crate::reconcile::{self, Reconciliation};
+use crate::workspace::Workspace;
+
+/// What a run produced.
+pub struct RunReport {
+    /// The figures.
+    pub reconciliation: Reconciliation,
+    /// The roster's own warnings and notices.
+    pub roster_notes: Vec<Diagnostic>,
+    /// Files written.
+    pub outputs: Vec<PathBuf>,
+    /// The province, for titles.
+    pub province: String,
+    /// The workspace folder.
+    pub root: PathBuf,
+    /// What became of the month's emails (`None` with `--no-email`).
+    pub emails: Option<EmailReport>,
+    /// Each stage and how long it took (shown with `-v`; never written to a file).
+    pub timings: Vec<(String, std::time::Duration)>,
+}
+
+/// The month's emails: how many were queued, where, and what delivery did.
+pub struct EmailReport {
+    /// Messages queued.
+    pub queued: usize,
+    /// The outbox folder.
+    pub outbox: PathBuf,
+    /// The delivery pass, with `transport = "smtp"`.
+    pub send: Option<crate::mail::SendReport>,
+}
+
+/// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
+/// as it is read (for a progress bar).
+///
+/// # Errors
+/// Configuration or roster errors; a month folder or output that cannot be read or
+/// written.
+pub fn run(
+    config_path: &Path,
+    month: YearMonth,
+    emails: bool,
+    on_file: &(dyn Fn(usize, usize, &str) + Sync),
+) -> Result<RunReport, Error> {
+    let mut timings = Timings::start();
+    let config = crate::config::Config::load(config_path)?;
+    let read = crate::inbox::read_year_with_roster(config, month, on_file)?;
+    timings.lap(format!(
+        "nạp cấu hình và danh sách (cùng lúc đọc trước {} tệp)",
+        read.decoded_early
+    ));
+    let ws = read.workspace;
+    let config = &ws.config;
+    timings.lap(format!("đọc {} tệp báo cáo", read.files.len()));
+    let mut r = reconcile::reconcile(config, &ws.roster, month, &read.files);
+    r.add_issues(read.notes);
+    timings.lap("đối chiếu");
+
+    // Render everything first, so that a failure leaves the previous outputs intact.
+    let out_dir = config.out.join(month.to_string());
+    let xlsx = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
+    let book = crate::report::workbook::fill(&r, &ws.roster, config).map_err(xlsx)?;
+    timings.lap("điền các trang của bảng tổng hợp");
+    let workbook = crate::report::workbook::save(book).map_err(xlsx)?;
+    timings.lap("nén bảng tổng hợp");
+    let workbook_name = format!("tong-hop-{month}.xlsx");
+    let summary = crate::report::summary::to_json(&r, &config.province).into_bytes();
+    let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
+    crate::output::write_all_atomic(&[
+        (outputs[0].as_path(), &workbook),
+        (outputs[1].as_path(), &summary),
+    ])
+    .map_err(|(path, source)| Error::Io { path, source })?;
+    timings.lap("tạo summary.json và ghi hai tệp");
+    let emails = if emails {
+        let e = queue_and_send(&ws, &r, &workbook_name, &workbook)?;
+        timings.lap("thư điện tử");
+        Some(e)
+    } else {
+        None
+    };
+    Ok(RunReport {
+        reconciliation: r,
+        roster_notes: ws.roster_notes,
+        outputs,
+        province: config.province.clone(),
+        root: config.root.clone(),
+        emails,
+        timings: timings.laps,
+    })
+}
+
+/// How long each stage of a run took, for `chibo run -v`.
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(String, std::time::Duration)>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: impl Into<String>) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage.into(), now - self.last));
+        self.last = now;
+    }
+}
+
+/// Renders the month's emails, queues them in `out/YYYY-MM/outbox/`, and with
+/// `transport = "smtp"` delivers them.
+fn queue_and_send(
+    ws: &Workspace,
+    r: &Reconciliation,
+    workbook_name: &str,
+    workbook: &[u8],
+) -> Result<EmailReport, Error> {
+    let config = &ws.config;
+    let env = crate::report::email::templates(Some(&config.root.join("templates/email")))
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let emails =
+        crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+    let outbox = crate::mail::Outbox::new(config.out.join(r.month.to_string()).join("outbox"));
+    let io = |source| Error::Io {
+        path: outbox.dir().to_path_buf(),
+        source,
+    };
+    if emails.is_empty() {
+        return Ok(EmailReport {
+            queued: 0,
+            outbox: outbox.dir().to_path_buf(),
+            send: None,
+        });
+    }
+    let from = config.email.from.as_ref().ok_or_else(|| {
+        Error::Usage(
+            "chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml".into(),
+        )
+    })?;
+    let date = email_date(crate::report::workbook::document_date(r, config));
+    let queued = emails
+        .iter()
+        .map(|e| crate::mail::build(e, from, date))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    outbox.queue(&queued).map_err(io)?;
+    let send = match config.email.transport {
+        crate::config::Transport::Smtp => Some(crate::mail::deliver_outbox(config, &outbox)?),
+        crate::config::Transport::Outbox => None,
+    };
+    Ok(EmailReport {
+        queued: queued.len(),
+        outbox: outbox.dir().to_path_buf(),
+        send,
+    })
+}
+
+/// Emails are dated 08:00 Vietnam time on the document date, so that the same month
+/// gives the same messages.
+fn email_date(day: NaiveDate) -> SystemTime {
+    use chrono::TimeZone;
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
+    let at = day.and_hms_opt(8, 0, 0).expect("a valid time");
+    SystemTime::from(
+        vietnam
+            .from_local_datetime(&at)
+            .single()
+            .expect("a fixed offset is unambiguous"),
+    )
+}
