@@ -17,7 +17,7 @@
 //! | [`reconcile`] | pure: the roster and the year's files → the month's figures |
 //! | [`report`] | renderers: summary, workbooks, template, emails, terminal, their style |
 //! | [`mail`] | messages, the outbox, SMTP delivery (the other edge) |
-//! | [`config`], [`roster`], [`model`], [`diagnostic`], [`output`] | the ground floor |
+//! | [`config`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`] | the ground floor |
 
 pub mod cli;
 pub mod commands;
@@ -40,6 +40,7 @@ pub mod diagnostic;
 pub mod model;
 pub mod output;
 pub mod roster;
+pub mod vocabulary;
 
 use std::path::PathBuf;
 

@@ -289,12 +289,7 @@ pub enum Rating {
 impl Rating {
     /// The Vietnamese label.
     pub fn label(self) -> &'static str {
-        match self {
-            Rating::Tot => "Tốt",
-            Rating::Kha => "Khá",
-            Rating::TrungBinh => "Trung bình",
-            Rating::Kem => "Kém",
-        }
+        crate::vocabulary::RATINGS.label_of(&self)
     }
 }
 
@@ -315,10 +310,8 @@ impl AbsenceReason {
     /// The Vietnamese category label.
     pub fn label(&self) -> &'static str {
         match self {
-            AbsenceReason::BusinessTrip => "Đi công tác",
-            AbsenceReason::Urgent => "Công việc đột xuất",
-            AbsenceReason::Sick => "Ốm đau",
-            AbsenceReason::Other(_) => "Lý do khác",
+            AbsenceReason::Other(_) => crate::vocabulary::OTHER_REASON,
+            named => crate::vocabulary::REASONS.label_of(named),
         }
     }
 }
@@ -339,12 +332,7 @@ pub enum RecStatus {
 impl RecStatus {
     /// The Vietnamese label.
     pub fn label(self) -> &'static str {
-        match self {
-            RecStatus::ResolvedOnSpot => "Giải quyết tại chỗ",
-            RecStatus::Forwarded => "Đã chuyển",
-            RecStatus::InProgress => "Đang giải quyết",
-            RecStatus::Resolved => "Đã giải quyết",
-        }
+        crate::vocabulary::STATUSES.label_of(&self)
     }
 
     /// Still waiting for a resolution.

@@ -1,12 +1,17 @@
-//! The closed vocabularies of a report row (SPEC §4): attended marks, absence reasons,
-//! ratings and recommendation statuses, matched as [`MatchKey`]s so that case, spacing
-//! and tone-mark style do not matter.
+//! Reading the closed vocabularies of a report row (SPEC §4) from a cell: attended
+//! marks, absence reasons, ratings and recommendation statuses (the words themselves are
+//! data in `crate::vocabulary`), matched as [`MatchKey`]s so that case, spacing and
+//! tone-mark style do not matter.
 
 use calamine::Data;
 
 use crate::ingest::value::display;
 use crate::model::{AbsenceReason, Rating, RecStatus};
 use crate::text::MatchKey;
+use crate::vocabulary::{
+    ATTENDED, ATTENDED_KEYS, Keys, RATING_KEYS, RATINGS, REASON_KEYS, REASONS, STATUS_KEYS,
+    STATUSES, Vocabulary,
+};
 
 /// A value outside a closed vocabulary; the message lists what is allowed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -16,35 +21,31 @@ pub struct MarkError {
     pub allowed: &'static str,
 }
 
-/// The forms of `Có dự` that units type nearly always, exactly as typed: they are read
-/// without building a key (the general path gives the same, see the tests).
-const ATTENDED_AS_TYPED: [(&str, bool); 5] = [
-    ("Có", true),
-    ("x", true),
-    ("X", true),
-    ("Không", false),
-    ("Vắng", false),
-];
-
-/// The same for `Xếp loại`.
-const RATING_AS_TYPED: [(&str, Rating); 5] = [
-    ("Tốt", Rating::Tot),
-    ("Khá", Rating::Kha),
-    ("Trung bình", Rating::TrungBinh),
-    ("TB", Rating::TrungBinh),
-    ("Kém", Rating::Kem),
-];
-
-fn as_typed<T: Copy>(data: &Data, forms: &[(&str, T)]) -> Option<T> {
-    let Data::String(text) = data else {
-        return None;
-    };
-    forms.iter().find(|(form, _)| form == text).map(|&(_, v)| v)
-}
-
 fn key(data: &Data) -> Option<MatchKey> {
     let key = MatchKey::new(&display(data));
     (!key.is_empty()).then_some(key)
+}
+
+/// The word of `vocabulary` that `data` holds: typed exactly as a label or alias, else
+/// compared as a match key; `Ok(None)` when blank.
+fn word<T: PartialEq + Clone>(
+    data: &Data,
+    vocabulary: &'static Vocabulary<T>,
+    keys: &Keys<T>,
+) -> Result<Option<T>, MarkError> {
+    if let Data::String(text) = data
+        && let Some(term) = vocabulary.as_typed(text)
+    {
+        return Ok(Some(term.value.clone()));
+    }
+    let Some(key) = key(data) else {
+        return Ok(None);
+    };
+    keys.find(&key)
+        .map(|t| Some(t.value.clone()))
+        .ok_or(MarkError {
+            allowed: vocabulary.allowed,
+        })
 }
 
 /// `Có dự`: yes (`Có`, `x`, `✓`, `1`, `Đã dự`, TRUE) or no (`Không`, `0`, `Vắng`, FALSE).
@@ -52,76 +53,25 @@ pub fn attended(data: &Data) -> Result<Option<bool>, MarkError> {
     if let Data::Bool(b) = data {
         return Ok(Some(*b));
     }
-    if let Some(mark) = as_typed(data, &ATTENDED_AS_TYPED) {
-        return Ok(Some(mark));
-    }
-    attended_by_key(data)
-}
-
-fn attended_by_key(data: &Data) -> Result<Option<bool>, MarkError> {
-    const ALLOWED: &str = "Có, x, ✓, 1, Đã dự (có dự) hoặc Không, 0, Vắng (vắng)";
-    let Some(key) = key(data) else {
-        return Ok(None);
-    };
-    match key.as_str() {
-        "có" | "x" | "✓" | "✔" | "☑" | "1" | "đã dự" | "có dự" | "dự" => {
-            Ok(Some(true))
-        }
-        "không" | "0" | "vắng" | "không dự" | "vắng mặt" => Ok(Some(false)),
-        _ => Err(MarkError { allowed: ALLOWED }),
-    }
+    word(data, &ATTENDED, &ATTENDED_KEYS)
 }
 
 /// `Lý do vắng`: the three named reasons, anything else is `Lý do khác` with its text.
 pub fn absence_reason(data: &Data) -> Option<AbsenceReason> {
-    let key = key(data)?;
-    Some(match key.as_str() {
-        "đi công tác" | "công tác" => AbsenceReason::BusinessTrip,
-        "công việc đột xuất" | "việc đột xuất" | "đột xuất" => {
-            AbsenceReason::Urgent
-        }
-        "ốm đau" | "ốm" | "bị ốm" | "đau ốm" => AbsenceReason::Sick,
-        _ => AbsenceReason::Other(display(data)),
-    })
+    match word(data, &REASONS, &REASON_KEYS) {
+        Ok(reason) => reason,
+        Err(_) => Some(AbsenceReason::Other(display(data))),
+    }
 }
 
 /// `Xếp loại`: `Tốt`, `Khá`, `Trung bình` (`TB`), `Kém`.
 pub fn rating(data: &Data) -> Result<Option<Rating>, MarkError> {
-    if let Some(rating) = as_typed(data, &RATING_AS_TYPED) {
-        return Ok(Some(rating));
-    }
-    rating_by_key(data)
-}
-
-fn rating_by_key(data: &Data) -> Result<Option<Rating>, MarkError> {
-    const ALLOWED: &str = "Tốt, Khá, Trung bình (TB), Kém";
-    let Some(key) = key(data) else {
-        return Ok(None);
-    };
-    match key.as_str() {
-        "tốt" => Ok(Some(Rating::Tot)),
-        "khá" => Ok(Some(Rating::Kha)),
-        "trung bình" | "tb" => Ok(Some(Rating::TrungBinh)),
-        "kém" => Ok(Some(Rating::Kem)),
-        _ => Err(MarkError { allowed: ALLOWED }),
-    }
+    word(data, &RATINGS, &RATING_KEYS)
 }
 
 /// `Tình trạng` of a recommendation.
 pub fn rec_status(data: &Data) -> Result<Option<RecStatus>, MarkError> {
-    const ALLOWED: &str = "Giải quyết tại chỗ, Đã chuyển, Đang giải quyết, Đã giải quyết";
-    let Some(key) = key(data) else {
-        return Ok(None);
-    };
-    match key.as_str() {
-        "giải quyết tại chỗ" | "đã giải quyết tại chỗ" => {
-            Ok(Some(RecStatus::ResolvedOnSpot))
-        }
-        "đã chuyển" | "chuyển" => Ok(Some(RecStatus::Forwarded)),
-        "đang giải quyết" => Ok(Some(RecStatus::InProgress)),
-        "đã giải quyết" => Ok(Some(RecStatus::Resolved)),
-        _ => Err(MarkError { allowed: ALLOWED }),
-    }
+    word(data, &STATUSES, &STATUS_KEYS)
 }
 
 #[cfg(test)]
@@ -135,12 +85,18 @@ mod tests {
     /// The forms read as typed mean what the general path makes of them.
     #[test]
     fn forms_as_typed_agree_with_their_keys() {
-        for (form, mark) in ATTENDED_AS_TYPED {
-            assert_eq!(attended_by_key(&s(form)), Ok(Some(mark)), "{form:?}");
+        fn agree<T: PartialEq + std::fmt::Debug>(v: &'static Vocabulary<T>, keys: &Keys<T>) {
+            for term in v.terms {
+                for form in std::iter::once(term.label).chain(term.aliases.iter().copied()) {
+                    let by_key = keys.find(&MatchKey::new(form)).map(|t| &t.value);
+                    assert_eq!(by_key, Some(&term.value), "{form:?}");
+                }
+            }
         }
-        for (form, rating) in RATING_AS_TYPED {
-            assert_eq!(rating_by_key(&s(form)), Ok(Some(rating)), "{form:?}");
-        }
+        agree(&ATTENDED, &ATTENDED_KEYS);
+        agree(&REASONS, &REASON_KEYS);
+        agree(&RATINGS, &RATING_KEYS);
+        agree(&STATUSES, &STATUS_KEYS);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub use totals::Totals;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Code, Diagnostic, Location};
-use crate::model::{AbsenceReason, Area, Rating, YearMonth};
+use crate::model::{AbsenceReason, Area, Cadre, Cell, Rating, YearMonth};
 use crate::roster::Roster;
 use crate::submission::ReportRow;
 
@@ -350,7 +350,7 @@ pub fn reconcile(
             .filter(|(r, m, _)| *m && r.attended)
             .map(|(r, _, _)| *r),
     );
-    out.planned = planned(
+    out.planned = outcomes(
         roster,
         month,
         counted.iter().filter(|(_, m, _)| *m).map(|(r, _, _)| *r),
@@ -580,7 +580,38 @@ pub fn planned_date(day: Option<u8>, month: YearMonth) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(month.year, month.month, u32::from(day?).min(last))
 }
 
-fn planned<'a>(
+/// A meeting the roster plans for a month: an assignment whose months include it, at its
+/// cell's regular day clamped to the month (SPEC §7). The template prefills these; the
+/// reconciliation gives each its outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan<'a> {
+    /// The cadre assigned.
+    pub cadre: &'a Cadre,
+    /// The cell.
+    pub cell: &'a Cell,
+    /// The cell's regular day in the month, if it has one.
+    pub date: Option<NaiveDate>,
+}
+
+/// The meetings `roster` plans for `month`, in the roster's assignment order.
+pub fn planned(roster: &Roster, month: YearMonth) -> Vec<Plan<'_>> {
+    roster
+        .assignments
+        .iter()
+        .filter(|a| a.months.contains(month.month))
+        .filter_map(|a| {
+            let cell = roster.cell(&a.cell)?;
+            Some(Plan {
+                cadre: roster.cadre(&a.cadre)?,
+                cell,
+                date: planned_date(cell.meeting_day, month),
+            })
+        })
+        .collect()
+}
+
+/// The planned meetings of `month` with what happened to each, by unit, cadre and cell.
+fn outcomes<'a>(
     roster: &Roster,
     month: YearMonth,
     rows_of_month: impl Iterator<Item = &'a ReportRow>,
@@ -591,14 +622,11 @@ fn planned<'a>(
             by_pair.entry((cadre, cell)).or_default().push(row);
         }
     }
-    let mut list: Vec<PlannedMeeting> = roster
-        .assignments
-        .iter()
-        .filter(|a| a.months.contains(month.month))
-        .filter_map(|a| {
-            let cell = roster.cell(&a.cell)?;
+    let mut list: Vec<PlannedMeeting> = planned(roster, month)
+        .into_iter()
+        .map(|p| {
             let rows = by_pair
-                .get(&(a.cadre.as_str(), a.cell.as_str()))
+                .get(&(p.cadre.code.as_str(), p.cell.code.as_str()))
                 .map_or(&[][..], Vec::as_slice);
             let outcome = if rows.iter().any(|r| r.attended) {
                 Outcome::Attended
@@ -607,13 +635,13 @@ fn planned<'a>(
             } else {
                 Outcome::Unreported
             };
-            Some(PlannedMeeting {
-                cadre: a.cadre.clone(),
-                cell: a.cell.clone(),
-                unit: cell.unit.clone(),
-                date: planned_date(cell.meeting_day, month),
+            PlannedMeeting {
+                cadre: p.cadre.code.clone(),
+                cell: p.cell.code.clone(),
+                unit: p.cell.unit.clone(),
+                date: p.date,
                 outcome,
-            })
+            }
         })
         .collect();
     list.sort_by(|a, b| (&a.unit, &a.cadre, &a.cell).cmp(&(&b.unit, &b.cadre, &b.cell)));

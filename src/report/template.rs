@@ -7,17 +7,17 @@
 //! the header and prefilled identity cells locked (no password) so that a unit fills in
 //! results without breaking what chibo reads back.
 
-use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, Format,
     FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
 use crate::model::{Unit, YearMonth};
-use crate::reconcile::{RegisterEntry, planned_date};
+use crate::reconcile::{self, Plan, RegisterEntry};
 use crate::report::style::{self, col, excel_date};
 use crate::roster::Roster;
 use crate::submission::columns::{RECOMMENDATIONS, REPORT};
+use crate::vocabulary::{ATTENDED, RATINGS, REASONS, STATUSES};
 
 /// The version written in `_chibo`, raised when the layout changes.
 pub const TEMPLATE_VERSION: &str = "1";
@@ -28,38 +28,11 @@ pub const EXTRA_REC_ROWS: u32 = 10;
 /// The row (0-based) of the report header.
 pub const HEADER_ROW: u32 = 6;
 
-const ATTENDED: &[&str] = &["Có", "Không"];
-const REASONS: &[&str] = &["Đi công tác", "Công việc đột xuất", "Ốm đau"];
-const RATINGS: &[&str] = &["Tốt", "Khá", "Trung bình", "Kém"];
-const STATUSES: &[&str] = &[
-    "Giải quyết tại chỗ",
-    "Đã chuyển",
-    "Đang giải quyết",
-    "Đã giải quyết",
-];
-
-/// One meeting prefilled in the template.
-struct Planned<'a> {
-    cadre: &'a crate::model::Cadre,
-    cell: &'a crate::model::Cell,
-    date: Option<NaiveDate>,
-}
-
 /// The planned meetings of `unit` in `month`, by date then cadre.
-fn planned<'a>(roster: &'a Roster, unit: &str, month: YearMonth) -> Vec<Planned<'a>> {
-    let mut list: Vec<Planned> = roster
-        .assignments
-        .iter()
-        .filter(|a| a.months.contains(month.month))
-        .filter_map(|a| {
-            let cell = roster.cell(&a.cell).filter(|c| c.unit == unit)?;
-            let cadre = roster.cadre(&a.cadre)?;
-            Some(Planned {
-                cadre,
-                cell,
-                date: planned_date(cell.meeting_day, month),
-            })
-        })
+fn planned<'a>(roster: &'a Roster, unit: &str, month: YearMonth) -> Vec<Plan<'a>> {
+    let mut list: Vec<Plan> = reconcile::planned(roster, month)
+        .into_iter()
+        .filter(|p| p.cell.unit == unit)
         .collect();
     list.sort_by(|a, b| {
         (a.date, &a.cadre.code, &a.cell.code).cmp(&(b.date, &b.cadre.code, &b.cell.code))
@@ -327,16 +300,16 @@ fn validations(
     add(
         "attended",
         &list(
-            ATTENDED,
+            &ATTENDED.labels(),
             "Có dự",
-            "Chọn Có hoặc Không.",
+            &format!("Chọn {}.", ATTENDED.or_list()),
             DataValidationErrorStyle::Stop,
         )?,
     )?;
     add(
         "absence_reason",
         &list(
-            REASONS,
+            &REASONS.labels(),
             "Lý do vắng",
             "Chọn lý do, hoặc ghi lý do khác.",
             DataValidationErrorStyle::Information,
@@ -345,7 +318,7 @@ fn validations(
     add(
         "rating",
         &list(
-            RATINGS,
+            &RATINGS.labels(),
             "Xếp loại",
             "Chọn mức xếp loại buổi sinh hoạt.",
             DataValidationErrorStyle::Stop,
@@ -482,7 +455,7 @@ fn recommendations_sheet(
     }
     let last = rows;
     let status = list(
-        STATUSES,
+        &STATUSES.labels(),
         "Tình trạng",
         "Chọn tình trạng giải quyết kiến nghị.",
         DataValidationErrorStyle::Stop,
@@ -519,15 +492,15 @@ fn guide_sheet(
         (false, String::new()),
         (true, "1. Trang «Báo cáo»".into()),
         (false, "• Mỗi dòng là một buổi sinh hoạt chi bộ có Tỉnh ủy viên được phân công dự. Các dòng đã ghi sẵn là buổi theo kế hoạch tháng này; ô nền xám không sửa được.".into()),
-        (false, "• Điền «Có dự»: Có hoặc Không. Nếu Không, điền «Lý do vắng»: Đi công tác, Công việc đột xuất, Ốm đau, hoặc ghi lý do khác.".into()),
+        (false, format!("• Điền «Có dự»: {}. Nếu {}, điền «Lý do vắng»: {}, hoặc ghi lý do khác.", ATTENDED.or_list(), ATTENDED.label_of(&false), REASONS.labels().join(", "))),
         (false, "• «Ngày sinh hoạt» ghi ngày/tháng/năm (ví dụ 05/07/2020), ngày trước, tháng sau. Nếu buổi sinh hoạt đổi ngày, sửa lại ngày.".into()),
         (false, "• «Tổng số đảng viên», «Số đảng viên có mặt», «Số ý kiến, kiến nghị», «Số giải quyết tại chỗ» ghi số nguyên; số có mặt không lớn hơn tổng số, số giải quyết tại chỗ không lớn hơn số kiến nghị.".into()),
-        (false, "• «Xếp loại buổi sinh hoạt»: Tốt, Khá, Trung bình hoặc Kém.".into()),
+        (false, format!("• «Xếp loại buổi sinh hoạt»: {}.", RATINGS.or_list())),
         (false, "• Buổi sinh hoạt ngoài kế hoạch: ghi vào các dòng trống bên dưới, đủ Họ và tên, Chi bộ, Xã/phường, Ngày sinh hoạt, Có dự.".into()),
         (false, "• Dòng kế hoạch để trống kết quả sẽ được tính là «chưa báo cáo».".into()),
         (false, String::new()),
         (true, "2. Trang «Kiến nghị»".into()),
-        (false, "• Các kiến nghị chưa giải quyết đã ghi sẵn kèm mã: chỉ cập nhật «Tình trạng» (Giải quyết tại chỗ, Đã chuyển, Đang giải quyết, Đã giải quyết) và «Ngày giải quyết».".into()),
+        (false, format!("• Các kiến nghị chưa giải quyết đã ghi sẵn kèm mã: chỉ cập nhật «Tình trạng» ({}) và «Ngày giải quyết».", STATUSES.labels().join(", "))),
         (false, "• Kiến nghị mới: ghi vào dòng trống, để trống «Mã kiến nghị»; Ban Tổ chức sẽ cấp mã.".into()),
         (false, String::new()),
         (true, "3. Gửi báo cáo".into()),

@@ -12,9 +12,11 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::Config;
+use crate::model::Rating;
 use crate::reconcile::{Reconciliation, deadline};
 use crate::report::style::{self, col, excel_date};
 use crate::roster::Roster;
+use crate::vocabulary::ATTENDED;
 
 /// A cell value.
 enum V {
@@ -382,10 +384,10 @@ fn summary_sheet(
         (
             "Xếp loại buổi sinh hoạt (có cán bộ dự)",
             vec![
-                ("Tốt", r.ratings.tot),
-                ("Khá", r.ratings.kha),
-                ("Trung bình", r.ratings.trung_binh),
-                ("Kém", r.ratings.kem),
+                (Rating::Tot.label(), r.ratings.tot),
+                (Rating::Kha.label(), r.ratings.kha),
+                (Rating::TrungBinh.label(), r.ratings.trung_binh),
+                (Rating::Kem.label(), r.ratings.kem),
                 ("Chưa xếp loại", r.ratings.unrated),
             ],
         ),
@@ -644,7 +646,7 @@ fn details_sheet(
                 ot(row.cell.as_ref()),
                 t(cell.map_or(&row.cell_text, |c| &c.name)),
                 V::D(row.date),
-                t(if row.attended { "Có" } else { "Không" }),
+                t(ATTENDED.label_of(&row.attended)),
                 ot(reason.as_ref()),
                 on(row.members_total),
                 on(row.members_present),
@@ -653,7 +655,7 @@ fn details_sheet(
                 on(row.resolved_on_spot),
                 row.rating.map_or(V::E, |x| t(x.label())),
                 ot(row.note.as_ref()),
-                t(if d.eligible { "Có" } else { "Không" }),
+                t(ATTENDED.label_of(&d.eligible)),
             ]
         })
         .collect();
