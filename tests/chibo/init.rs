@@ -81,6 +81,36 @@ fn init_refuses_to_overwrite_and_changes_nothing() {
     );
 }
 
+/// The README's first command runs `init --demo` then `run`: run twice, the second
+/// `init` finds the demo's files as it would write them, keeps them (and what the first
+/// run wrote) and succeeds, so the run happens again.
+#[test]
+fn init_demo_twice_keeps_the_same_files_and_succeeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("demo");
+    let ws = ws.to_str().unwrap();
+    assert_eq!(
+        chibo(&["init", "--demo", ws], tmp.path()).status.code(),
+        Some(0)
+    );
+    let output = tmp.path().join("demo/out/2020-07/summary.json");
+    std::fs::create_dir_all(output.parent().unwrap()).unwrap();
+    std::fs::write(&output, "{}").unwrap();
+    let out = chibo(&["init", "--demo", ws], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("giữ nguyên"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "{}");
+    // One file changed by the office is not overwritten, and nothing else is written.
+    let roster = tmp.path().join("demo/roster.xlsx");
+    std::fs::write(&roster, b"edited").unwrap();
+    std::fs::remove_file(tmp.path().join("demo/chibo.toml")).unwrap();
+    let out = chibo(&["init", "--demo", ws], tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert_eq!(std::fs::read(&roster).unwrap(), b"edited");
+    assert!(!tmp.path().join("demo/chibo.toml").exists());
+}
+
 #[test]
 fn new_workspace_has_a_commented_config_and_an_empty_roster() {
     let tmp = tempfile::tempdir().unwrap();
