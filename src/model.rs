@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+pub use crate::vocabulary::{AbsenceReason, Rating, RecStatus};
+
 /// A submitting unit (huyện ủy, thành ủy).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unit {
@@ -270,74 +272,6 @@ mod tests {
         for text in ["1-12", "2-4,8", "1,4,7,10", "5,6", "1-3,5-7,12"] {
             assert_eq!(MonthSet::parse(text).unwrap().to_string(), text);
         }
-    }
-}
-
-/// The quality rating of a meeting (Xếp loại buổi sinh hoạt).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rating {
-    /// Tốt.
-    Tot,
-    /// Khá.
-    Kha,
-    /// Trung bình.
-    TrungBinh,
-    /// Kém.
-    Kem,
-}
-
-impl Rating {
-    /// The Vietnamese label.
-    pub fn label(self) -> &'static str {
-        crate::vocabulary::RATINGS.label_of(&self)
-    }
-}
-
-/// Why a cadre missed a meeting (Lý do vắng).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AbsenceReason {
-    /// Đi công tác.
-    BusinessTrip,
-    /// Công việc đột xuất.
-    Urgent,
-    /// Ốm đau.
-    Sick,
-    /// Lý do khác, with the text as written.
-    Other(String),
-}
-
-impl AbsenceReason {
-    /// The Vietnamese category label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            AbsenceReason::Other(_) => crate::vocabulary::OTHER_REASON,
-            named => crate::vocabulary::REASONS.label_of(named),
-        }
-    }
-}
-
-/// Where a recommendation stands (Tình trạng).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RecStatus {
-    /// Giải quyết tại chỗ.
-    ResolvedOnSpot,
-    /// Đã chuyển (sent on to the responsible body).
-    Forwarded,
-    /// Đang giải quyết.
-    InProgress,
-    /// Đã giải quyết.
-    Resolved,
-}
-
-impl RecStatus {
-    /// The Vietnamese label.
-    pub fn label(self) -> &'static str {
-        crate::vocabulary::STATUSES.label_of(&self)
-    }
-
-    /// Still waiting for a resolution.
-    pub fn is_pending(self) -> bool {
-        matches!(self, RecStatus::Forwarded | RecStatus::InProgress)
     }
 }
 

@@ -1,13 +1,81 @@
 //! The closed vocabularies of a report (SPEC §4): the attended marks, the absence
-//! reasons, the meeting ratings and the recommendation statuses, as data. Each word has
+//! reasons, the meeting ratings and the recommendation statuses: their types, and their
+//! words as data. Each word has
 //! the label chibo writes and the other forms units type; parsing (`ingest::marks`), the
 //! template's dropdowns and guide, the consolidated workbook and the emails all take
 //! them from here, so that a word is spelled once.
 
 use std::sync::LazyLock;
 
-use crate::model::{AbsenceReason, Rating, RecStatus};
 use crate::text::MatchKey;
+
+/// The quality rating of a meeting (Xếp loại buổi sinh hoạt).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rating {
+    /// Tốt.
+    Tot,
+    /// Khá.
+    Kha,
+    /// Trung bình.
+    TrungBinh,
+    /// Kém.
+    Kem,
+}
+
+impl Rating {
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        RATINGS.label_of(&self)
+    }
+}
+
+/// Why a cadre missed a meeting (Lý do vắng).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AbsenceReason {
+    /// Đi công tác.
+    BusinessTrip,
+    /// Công việc đột xuất.
+    Urgent,
+    /// Ốm đau.
+    Sick,
+    /// Lý do khác, with the text as written.
+    Other(String),
+}
+
+impl AbsenceReason {
+    /// The Vietnamese category label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            AbsenceReason::Other(_) => OTHER_REASON,
+            named => REASONS.label_of(named),
+        }
+    }
+}
+
+/// Where a recommendation stands (Tình trạng).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecStatus {
+    /// Giải quyết tại chỗ.
+    ResolvedOnSpot,
+    /// Đã chuyển (sent on to the responsible body).
+    Forwarded,
+    /// Đang giải quyết.
+    InProgress,
+    /// Đã giải quyết.
+    Resolved,
+}
+
+impl RecStatus {
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        STATUSES.label_of(&self)
+    }
+
+    /// Still waiting for a resolution.
+    pub fn is_pending(self) -> bool {
+        matches!(self, RecStatus::Forwarded | RecStatus::InProgress)
+    }
+}
 
 /// One word of a closed vocabulary.
 #[derive(Debug)]
