@@ -11,8 +11,10 @@
 
 use std::fmt::Write as _;
 
+use chibo::ingest::Column;
 use chibo::model::{Cadre, Cell, YearMonth};
 use chibo::roster::Roster;
+use chibo::submission::columns::{RECOMMENDATIONS, REPORT};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
 
 /// A file of `samples/inbox/`.
@@ -306,39 +308,18 @@ fn workbook(roster: &Roster, unit: &str, m: u32, rows: &[Vec<C>], recs: &[Vec<C>
         format!("BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ THÁNG {m} NĂM 2020")
     };
     sheet.write_string_with_format(3, 0, &title, &bold).unwrap();
-    let header: Vec<&str> = if matches!(h, Habit::Iso) {
-        vec![
-            "STT",
-            "Họ và tên",
-            "Chi bộ",
-            "Ngày",
-            "Có dự",
-            "Lý do vắng",
-            "Số đảng viên",
-            "Có mặt",
-            "Nội dung truyền đạt",
-            "Số kiến nghị",
-            "Số giải quyết tại chỗ",
-            "Xếp loại",
-            "Ghi chú",
-        ]
+    let header = if matches!(h, Habit::Iso) {
+        // This unit drops the commune and shortens labels: aliases SPEC §4 lists.
+        report_header(&[
+            ("commune", None),
+            ("date", Some("Ngày")),
+            ("members_total", Some("Số đảng viên")),
+            ("members_present", Some("Có mặt")),
+            ("raised", Some("Số kiến nghị")),
+            ("rating", Some("Xếp loại")),
+        ])
     } else {
-        vec![
-            "STT",
-            "Họ và tên",
-            "Chi bộ",
-            "Xã/phường",
-            "Ngày sinh hoạt",
-            "Có dự",
-            "Lý do vắng",
-            "Tổng số đảng viên",
-            "Số đảng viên có mặt",
-            "Nội dung truyền đạt",
-            "Số ý kiến, kiến nghị",
-            "Số giải quyết tại chỗ",
-            "Xếp loại",
-            "Ghi chú",
-        ]
+        report_header(&[("rating", Some("Xếp loại"))])
     };
     let header_fmt = bold.clone().set_border(FormatBorder::Thin).set_text_wrap();
     for (c, label) in header.iter().enumerate() {
@@ -404,18 +385,12 @@ fn workbook(roster: &Roster, unit: &str, m: u32, rows: &[Vec<C>], recs: &[Vec<C>
 
     if !recs.is_empty() {
         let sheet = book.add_worksheet().set_name("Kiến nghị").unwrap();
-        let header = [
-            "STT",
-            "Mã kiến nghị",
-            "Chi bộ",
-            "Ngày nêu",
-            "Nội dung",
-            "Lĩnh vực",
-            "Cơ quan giải quyết",
-            "Tình trạng",
-            "Ngày giải quyết",
-            "Ghi chú",
-        ];
+        // The template's recommendations header: every column but the cell code.
+        let header: Vec<&str> = RECOMMENDATIONS
+            .iter()
+            .filter(|c| c.key != "cell_code")
+            .map(Column::canonical)
+            .collect();
         for (c, label) in header.iter().enumerate() {
             sheet
                 .write_string_with_format(0, c as u16, *label, &header_fmt)
@@ -427,6 +402,30 @@ fn workbook(roster: &Roster, unit: &str, m: u32, rows: &[Vec<C>], recs: &[Vec<C>
         write_rows(sheet, 1, recs);
     }
     book.save_to_buffer().unwrap()
+}
+
+/// The report header a unit writes in its own sheet: the columns of
+/// `submission::columns::REPORT` but the code and position columns only the template
+/// has, each with its canonical label unless `own` gives the unit's: another of the
+/// column's labels, or `None` for a column the unit leaves out.
+fn report_header(own: &[(&str, Option<&'static str>)]) -> Vec<&'static str> {
+    const TEMPLATE_ONLY: [&str; 3] = ["cadre_code", "position", "cell_code"];
+    REPORT
+        .iter()
+        .filter(|c| !TEMPLATE_ONLY.contains(&c.key))
+        .filter_map(|c| match own.iter().find(|(key, _)| *key == c.key) {
+            Some((_, Some(label))) => {
+                assert!(
+                    c.labels.contains(label),
+                    "{label} is not a label of {}",
+                    c.key
+                );
+                Some(*label)
+            }
+            Some((_, None)) => None,
+            None => Some(c.canonical()),
+        })
+        .collect()
 }
 
 fn report_rows(roster: &Roster, unit: &str, m: u32) -> Vec<Vec<C>> {

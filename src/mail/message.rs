@@ -7,8 +7,24 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, MultiPartKind, SinglePart};
 use sha2::{Digest, Sha256};
 
-use crate::report::email::Email;
 use crate::text::clean;
+
+/// A rendered email, before it becomes a MIME message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    /// A stable name for the queue file (`01-thuong-vu`, `02-don-vi-YC`).
+    pub name: String,
+    /// Recipient addresses.
+    pub to: Vec<String>,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+    /// File name and bytes of the attachment, if any.
+    pub attachment: Option<(String, Vec<u8>)>,
+}
 
 /// A message ready for the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ pub mod message;
 pub mod outbox;
 pub mod smtp;
 
-pub use message::{Queued, build};
+pub use message::{Email, Queued, build};
 pub use outbox::Outbox;
 pub use smtp::{Deliver, SmtpSender};
 

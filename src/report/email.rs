@@ -12,6 +12,8 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
+pub use crate::mail::Email;
+
 use crate::config::Config;
 use crate::model::AbsenceReason;
 use crate::reconcile::{Outcome, Progress, Reconciliation, Submitted, deadline};
@@ -31,23 +33,6 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     ("unit.txt", include_str!("../../templates/email/unit.txt")),
     ("unit.html", include_str!("../../templates/email/unit.html")),
 ];
-
-/// A rendered email, before it becomes a MIME message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Email {
-    /// A stable name for the queue file (`01-thuong-vu`, `02-don-vi-YC`).
-    pub name: String,
-    /// Recipient addresses.
-    pub to: Vec<String>,
-    /// Subject.
-    pub subject: String,
-    /// Plain-text body.
-    pub text: String,
-    /// HTML body.
-    pub html: String,
-    /// File name and bytes of the attachment, if any.
-    pub attachment: Option<(String, Vec<u8>)>,
-}
 
 /// Why the emails could not be rendered.
 #[derive(Debug, thiserror::Error)]

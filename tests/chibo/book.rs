@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use chibo::ingest::Column;
+use chibo::submission::columns::REPORT;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 /// A sheet: its name and rows of cells.
@@ -41,23 +43,47 @@ pub fn write(path: &Path, sheets: &[Sheet]) {
     book.save(path).unwrap();
 }
 
-/// The canonical report header row (SPEC §4, first labels).
-pub const HEADER: [&str; 14] = [
-    "STT",
-    "Họ và tên",
-    "Chi bộ",
-    "Xã/phường",
-    "Ngày sinh hoạt",
-    "Có dự",
-    "Lý do vắng",
-    "Tổng số đảng viên",
-    "Số đảng viên có mặt",
-    "Nội dung truyền đạt",
-    "Số ý kiến, kiến nghị",
-    "Số giải quyết tại chỗ",
-    "Xếp loại",
-    "Ghi chú",
-];
+/// The report header row a unit keeps when it makes its own sheet: the canonical labels
+/// of `submission::columns::REPORT` (SPEC §4), without the code and position columns only
+/// the template adds. Test rows follow this order: STT, name, cell, commune, date, ….
+pub fn header() -> Vec<&'static str> {
+    const TEMPLATE_ONLY: [&str; 3] = ["cadre_code", "position", "cell_code"];
+    let columns: Vec<&Column> = REPORT
+        .iter()
+        .filter(|c| !TEMPLATE_ONLY.contains(&c.key))
+        .collect();
+    // The tests' rows are written in this order: a change to it must show here.
+    let keys: Vec<&str> = columns.iter().map(|c| c.key).collect();
+    assert_eq!(
+        keys,
+        [
+            "stt",
+            "cadre",
+            "cell",
+            "commune",
+            "date",
+            "attended",
+            "absence_reason",
+            "members_total",
+            "members_present",
+            "content",
+            "raised",
+            "resolved_on_spot",
+            "rating",
+            "note",
+        ]
+    );
+    columns.iter().map(|c| c.canonical()).collect()
+}
+
+/// The canonical label of column `key` of `columns` (`REPORT`, `RECOMMENDATIONS`).
+pub fn label(columns: &[Column], key: &str) -> &'static str {
+    columns
+        .iter()
+        .find(|c| c.key == key)
+        .unwrap_or_else(|| panic!("no column {key}"))
+        .canonical()
+}
 
 /// The title block of Yên Châu's July 2020 report (rows 1–5), the header on row 6.
 pub fn yc_title<'a>() -> Vec<Vec<&'a str>> {
@@ -74,6 +100,6 @@ pub fn yc_title<'a>() -> Vec<Vec<&'a str>> {
         vec!["BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ THÁNG 7 NĂM 2020"],
         vec!["Yên Châu, ngày 03 tháng 8 năm 2020"],
         vec![],
-        HEADER.to_vec(),
+        header(),
     ]
 }

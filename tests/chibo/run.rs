@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::book::{self, yc_title};
 use crate::common::{chibo, demo_workspace as demo, only_month, text};
+use crate::grid::SheetGrid;
 
 fn summary(ws: &Path, month: &str) -> Value {
     let text = std::fs::read_to_string(ws.join(format!("out/{month}/summary.json"))).unwrap();
@@ -21,12 +22,8 @@ fn sheet(ws: &Path, month: &str, name: &str) -> calamine::Range<Data> {
     book.worksheet_range(name).unwrap()
 }
 
-fn cell(range: &calamine::Range<Data>, a1: &str) -> String {
-    let c = chibo::diagnostic::CellRef::parse(a1).unwrap();
-    range
-        .get_value((c.row, c.col))
-        .map(ToString::to_string)
-        .unwrap_or_default()
+fn workbook(ws: &Path, month: &str) -> std::path::PathBuf {
+    ws.join(format!("out/{month}/tong-hop-{month}.xlsx"))
 }
 
 #[test]
@@ -153,47 +150,176 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
             "Lỗi dữ liệu"
         ]
     );
-    let front = sheet(&ws, "2020-07", "Tổng hợp");
-    assert_eq!(cell(&front, "A1"), "ĐẢNG BỘ TỈNH SƠN LA");
-    assert_eq!(cell(&front, "A2"), "BAN TỔ CHỨC");
-    assert_eq!(cell(&front, "D1"), "ĐẢNG CỘNG SẢN VIỆT NAM");
-    // The later of the deadline (05/08) and the last report received (09/08).
-    assert_eq!(cell(&front, "D3"), "Sơn La, ngày 09 tháng 08 năm 2020");
-    assert_eq!(
-        cell(&front, "A5"),
-        "BÁO CÁO TỔNG HỢP KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ"
+    let path = workbook(&ws, "2020-07");
+    // The title block, dated the later of the deadline (05/08) and the last report
+    // received (09/08), then the first figures.
+    SheetGrid::open(&path, "Tổng hợp").assert_block(
+        "A1",
+        &[
+            &["ĐẢNG BỘ TỈNH SƠN LA", "", "", "ĐẢNG CỘNG SẢN VIỆT NAM"],
+            &["BAN TỔ CHỨC"],
+            &["*", "", "", "Sơn La, ngày 09 tháng 08 năm 2020"],
+            &[],
+            &["BÁO CÁO TỔNG HỢP KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ"],
+            &["Tháng 7 năm 2020"],
+            &[],
+            &["Báo cáo của đơn vị"],
+            &["Đơn vị nộp đúng hạn", "#2"],
+            &["Đơn vị nộp muộn", "#1"],
+            &["Đơn vị chưa nộp", "#1"],
+            &["Tệp nhận được", "#5"],
+            &["Tệp được dùng", "#3"],
+        ],
     );
-    assert_eq!(
-        (cell(&front, "A9"), cell(&front, "B9")),
-        ("Đơn vị nộp đúng hạn".into(), "2".into())
-    );
-    assert_eq!(
-        (cell(&front, "A11"), cell(&front, "B11")),
-        ("Đơn vị chưa nộp".into(), "1".into())
+    SheetGrid::open(&path, "Cán bộ").assert_block(
+        "A1",
+        &[&[
+            "Mã cán bộ",
+            "Họ và tên",
+            "Chức vụ",
+            "Nhóm",
+            "Đơn vị",
+            "Định mức năm",
+            "Đã dự từ đầu năm",
+            "Cần đạt đến tháng này",
+            "Tiến độ",
+            "Tháng này: đã dự",
+            "Tháng này: vắng",
+            "Tháng này: chưa báo cáo",
+        ]],
     );
     let cadres = sheet(&ws, "2020-07", "Cán bộ");
-    assert_eq!(
-        (cell(&cadres, "A1"), cell(&cadres, "I1")),
-        ("Mã cán bộ".into(), "Tiến độ".into())
-    );
     assert_eq!(cadres.height() - 1, s["cadres"].as_array().unwrap().len());
-    let units_sheet = sheet(&ws, "2020-07", "Đơn vị");
-    assert_eq!(
-        (cell(&units_sheet, "A3"), cell(&units_sheet, "C3")),
-        ("MS".into(), "Chưa nộp".into())
+    // One row per unit, in code order: how it reported, its planned meetings, the cells
+    // its cadres reached and those none reached yet.
+    SheetGrid::open(&path, "Đơn vị").assert_eq(
+        "A1",
+        &[
+            &[
+                "Mã đơn vị",
+                "Tên đơn vị",
+                "Nộp báo cáo",
+                "Ngày nhận",
+                "Buổi theo kế hoạch",
+                "Đã dự",
+                "Vắng",
+                "Chưa báo cáo",
+                "Chi bộ đã đến (từ đầu năm)",
+                "Tổng số chi bộ",
+                "Chi bộ vùng khó khăn đã đến",
+                "Chi bộ vùng khó khăn",
+                "Chi bộ chưa có cán bộ đến",
+            ],
+            &[
+                "MC",
+                "Huyện ủy Mộc Châu",
+                "Muộn",
+                "@2020-08-09",
+                "#3",
+                "#3",
+                "#0",
+                "#0",
+                "#6",
+                "#10",
+                "#1",
+                "#3",
+                "MC-TL-02, MC-LS-01, MC-LS-03, MC-NT-03",
+            ],
+            &[
+                "MS",
+                "Huyện ủy Mai Sơn",
+                "Chưa nộp",
+                "",
+                "#6",
+                "#0",
+                "#0",
+                "#6",
+                "#6",
+                "#10",
+                "#2",
+                "#3",
+                "MS-HL-01, MS-HL-03, MS-CM-02, MS-NO-02",
+            ],
+            &[
+                "TP",
+                "Thành ủy Sơn La",
+                "Đúng hạn",
+                "@2020-08-03",
+                "#3",
+                "#2",
+                "#1",
+                "#0",
+                "#8",
+                "#9",
+                "#2",
+                "#2",
+                "TP-CL-02",
+            ],
+            &[
+                "YC",
+                "Huyện ủy Yên Châu",
+                "Đúng hạn",
+                "@2020-08-04",
+                "#2",
+                "#2",
+                "#0",
+                "#0",
+                "#7",
+                "#10",
+                "#2",
+                "#3",
+                "YC-CD-02, YC-CS-03, YC-PK-03",
+            ],
+        ],
     );
     let details = sheet(&ws, "2020-07", "Chi tiết");
     assert_eq!(details.height() - 1, 12, "one row per accepted row");
+    // Every issue of the month, in the order of summary.json, each at its cell.
     let issues = sheet(&ws, "2020-07", "Lỗi dữ liệu");
     assert_eq!(issues.height() - 1, codes.len());
-    let first_error = s["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|i| i["cell"] == "C11" && i["code"] == "row-unknown-cell")
-        .unwrap();
-    assert_eq!(cell(&issues, &format!("F{}", first_error + 2)), "C11");
-    assert_eq!(cell(&issues, &format!("A{}", first_error + 2)), "Lỗi");
+    let (tp, yc) = (
+        "inbox/2020-07/TP Sơn La thang 7.xlsx",
+        "inbox/2020-07/Yen Chau YC thang 7 (sua).xlsx",
+    );
+    SheetGrid::open(&path, "Lỗi dữ liệu").assert_block(
+        "A1",
+        &[
+            &["Mức độ", "Mã lỗi", "Đơn vị", "Tệp", "Trang", "Ô"],
+            &[
+                "Cảnh báo",
+                "row-outside-area",
+                "MC",
+                "inbox/2020-07/Moc Chau thang 7.xls",
+                "Báo cáo",
+                "C11",
+            ],
+            &["Lỗi", "row-unknown-cell", "TP", tp, "Báo cáo", "C11"],
+            &["Lỗi", "row-bad-date", "TP", tp, "Báo cáo", "D12"],
+            &["Lỗi", "row-missing-reason", "TP", tp, "Báo cáo", "F13"],
+            &[
+                "Cảnh báo",
+                "row-cadre-approximate",
+                "YC",
+                yc,
+                "Báo cáo",
+                "B7",
+            ],
+            &["Cảnh báo", "row-duplicate", "YC", yc, "Báo cáo", "A10"],
+            &["Cảnh báo", "row-unfilled", "YC", yc, "Báo cáo", "F11"],
+            &[
+                "Cảnh báo",
+                "file-superseded",
+                "YC",
+                "inbox/2020-07/Yen Chau YC thang 7.xlsx",
+            ],
+            &[
+                "Lưu ý",
+                "file-skipped",
+                "",
+                "inbox/2020-07/ghi chu van phong.txt",
+            ],
+        ],
+    );
 
     // The same inputs give the same bytes.
     let before = (
@@ -313,17 +439,20 @@ fn submitted_text_never_becomes_a_formula() {
             .code(),
         Some(0)
     );
-    let details = sheet(&ws, "2020-07", "Chi tiết");
-    let content = |row: u32, col: u32| details.get_value((row, col)).cloned();
-    assert_eq!(
-        content(1, 13),
-        Some(Data::String(
-            "=HYPERLINK(\"http://example.com\",\"bấm\")".into()
-        ))
+    // Content to note (N to R): text as typed, never a formula.
+    SheetGrid::open(&workbook(&ws, "2020-07"), "Chi tiết").assert_block(
+        "N2",
+        &[
+            &[
+                "\\=HYPERLINK(\"http://example.com\",\"bấm\")",
+                "#1",
+                "#1",
+                "Tốt",
+                "+SUM(A1)",
+            ],
+            &["-2+3", "", "", "", "\\@cmd"],
+        ],
     );
-    assert_eq!(content(1, 17), Some(Data::String("+SUM(A1)".into())));
-    assert_eq!(content(2, 13), Some(Data::String("-2+3".into())));
-    assert_eq!(content(2, 17), Some(Data::String("@cmd".into())));
     let mut book =
         calamine::open_workbook_auto(ws.join("out/2020-07/tong-hop-2020-07.xlsx")).unwrap();
     for name in book.sheet_names() {
@@ -437,6 +566,6 @@ fn without_received_txt_modification_times_decide() {
         .unwrap()
         .clone();
     assert_eq!(issue["file"], "inbox/2020-07/YC-2.xlsx");
-    let details = sheet(&ws, "2020-07", "Chi tiết");
-    assert_eq!(cell(&details, "B2"), "inbox/2020-07/YC-1.xlsx");
+    SheetGrid::open(&workbook(&ws, "2020-07"), "Chi tiết")
+        .assert_block("B2", &[&["inbox/2020-07/YC-1.xlsx"]]);
 }

@@ -5,10 +5,14 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 use chibo::commands::check::check;
+use chibo::diagnostic::CellRef;
+use chibo::ingest::Column;
 use chibo::submission::Submission;
+use chibo::submission::columns;
 use chibo::workspace::Workspace;
 
 use crate::common::{chibo, python, soffice, text, tool};
+use crate::grid::SheetGrid;
 
 fn demo_template() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let (tmp, ws) = crate::common::demo_workspace();
@@ -62,6 +66,17 @@ fn an_untouched_template_reads_back_as_planned_and_unreported() {
         s.identity.template_version.as_deref(),
         Some(chibo::report::template::TEMPLATE_VERSION)
     );
+    // The header rows are the canonical labels of SPEC §4, in the tables' order.
+    let report: Vec<&str> = columns::REPORT.iter().map(Column::canonical).collect();
+    let header_row = CellRef::new(chibo::report::template::HEADER_ROW, 0).to_string();
+    SheetGrid::open(&template, "Báo cáo").assert_block(&header_row, &[&report]);
+    // The recommendations sheet names cells by name only: no `Mã chi bộ` column.
+    let recs: Vec<&str> = columns::RECOMMENDATIONS
+        .iter()
+        .filter(|c| c.key != "cell_code")
+        .map(Column::canonical)
+        .collect();
+    SheetGrid::open(&template, "Kiến nghị").assert_block("A1", &[&recs]);
     let planned = planned_cadres(&template);
     assert!(!planned.is_empty());
     let unfilled = s
