@@ -97,15 +97,32 @@ pub enum Outcome {
 
 /// The exit status (SPEC §9) of what a command came to, decided here and nowhere else:
 /// 0 success (warnings allowed), 1 data errors, 2 usage or configuration error (the
-/// roster is part of the workspace's configuration), 3 I/O or delivery failure.
+/// roster, the email settings and templates are part of the workspace's
+/// configuration), 3 I/O or delivery failure.
 pub fn exit_status(result: &Result<Outcome, Error>) -> ExitCode {
-    let code = match result {
+    ExitCode::from(status_code(result))
+}
+
+/// [`exit_status`] as a number.
+fn status_code(result: &Result<Outcome, Error>) -> u8 {
+    match result {
         Ok(Outcome::Done) => 0,
         Ok(Outcome::DataErrors) => 1,
-        Err(Error::Config(_) | Error::Roster(_) | Error::Usage(_)) => 2,
+        Err(
+            Error::Config(_)
+            | Error::Roster(_)
+            | Error::UnknownUnit { .. }
+            | Error::UnsafeUnitCode { .. }
+            | Error::WorkspaceExists { .. }
+            | Error::NoSender { .. }
+            | Error::NoSmtpConfig { .. }
+            | Error::NoPassword { .. }
+            | Error::SmtpSetup { .. }
+            | Error::EmailTemplate(_)
+            | Error::EmailMessage { .. },
+        ) => 2,
         Ok(Outcome::DeliveryFailed) | Err(Error::Io { .. } | Error::Xlsx(_)) => 3,
-    };
-    ExitCode::from(code)
+    }
 }
 
 /// Parses the command line, runs the command, prints what failed, and returns the exit
@@ -115,17 +132,43 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = run(&cli);
     if let Err(e) = &result {
-        let style = anstyle::AnsiColor::Red.on_default().bold();
-        let mut err = anstream::stderr();
         // A failing stderr leaves nothing else to report to.
-        let _ = writeln!(err, "{style}chibo:{style:#} {e}");
-        if let Error::Roster(r) = e {
-            for d in &r.diagnostics {
-                let _ = writeln!(err, "{}", d.styled());
-            }
-        }
+        let _ = write!(anstream::stderr(), "{}", failure(e, cli.verbose));
     }
     exit_status(&result)
+}
+
+/// What is printed when a command fails. The roster's problems, and several problems
+/// of the configuration, are counted on the first line and listed below it; an error
+/// that is one diagnostic is that diagnostic's line; any other is its message. With
+/// `verbose`, the library's own words behind the message follow.
+fn failure(e: &Error, verbose: bool) -> String {
+    use std::fmt::Write as _;
+    let style = anstyle::AnsiColor::Red.on_default().bold();
+    let mut text = String::new();
+    let diagnostics = e.diagnostics();
+    match (e, diagnostics.as_slice()) {
+        (Error::Roster(_), list) | (_, list @ [_, _, ..]) => {
+            let _ = writeln!(text, "{style}chibo:{style:#} {e}");
+            for d in list {
+                let _ = writeln!(text, "{}", d.styled());
+            }
+        }
+        (_, [one]) => {
+            let _ = writeln!(text, "{style}chibo:{style:#} {}", one.styled());
+        }
+        (_, []) => {
+            let _ = writeln!(text, "{style}chibo:{style:#} {e}");
+        }
+    }
+    if verbose {
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            let _ = writeln!(text, "  nguyên nhân: {s}");
+            source = s.source();
+        }
+    }
+    text
 }
 
 impl Cli {
@@ -174,9 +217,14 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
         Command::Send { month } => {
             let failed =
                 commands::send::send(&cli.config_path(), *month, &mut |dir, root, report| {
+                    let mut out = anstream::stdout();
+                    let shown = crate::workspace::shown_path(dir, Some(root));
+                    for d in report.diagnostics(&shown) {
+                        cli.print_diagnostic(&mut out, &d);
+                    }
                     let queued = report.delivered.len() + report.failed.len() + report.already;
                     let text = terminal::emails(queued, dir, Some(report), root, cli.quiet);
-                    let _ = write!(anstream::stdout(), "{text}");
+                    let _ = write!(out, "{text}");
                 })?;
             Ok(if failed {
                 Outcome::DeliveryFailed
@@ -245,6 +293,12 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
     let mut failed = false;
     if let Some(e) = &report.emails {
         failed = e.send.as_ref().is_some_and(|s| !s.failed.is_empty());
+        if let Some(send) = &e.send {
+            let shown = crate::workspace::shown_path(&e.outbox, Some(&report.root));
+            for d in send.diagnostics(&shown) {
+                cli.print_diagnostic(&mut out, &d);
+            }
+        }
         let text = terminal::emails(
             e.queued,
             &e.outbox,
@@ -264,4 +318,151 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
     } else {
         Outcome::Done
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::ConfigError;
+
+    /// One error of each kind, with the exit status SPEC §9 gives it and what `chibo`
+    /// prints for it.
+    #[test]
+    #[allow(clippy::too_many_lines)] // a case table
+    fn every_error_has_its_exit_status() {
+        let config = || "chibo.toml".to_owned();
+        let tls = lettre::transport::smtp::client::TlsParameters::builder("h".into())
+            .set_min_tls_version(lettre::transport::smtp::client::TlsVersion::Tlsv10)
+            .build()
+            .err()
+            .expect("rustls has no TLS 1.0");
+        let address = "không".parse::<lettre::message::Mailbox>().unwrap_err();
+        let template = minijinja::Environment::new()
+            .template_from_str("{% if %}")
+            .unwrap_err();
+        let cases: Vec<(Error, u8, &str)> = vec![
+            (
+                Error::Config(ConfigError {
+                    path: config(),
+                    problems: Vec::new(),
+                }),
+                2,
+                "chibo: tệp cấu hình chibo.toml có 0 lỗi; hãy sửa rồi chạy lại\n",
+            ),
+            (
+                Error::Roster(crate::roster::RosterError {
+                    diagnostics: Vec::new(),
+                }),
+                2,
+                "chibo: danh sách phân công có 0 lỗi; hãy sửa rồi chạy lại\n",
+            ),
+            (
+                Error::UnknownUnit { code: "XX".into() },
+                2,
+                "chibo: không có đơn vị mã «XX» trong danh sách phân công\n",
+            ),
+            (
+                Error::UnsafeUnitCode { code: "..".into() },
+                2,
+                "chibo: mã đơn vị «..» không dùng được làm tên tệp\n",
+            ),
+            (
+                Error::WorkspaceExists {
+                    dir: PathBuf::from("ws"),
+                    files: vec![
+                        PathBuf::from("ws/chibo.toml"),
+                        PathBuf::from("ws/roster.xlsx"),
+                    ],
+                },
+                2,
+                "chibo: ws đã có không gian làm việc; chibo không ghi đè: ws/chibo.toml, ws/roster.xlsx\n",
+            ),
+            (
+                Error::NoSender { config: config() },
+                2,
+                "chibo: chibo.toml: error[config-missing-key]: chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml\n",
+            ),
+            (
+                Error::NoSmtpConfig { config: config() },
+                2,
+                "chibo: chibo.toml: error[email-no-smtp]: chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml\n",
+            ),
+            (
+                Error::NoPassword {
+                    config: config(),
+                    var: "PW".into(),
+                },
+                2,
+                "chibo: chibo.toml: error[email-no-password]: chưa có mật khẩu SMTP: hãy đặt biến môi trường PW trước khi gửi thư\n",
+            ),
+            (
+                Error::SmtpSetup {
+                    config: config(),
+                    source: crate::mail::smtp::SetupError::Tls(tls),
+                },
+                2,
+                "chibo: chibo.toml: error[email-tls]: không thiết lập được TLS với máy chủ thư\n",
+            ),
+            (
+                Error::EmailTemplate(crate::report::email::TemplateError::Engine {
+                    name: "unit.txt".into(),
+                    line: Some(1),
+                    source: template,
+                }),
+                2,
+                "chibo: templates/email/unit.txt:1: error[email-template]: mẫu thư unit.txt (dòng 1): sai cú pháp (kiểm tra các cặp {{ }} và {% %})\n",
+            ),
+            (
+                Error::EmailMessage {
+                    outbox: "out/2020-07/outbox".into(),
+                    source: crate::mail::message::MessageError::BadAddress {
+                        name: "02-don-vi-YC".into(),
+                        address: "không".into(),
+                        source: address,
+                    },
+                },
+                2,
+                "chibo: out/2020-07/outbox: error[email-bad-address]: thư 02-don-vi-YC: địa chỉ «không» không hợp lệ\n",
+            ),
+            (
+                Error::Io {
+                    path: PathBuf::from("out/2020-07"),
+                    source: std::io::Error::other("đĩa đầy"),
+                },
+                3,
+                "chibo: out/2020-07: đĩa đầy\n",
+            ),
+            (
+                Error::Xlsx(rust_xlsxwriter::XlsxError::ParameterError("x".into())),
+                3,
+                "chibo: không tạo được bảng tính\n",
+            ),
+        ];
+        for (error, status, printed) in cases {
+            let shown = failure(&error, false);
+            let plain = anstream::adapter::strip_str(&shown).to_string();
+            assert_eq!(plain, printed, "{error:?}");
+            assert_eq!(status_code(&Err(error)), status, "{printed}");
+        }
+        for (outcome, status) in [
+            (Outcome::Done, 0),
+            (Outcome::DataErrors, 1),
+            (Outcome::DeliveryFailed, 3),
+        ] {
+            assert_eq!(status_code(&Ok(outcome)), status);
+        }
+    }
+
+    /// With `-v`, the library's words behind a message follow it.
+    #[test]
+    fn verbose_failures_show_the_source() {
+        let error = Error::Xlsx(rust_xlsxwriter::XlsxError::ParameterError("x".into()));
+        let shown = anstream::adapter::strip_str(&failure(&error, true)).to_string();
+        assert!(
+            shown.starts_with("chibo: không tạo được bảng tính\n  nguyên nhân: "),
+            "{shown}"
+        );
+    }
 }

@@ -15,11 +15,14 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::{Area, Group};
 
 /// The validated settings of a workspace.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
+    /// The configuration file as the user named it, for messages.
+    pub path: String,
     /// The workspace folder (the folder of `chibo.toml`).
     pub root: PathBuf,
     /// Province name for titles and the document header.
@@ -102,33 +105,42 @@ pub struct SmtpConfig {
 impl SmtpConfig {
     /// The password, read from the environment variable the configuration names; the
     /// secret never lives in the file or on the command line. `None` without a username.
-    pub fn password(&self) -> Result<Option<String>, ConfigError> {
+    ///
+    /// # Errors
+    /// The variable is unset or empty.
+    pub fn password(&self) -> Result<Option<String>, MissingPassword> {
         self.password_from(|name| std::env::var(name).ok())
     }
 
     /// [`SmtpConfig::password`] with the environment given as a lookup function.
+    ///
+    /// # Errors
+    /// As for [`SmtpConfig::password`].
     pub fn password_from(
         &self,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Option<String>, ConfigError> {
+    ) -> Result<Option<String>, MissingPassword> {
         if self.username.is_none() {
             return Ok(None);
         }
         match env(&self.password_env) {
             Some(p) if !p.is_empty() => Ok(Some(p)),
-            _ => Err(ConfigError::single(
-                "chibo.toml",
-                None,
-                format!(
-                    "chưa có mật khẩu SMTP: hãy đặt biến môi trường {} trước khi gửi thư",
-                    self.password_env
-                ),
-            )),
+            _ => Err(MissingPassword {
+                var: self.password_env.clone(),
+            }),
         }
     }
 }
 
-/// Everything wrong with a configuration file, each problem with its line.
+/// The environment variable that should hold the SMTP password is unset or empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("chưa có mật khẩu SMTP: hãy đặt biến môi trường {var} trước khi gửi thư")]
+pub struct MissingPassword {
+    /// The variable's name.
+    pub var: String,
+}
+
+/// Everything wrong with a configuration file, each problem with its code and line.
 #[derive(Debug, thiserror::Error)]
 pub struct ConfigError {
     /// The file as the user named it.
@@ -140,6 +152,8 @@ pub struct ConfigError {
 /// One problem of a configuration file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// What kind of problem, as diagnostics name it.
+    pub code: Code,
     /// 1-based line, when the problem sits on one.
     pub line: Option<usize>,
     /// The key concerned, dotted (`email.smtp.host`), when there is one.
@@ -149,30 +163,46 @@ pub struct Problem {
 }
 
 impl ConfigError {
-    fn single(path: &str, line: Option<usize>, message: String) -> ConfigError {
+    fn single(path: &str, code: Code, message: String) -> ConfigError {
         ConfigError {
             path: path.to_owned(),
             problems: vec![Problem {
-                line,
+                code,
+                line: None,
                 key: None,
                 message,
             }],
         }
     }
+
+    /// Every problem as a diagnostic: `chibo.toml:12: error[config-bad-value]: …`.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let location = match p.line {
+                    Some(line) => Location::line(&self.path, line),
+                    None => Location::file(&self.path),
+                };
+                Diagnostic::error(p.code, location, &p.message)
+            })
+            .collect()
+    }
 }
 
+/// One problem: its diagnostic line. Several: how many, for a line above the list of
+/// [`ConfigError::diagnostics`].
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            match p.line {
-                Some(line) => write!(f, "{}:{line}: error[config]: {}", self.path, p.message)?,
-                None => write!(f, "{}: error[config]: {}", self.path, p.message)?,
-            }
+        match self.diagnostics().as_slice() {
+            [one] => write!(f, "{one}"),
+            list => write!(
+                f,
+                "tệp cấu hình {} có {} lỗi; hãy sửa rồi chạy lại",
+                self.path,
+                list.len()
+            ),
         }
-        Ok(())
     }
 }
 
@@ -189,7 +219,7 @@ impl Config {
             } else {
                 format!("không đọc được tệp cấu hình: {e}")
             };
-            ConfigError::single(&path.display().to_string(), None, message)
+            ConfigError::single(&path.display().to_string(), Code::ConfigUnreadable, message)
         })?;
         let root = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -213,7 +243,7 @@ impl Config {
             text,
             problems: Vec::new(),
         };
-        let config = v.config(raw, root);
+        let config = v.config(raw, path, root);
         if v.problems.is_empty() {
             Ok(config)
         } else {
@@ -243,7 +273,7 @@ struct RawConfig {
     count_outside_area: Option<bool>,
     #[serde(default)]
     groups: BTreeMap<String, Spanned<RawGroup>>,
-    email: Option<RawEmail>,
+    email: Option<Spanned<RawEmail>>,
 }
 
 #[derive(Deserialize)]
@@ -277,26 +307,31 @@ struct RawSmtp {
     ca_file: Option<String>,
 }
 
+/// The message for an `[email]` table that sends mail without `from`.
+pub const MISSING_SENDER: &str = "chưa có địa chỉ người gửi thư: hãy ghi khóa `from` trong bảng [email] (ví dụ from = \"Ban Tổ chức Tỉnh ủy <bantochuc@example.vn>\"), hoặc đặt unit_feedback = false và bỏ leadership nếu không gửi thư";
+
 struct Validator<'a> {
     text: &'a str,
     problems: Vec<Problem>,
 }
 
 impl Validator<'_> {
-    fn problem<T>(&mut self, at: &Spanned<T>, key: &str, message: String) {
+    fn problem<T>(&mut self, at: &Spanned<T>, code: Code, key: &str, message: String) {
         self.problems.push(Problem {
+            code,
             line: Some(line_of(self.text, at.span().start)),
             key: Some(key.to_owned()),
             message,
         });
     }
 
-    fn config(&mut self, raw: RawConfig, root: &Path) -> Config {
+    fn config(&mut self, raw: RawConfig, path: &str, root: &Path) -> Config {
         let province = match raw.province {
             Some(p) if !p.get_ref().trim().is_empty() => crate::text::clean(p.get_ref()),
             Some(p) => {
                 self.problem(
                     &p,
+                    Code::ConfigMissingValue,
                     "province",
                     "khóa `province` đang trống: hãy điền tên tỉnh".into(),
                 );
@@ -304,6 +339,7 @@ impl Validator<'_> {
             }
             None => {
                 self.problems.push(Problem {
+                    code: Code::ConfigMissingKey,
                     line: None,
                     key: Some("province".into()),
                     message: "thiếu khóa bắt buộc `province` (tên tỉnh, dùng trong tiêu đề)".into(),
@@ -314,6 +350,7 @@ impl Validator<'_> {
         let deadline_day = self.ranged(raw.deadline_day, "deadline_day", 5, 1, 31);
         let overdue_days = self.ranged(raw.overdue_days, "overdue_days", 30, 0, 3660);
         Config {
+            path: path.to_owned(),
             root: root.to_path_buf(),
             province,
             roster: self.path(raw.roster, "roster", "roster.xlsx", root),
@@ -343,7 +380,7 @@ impl Validator<'_> {
                     "khóa `{key}` phải từ {min} đến {max}, nhưng ghi là {}",
                     v.get_ref()
                 );
-                self.problem(&v, key, message);
+                self.problem(&v, Code::ConfigBadValue, key, message);
                 default
             }
         }
@@ -361,6 +398,7 @@ impl Validator<'_> {
             Some(v) if v.get_ref().trim().is_empty() => {
                 self.problem(
                     &v,
+                    Code::ConfigMissingValue,
                     key,
                     format!("khóa `{key}` đang trống: hãy ghi một đường dẫn"),
                 );
@@ -381,6 +419,7 @@ impl Validator<'_> {
             if code.is_empty() || code.chars().any(char::is_whitespace) {
                 self.problem(
                     &spanned,
+                    Code::ConfigBadValue,
                     &key,
                     format!("mã nhóm «{code}» không hợp lệ: không được trống hay có dấu cách"),
                 );
@@ -393,6 +432,7 @@ impl Validator<'_> {
                 Some(q) => {
                     self.problem(
                         q,
+                        Code::ConfigBadValue,
                         &format!("{key}.quota"),
                         format!("`quota` phải từ 0 đến 366, nhưng ghi là {}", q.get_ref()),
                     );
@@ -404,7 +444,7 @@ impl Validator<'_> {
                 let message = format!(
                     "nhóm mới `{code}` cần khóa `area` (\"province\", \"unit\" hoặc \"assigned\")"
                 );
-                self.problem(&spanned, &key, message);
+                self.problem(&spanned, Code::ConfigMissingKey, &key, message);
                 continue;
             };
             let group = Group {
@@ -423,8 +463,8 @@ impl Validator<'_> {
         groups
     }
 
-    fn email(&mut self, raw: Option<RawEmail>, root: &Path) -> EmailConfig {
-        let Some(raw) = raw else {
+    fn email(&mut self, raw: Option<Spanned<RawEmail>>, root: &Path) -> EmailConfig {
+        let Some(spanned) = raw else {
             return EmailConfig {
                 transport: Transport::Outbox,
                 from: None,
@@ -433,6 +473,20 @@ impl Validator<'_> {
                 smtp: None,
             };
         };
+        let table_line = line_of(self.text, spanned.span().start);
+        let raw = spanned.into_inner();
+        let unit_feedback = raw.unit_feedback.unwrap_or(true);
+        let sends = unit_feedback || raw.leadership.as_ref().is_some_and(|l| !l.is_empty());
+        // Every message, queued as a file or sent at once, needs a sender: without one
+        // `run` would stop after writing its outputs, so the file is refused here.
+        if sends && raw.from.is_none() {
+            self.problems.push(Problem {
+                code: Code::ConfigMissingKey,
+                line: Some(table_line),
+                key: Some("email.from".into()),
+                message: MISSING_SENDER.into(),
+            });
+        }
         let from = raw.from.and_then(|f| self.mailbox(&f, "email.from"));
         let leadership = raw
             .leadership
@@ -445,6 +499,7 @@ impl Validator<'_> {
             Some(t) if *t.get_ref() == Transport::Smtp && smtp.is_none() => {
                 self.problem(
                     &t,
+                    Code::ConfigMissingKey,
                     "email.transport",
                     "`transport = \"smtp\"` cần bảng [email.smtp] có `host`".into(),
                 );
@@ -457,7 +512,7 @@ impl Validator<'_> {
             transport,
             from,
             leadership,
-            unit_feedback: raw.unit_feedback.unwrap_or(true),
+            unit_feedback,
             smtp,
         }
     }
@@ -469,7 +524,7 @@ impl Validator<'_> {
                 "địa chỉ thư «{}» của khóa `{key}` không hợp lệ",
                 value.get_ref()
             );
-            self.problem(value, key, message);
+            self.problem(value, Code::ConfigBadValue, key, message);
         }
         parsed
     }
@@ -478,7 +533,12 @@ impl Validator<'_> {
         let raw = spanned.get_ref();
         if let Some(p) = &raw.password {
             let message = "không được ghi mật khẩu vào chibo.toml: hãy xóa `password` và đặt mật khẩu trong biến môi trường nêu ở `password_env`".into();
-            self.problem(p, "email.smtp.password", message);
+            self.problem(
+                p,
+                Code::ConfigPasswordInFile,
+                "email.smtp.password",
+                message,
+            );
         }
         let security = raw
             .security
@@ -496,6 +556,7 @@ impl Validator<'_> {
                 .unwrap_or_else(|| {
                     self.problem(
                         p,
+                        Code::ConfigBadValue,
                         "email.smtp.port",
                         format!(
                             "cổng `port` phải từ 1 đến 65535, nhưng ghi là {}",
@@ -510,6 +571,7 @@ impl Validator<'_> {
             Some(v) => {
                 self.problem(
                     v,
+                    Code::ConfigMissingValue,
                     "email.smtp.password_env",
                     "`password_env` đang trống".into(),
                 );
@@ -520,6 +582,7 @@ impl Validator<'_> {
         let Some(host) = raw.host.as_ref().filter(|h| !h.get_ref().trim().is_empty()) else {
             self.problem(
                 spanned,
+                Code::ConfigMissingKey,
                 "email.smtp.host",
                 "bảng [email.smtp] cần khóa `host`".into(),
             );
@@ -530,7 +593,12 @@ impl Validator<'_> {
             let message = format!(
                 "`security = \"none\"` chỉ được dùng với máy chủ nội bộ (127.0.0.1, localhost), không với «{host_name}»: mật khẩu và thư sẽ đi không mã hóa"
             );
-            self.problem(host, "email.smtp.security", message);
+            self.problem(
+                host,
+                Code::ConfigInsecureSmtp,
+                "email.smtp.security",
+                message,
+            );
         }
         Some(SmtpConfig {
             host: host_name,
@@ -581,7 +649,7 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
             .map(|(_, rest)| rest.replace("one of", "").trim().replace('`', ""))
             .unwrap_or_default()
     };
-    let (key, text) = if let Some(rest) = message.strip_prefix("unknown field") {
+    let (code, key, text) = if let Some(rest) = message.strip_prefix("unknown field") {
         let key = ticked(rest);
         let allowed = expected_list(rest);
         let allowed = if allowed.is_empty() {
@@ -593,10 +661,11 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
             "khóa không hợp lệ `{}`; các khóa được phép ở đây: {allowed}",
             key.clone().unwrap_or_default()
         );
-        (key, msg)
+        (Code::ConfigUnknownKey, key, msg)
     } else if let Some(rest) = message.strip_prefix("missing field") {
         let key = ticked(rest);
         (
+            Code::ConfigMissingKey,
             key.clone(),
             format!("thiếu khóa bắt buộc `{}`", key.unwrap_or_default()),
         )
@@ -607,7 +676,7 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
             key_on_line.clone().unwrap_or_default(),
             expected_list(rest)
         );
-        (key_on_line, msg)
+        (Code::ConfigBadValue, key_on_line, msg)
     } else if let Some(rest) = message.strip_prefix("invalid type:") {
         let (got, want) = rest.split_once(", expected").unwrap_or((rest, ""));
         let msg = format!(
@@ -616,17 +685,23 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
             type_vi(want),
             type_vi(got)
         );
-        (key_on_line, msg)
+        (Code::ConfigWrongType, key_on_line, msg)
     } else if let Some(rest) = message.strip_prefix("duplicate key") {
         let key = ticked(rest);
         (
+            Code::ConfigDuplicateKey,
             key.clone(),
             format!("khóa `{}` được ghi hai lần", key.unwrap_or_default()),
         )
     } else {
-        (None, format!("lỗi cú pháp TOML: {message}"))
+        (
+            Code::ConfigSyntax,
+            None,
+            format!("lỗi cú pháp TOML: {message}"),
+        )
     };
     Problem {
+        code,
         line,
         key,
         message: text,

@@ -51,7 +51,11 @@ macro_rules! codes {
     ($($(#[doc = $doc:literal])* $variant:ident => $text:literal,)*) => {
         /// Stable diagnostic codes. Scripts and the office's own checklists depend on
         /// them: a code is never renamed or reused.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        ///
+        /// The order of the variants means nothing: listings order codes by their
+        /// name ([`Code::as_str`]), so `Code` is deliberately not `Ord`, and a new code
+        /// may go anywhere.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Code {
             $($(#[doc = $doc])* $variant,)*
         }
@@ -163,6 +167,39 @@ codes! {
     RecUnknownCode => "rec-unknown-code",
     /// A line of a month folder's `received.txt` that cannot be read; ignored.
     ReceivedBadLine => "received-bad-line",
+    /// The configuration file is missing or cannot be read.
+    ConfigUnreadable => "config-unreadable",
+    /// The configuration file is not valid TOML.
+    ConfigSyntax => "config-syntax",
+    /// A key the configuration does not have (at that place).
+    ConfigUnknownKey => "config-unknown-key",
+    /// A key written twice.
+    ConfigDuplicateKey => "config-duplicate-key",
+    /// A value of the wrong type (text for a number, a number for a list, …).
+    ConfigWrongType => "config-wrong-type",
+    /// A required key is missing (`province`, a new group's `area`, `email.smtp.host`,
+    /// `email.from` when emails are sent).
+    ConfigMissingKey => "config-missing-key",
+    /// A key is given but left blank.
+    ConfigMissingValue => "config-missing-value",
+    /// A value outside its range or list, or an address that cannot be used.
+    ConfigBadValue => "config-bad-value",
+    /// An SMTP password written into the configuration file.
+    ConfigPasswordInFile => "config-password-in-file",
+    /// Unencrypted SMTP towards a host that is not on this machine.
+    ConfigInsecureSmtp => "config-insecure-smtp",
+    /// A message that could not be delivered; it stays in the outbox.
+    EmailUndelivered => "email-undelivered",
+    /// An email template that cannot be read, parsed or rendered.
+    EmailTemplate => "email-template",
+    /// A recipient address that cannot be used in a message.
+    EmailBadAddress => "email-bad-address",
+    /// `chibo send` without an `[email.smtp]` table.
+    EmailNoSmtp => "email-no-smtp",
+    /// The environment variable that should hold the SMTP password is unset or empty.
+    EmailNoPassword => "email-no-password",
+    /// The SMTP connection's TLS cannot be set up (an unusable CA certificate).
+    EmailTls => "email-tls",
 }
 
 impl fmt::Display for Code {
@@ -224,9 +261,11 @@ impl fmt::Display for CellRef {
     }
 }
 
-/// Where a problem is: a file, optionally a sheet in it, optionally a cell in that sheet.
-/// The field order is the sort order of issues (SPEC §8): file, then sheet with
-/// file-level issues first, then row, then column.
+/// Where a problem is: a file, optionally a line of it (a text file such as
+/// `chibo.toml`) or a sheet in it, optionally a cell in that sheet. The field order is
+/// the sort order of issues (SPEC §8): file, then sheet with file-level issues first,
+/// then row, then column; a line comes after the sheet and cell, which a text file has
+/// none of.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
     /// Path relative to the workspace, with `/`, in NFC.
@@ -235,6 +274,9 @@ pub struct Location {
     pub sheet: Option<String>,
     /// Absolute cell position.
     pub cell: Option<CellRef>,
+    /// 1-based line of a text file. Never set with a sheet; not part of `summary.json`,
+    /// whose issues all come from workbooks.
+    pub line: Option<usize>,
 }
 
 impl Location {
@@ -246,12 +288,21 @@ impl Location {
         }
     }
 
+    /// A line of a text file, rendered `chibo.toml:12`.
+    pub fn line(file: impl Into<String>, line: usize) -> Location {
+        Location {
+            file: Some(file.into()),
+            line: Some(line),
+            ..Location::default()
+        }
+    }
+
     /// A whole sheet of a file.
     pub fn sheet(file: impl Into<String>, sheet: impl Into<String>) -> Location {
         Location {
             file: Some(file.into()),
             sheet: Some(sheet.into()),
-            cell: None,
+            ..Location::default()
         }
     }
 
@@ -261,13 +312,18 @@ impl Location {
             file: Some(file.into()),
             sheet: Some(sheet.into()),
             cell: Some(cell),
+            line: None,
         }
     }
 }
 
+/// `FILE`, `FILE:LINE`, `FILE:SHEET` or `FILE:SHEET!CELL`.
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.file.as_deref().unwrap_or("-"))?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
         if let Some(sheet) = &self.sheet {
             write!(f, ":{sheet}")?;
             if let Some(cell) = self.cell {
@@ -367,9 +423,16 @@ impl Diagnostic {
         )
     }
 
-    /// The order of issues in every listing (SPEC §8).
-    pub fn sort_key(&self) -> (&Location, Severity, Code, &str) {
-        (&self.location, self.severity, self.code, &self.message)
+    /// The order of issues in every listing (SPEC §8): by location; at one location,
+    /// errors first, then by the code's name, then by message. The code's name, not its
+    /// place in [`Code`], so that adding a code never reorders an output.
+    pub fn sort_key(&self) -> (&Location, Severity, &'static str, &str) {
+        (
+            &self.location,
+            self.severity,
+            self.code.as_str(),
+            &self.message,
+        )
     }
 }
 
@@ -476,6 +539,7 @@ mod tests {
                 file: Some("f.xlsx".into()),
                 sheet: sheet.map(Into::into),
                 cell: cell.map(|(r, c)| CellRef::new(r, c)),
+                line: None,
             };
             Diagnostic::error(Code::RosterBadValue, location, "")
         };
@@ -511,5 +575,59 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn a_line_of_a_text_file() {
+        let d = Diagnostic::error(
+            Code::ConfigUnknownKey,
+            Location::line("chibo.toml", 2),
+            "khóa không hợp lệ `provnce`",
+        );
+        assert_eq!(
+            d.to_string(),
+            "chibo.toml:2: error[config-unknown-key]: khóa không hợp lệ `provnce`"
+        );
+        let mut list = vec![
+            Diagnostic::error(Code::ConfigBadValue, Location::line("chibo.toml", 10), ""),
+            Diagnostic::error(Code::ConfigBadValue, Location::line("chibo.toml", 9), ""),
+            Diagnostic::error(Code::ConfigMissingKey, Location::file("chibo.toml"), ""),
+        ];
+        sort(&mut list);
+        let order: Vec<String> = list.iter().map(|d| d.location.to_string()).collect();
+        assert_eq!(order, ["chibo.toml", "chibo.toml:9", "chibo.toml:10"]);
+    }
+
+    /// At one location and severity, codes sort by name: the declaration order of
+    /// [`Code`] decides nothing.
+    #[test]
+    fn codes_sort_by_name_not_by_declaration() {
+        let at = Location::cell("f.xlsx", "Báo cáo", CellRef::new(4, 1));
+        // Declared in this order: row-unknown-cadre before row-cadre-approximate, and
+        // roster-unreadable first of all.
+        let mut list = vec![
+            Diagnostic::warning(Code::RowUnknownCadre, at.clone(), "m"),
+            Diagnostic::warning(Code::RowCadreApproximate, at.clone(), "m"),
+            Diagnostic::warning(Code::RosterUnreadable, at.clone(), "m"),
+            Diagnostic::warning(Code::FileSkipped, at, "m"),
+        ];
+        sort(&mut list);
+        let codes: Vec<&str> = list.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "file-skipped",
+                "roster-unreadable",
+                "row-cadre-approximate",
+                "row-unknown-cadre"
+            ]
+        );
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let declared = names.clone();
+        names.sort_unstable();
+        assert_ne!(
+            names, declared,
+            "the test above means something only if they differ"
+        );
     }
 }

@@ -44,9 +44,12 @@ pub mod vocabulary;
 
 use std::path::PathBuf;
 
+use diagnostic::{Code, Diagnostic, Location};
+
 /// What stops a command. Bad data in submissions is never one of these: it becomes a
 /// [`diagnostic::Diagnostic`] and the batch goes on. [`cli::exit_status`] gives each its
-/// exit status.
+/// exit status. Every message is Vietnamese; a library's own (English) words are kept
+/// only as the [`std::error::Error::source`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The configuration file is missing or invalid.
@@ -55,9 +58,72 @@ pub enum Error {
     /// The roster cannot be used; its diagnostics list every problem.
     #[error(transparent)]
     Roster(#[from] roster::RosterError),
-    /// The command cannot be carried out as asked.
-    #[error("{0}")]
-    Usage(String),
+    /// `chibo template --unit CODE` with a code the roster does not have.
+    #[error("không có đơn vị mã «{code}» trong danh sách phân công")]
+    UnknownUnit {
+        /// The code as given.
+        code: String,
+    },
+    /// A unit code that cannot be part of a file name (a template's `<code>.xlsx`).
+    #[error("mã đơn vị «{code}» không dùng được làm tên tệp")]
+    UnsafeUnitCode {
+        /// The roster's code.
+        code: String,
+    },
+    /// `chibo init` in a folder holding other files of the same names: nothing is
+    /// overwritten.
+    #[error(
+        "{} đã có không gian làm việc; chibo không ghi đè: {}",
+        dir.display(),
+        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    WorkspaceExists {
+        /// The workspace folder.
+        dir: PathBuf,
+        /// The files that exist with other content.
+        files: Vec<PathBuf>,
+    },
+    /// Emails are to be sent (a unit of the roster has an address and `unit_feedback`
+    /// is on) but the configuration, which has no `[email]` table, gives no sender. With
+    /// an `[email]` table the same gap is a [`config::ConfigError`].
+    #[error("chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml")]
+    NoSender {
+        /// The configuration file as the user named it.
+        config: String,
+    },
+    /// `chibo send` (or `transport = "smtp"`) without an `[email.smtp]` table.
+    #[error("chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml")]
+    NoSmtpConfig {
+        /// The configuration file as the user named it.
+        config: String,
+    },
+    /// The environment variable that should hold the SMTP password is unset or empty.
+    #[error("chưa có mật khẩu SMTP: hãy đặt biến môi trường {var} trước khi gửi thư")]
+    NoPassword {
+        /// The configuration file as the user named it.
+        config: String,
+        /// The variable's name (`password_env`).
+        var: String,
+    },
+    /// The SMTP connection's TLS cannot be set up.
+    #[error("{source}")]
+    SmtpSetup {
+        /// The configuration file as the user named it.
+        config: String,
+        /// What failed.
+        source: mail::smtp::SetupError,
+    },
+    /// An email template cannot be read, parsed or rendered.
+    #[error(transparent)]
+    EmailTemplate(#[from] report::email::TemplateError),
+    /// A message cannot be built (a recipient address that cannot be used).
+    #[error("{source}")]
+    EmailMessage {
+        /// The outbox the message was for, as shown.
+        outbox: String,
+        /// What was wrong.
+        source: mail::message::MessageError,
+    },
     /// A file or folder cannot be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -67,6 +133,34 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A workbook cannot be assembled.
-    #[error("không tạo được bảng tính: {0}")]
-    Xlsx(String),
+    #[error("không tạo được bảng tính")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+impl Error {
+    /// The diagnostics that say what went wrong, with their codes: every problem of the
+    /// configuration or the roster, or the one problem an email failure is. Empty for
+    /// the rest, which their message says all about.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let one = |code: Code, location: Location| {
+            vec![Diagnostic::error(code, location, self.to_string())]
+        };
+        match self {
+            Error::Config(e) => e.diagnostics(),
+            Error::Roster(e) => e.diagnostics.clone(),
+            Error::NoSender { config } => one(Code::ConfigMissingKey, Location::file(config)),
+            Error::NoSmtpConfig { config } => one(Code::EmailNoSmtp, Location::file(config)),
+            Error::NoPassword { config, .. } => one(Code::EmailNoPassword, Location::file(config)),
+            Error::SmtpSetup { config, .. } => one(Code::EmailTls, Location::file(config)),
+            Error::EmailTemplate(e) => one(Code::EmailTemplate, e.location()),
+            Error::EmailMessage { outbox, .. } => {
+                one(Code::EmailBadAddress, Location::file(outbox))
+            }
+            Error::UnknownUnit { .. }
+            | Error::UnsafeUnitCode { .. }
+            | Error::WorkspaceExists { .. }
+            | Error::Io { .. }
+            | Error::Xlsx(_) => Vec::new(),
+        }
+    }
 }

@@ -34,8 +34,8 @@ pub struct Created {
 /// A file that exists already with the same content is left as it is.
 ///
 /// # Errors
-/// [`Error::Usage`] when any file it would write already exists with other content
-/// (nothing is written);
+/// [`Error::WorkspaceExists`] when any file it would write already exists with other
+/// content (nothing is written);
 /// [`Error::Io`] when a folder or file cannot be written.
 pub fn init(dir: &Path, demo: bool) -> Result<Created, Error> {
     let files = if demo { demo_files() } else { empty_files()? };
@@ -44,18 +44,16 @@ pub fn init(dir: &Path, demo: bool) -> Result<Created, Error> {
     let (kept, files): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|(rel, bytes)| std::fs::read(dir.join(rel)).is_ok_and(|b| b == *bytes));
-    let existing: Vec<String> = files
+    let existing: Vec<PathBuf> = files
         .iter()
         .map(|(rel, _)| dir.join(rel))
         .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} đã có không gian làm việc; chibo không ghi đè: {}",
-            dir.display(),
-            existing.join(", ")
-        )));
+        return Err(Error::WorkspaceExists {
+            dir: dir.to_path_buf(),
+            files: existing,
+        });
     }
     for sub in ["inbox", "out"] {
         let path = dir.join(sub);
@@ -73,8 +71,7 @@ pub fn init(dir: &Path, demo: bool) -> Result<Created, Error> {
 }
 
 fn empty_files() -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
-    let roster = crate::report::roster::to_xlsx(&Roster::default())
-        .map_err(|e| Error::Xlsx(e.to_string()))?;
+    let roster = crate::report::roster::to_xlsx(&Roster::default())?;
     Ok(vec![
         (
             PathBuf::from("chibo.toml"),

@@ -62,6 +62,13 @@ pub fn run(
     ));
     let ws = read.workspace;
     let config = &ws.config;
+    if emails && config.email.from.is_none() && sends_mail(&ws) {
+        // Found before anything is written. With an `[email]` table the configuration
+        // itself refuses this; without one, only the roster's addresses tell.
+        return Err(Error::NoSender {
+            config: config.path.clone(),
+        });
+    }
     timings.lap(format!("đọc {} tệp báo cáo", read.files.len()));
     let mut r = reconcile::reconcile(config, &ws.roster, month, &read.files);
     r.add_issues(read.notes);
@@ -69,10 +76,9 @@ pub fn run(
 
     // Render everything first, so that a failure leaves the previous outputs intact.
     let out_dir = config.out.join(month.to_string());
-    let xlsx = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
-    let book = crate::report::workbook::fill(&r, &ws.roster, config).map_err(xlsx)?;
+    let book = crate::report::workbook::fill(&r, &ws.roster, config)?;
     timings.lap("điền các trang của bảng tổng hợp");
-    let workbook = crate::report::workbook::save(book).map_err(xlsx)?;
+    let workbook = crate::report::workbook::save(book)?;
     timings.lap("nén bảng tổng hợp");
     let workbook_name = format!("tong-hop-{month}.xlsx");
     let summary = crate::report::summary::to_json(&r, &config.province).into_bytes();
@@ -122,6 +128,14 @@ impl Timings {
     }
 }
 
+/// Whether a run makes any email: the leadership's, or a unit's feedback to a unit with
+/// an address (as [`crate::report::email::render_all`] decides).
+fn sends_mail(ws: &Workspace) -> bool {
+    let email = &ws.config.email;
+    !email.leadership.is_empty()
+        || (email.unit_feedback && ws.roster.units.iter().any(|u| !u.emails.is_empty()))
+}
+
 /// Renders the month's emails, queues them in `out/YYYY-MM/outbox/`, and with
 /// `transport = "smtp"` delivers them.
 fn queue_and_send(
@@ -131,11 +145,9 @@ fn queue_and_send(
     workbook: &[u8],
 ) -> Result<EmailReport, Error> {
     let config = &ws.config;
-    let env = crate::report::email::templates(Some(&config.root.join("templates/email")))
-        .map_err(|e| Error::Usage(e.to_string()))?;
+    let env = crate::report::email::templates(Some(&config.root.join("templates/email")))?;
     let emails =
-        crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)
-            .map_err(|e| Error::Usage(e.to_string()))?;
+        crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)?;
     let outbox = crate::mail::Outbox::new(config.out.join(r.month.to_string()).join("outbox"));
     let io = |source| Error::Io {
         path: outbox.dir().to_path_buf(),
@@ -148,17 +160,19 @@ fn queue_and_send(
             send: None,
         });
     }
-    let from = config.email.from.as_ref().ok_or_else(|| {
-        Error::Usage(
-            "chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml".into(),
-        )
+    // Checked before anything was written (`run` above, and the configuration).
+    let from = config.email.from.as_ref().ok_or_else(|| Error::NoSender {
+        config: config.path.clone(),
     })?;
     let date = email_date(crate::report::workbook::document_date(r, config));
     let queued = emails
         .iter()
         .map(|e| crate::mail::build(e, from, date))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Usage(e.to_string()))?;
+        .map_err(|source| Error::EmailMessage {
+            outbox: ws.shown(outbox.dir()),
+            source,
+        })?;
     outbox.queue(&queued).map_err(io)?;
     let send = match config.email.transport {
         crate::config::Transport::Smtp => Some(crate::mail::deliver_outbox(config, &outbox)?),

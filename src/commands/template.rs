@@ -20,10 +20,8 @@ pub fn write_templates(
 ) -> Result<Vec<PathBuf>, Error> {
     let ws = Workspace::load(config_path)?;
     let units: Vec<&Unit> = match only {
-        Some(code) => vec![ws.roster.unit(code).ok_or_else(|| {
-            Error::Usage(format!(
-                "không có đơn vị mã «{code}» trong danh sách phân công"
-            ))
+        Some(code) => vec![ws.roster.unit(code).ok_or_else(|| Error::UnknownUnit {
+            code: code.to_owned(),
         })?],
         None => ws.roster.units.iter().collect(),
     };
@@ -38,18 +36,15 @@ pub fn write_templates(
     let dir = ws.config.out.join(month.to_string()).join("mau");
     let mut written = Vec::new();
     for unit in units {
-        let stem = crate::output::safe_file_stem(&unit.code).ok_or_else(|| {
-            Error::Usage(format!(
-                "mã đơn vị «{}» không dùng được làm tên tệp",
-                unit.code
-            ))
-        })?;
+        let stem =
+            crate::output::safe_file_stem(&unit.code).ok_or_else(|| Error::UnsafeUnitCode {
+                code: unit.code.clone(),
+            })?;
         let open: Vec<&RegisterEntry> = register
             .iter()
             .filter(|e| e.unit == unit.code && e.is_pending())
             .collect();
-        let bytes = crate::report::template::render(&ws.roster, &ws.config, unit, month, &open)
-            .map_err(|e| Error::Xlsx(e.to_string()))?;
+        let bytes = crate::report::template::render(&ws.roster, &ws.config, unit, month, &open)?;
         let path = dir.join(format!("{stem}.xlsx"));
         crate::output::write_atomic(&path, &bytes).map_err(|source| Error::Io {
             path: path.clone(),

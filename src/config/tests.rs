@@ -84,110 +84,172 @@ fn defaults_as_the_spec_gives_them() {
     assert_eq!(quotas, [("BCH", 3), ("BCH-BT", 0), ("BTV", 2), ("TT", 0)]);
 }
 
-/// Each bad file gives exactly one problem, on the line and key given, whose message
-/// contains the fragment.
+/// Each bad file gives exactly one problem, with the code, on the line and key given,
+/// whose message contains the fragment; it renders as `chibo.toml:LINE: error[CODE]: …`.
 #[test]
 #[allow(clippy::too_many_lines)] // a case table
 fn errors_name_the_key_and_line() {
-    let cases: &[(&str, usize, &str, &str)] = &[
+    use Code::{
+        ConfigBadValue as Bad, ConfigDuplicateKey as Twice, ConfigInsecureSmtp as Insecure,
+        ConfigMissingKey as NoKey, ConfigMissingValue as Blank, ConfigPasswordInFile as Password,
+        ConfigSyntax as Syntax, ConfigUnknownKey as Unknown, ConfigWrongType as Type,
+    };
+    let cases: &[(&str, Code, usize, &str, &str)] = &[
         (
             "province = \"X\"\nprovnce = \"Y\"\n",
+            Unknown,
             2,
             "provnce",
             "khóa không hợp lệ `provnce`",
         ),
         (
             "province = \"X\"\ndeadline_day = \"5\"\n",
+            Type,
             2,
             "deadline_day",
             "cần số nguyên, nhưng ghi là chuỗi (trong ngoặc kép) \"5\"",
         ),
         (
             "province = \"X\"\ncount_outside_area = \"có\"\n",
+            Type,
             2,
             "count_outside_area",
             "true hoặc false",
         ),
         (
             "province = \"X\"\ndeadline_day = 32\n",
+            Bad,
             2,
             "deadline_day",
             "từ 1 đến 31",
         ),
         (
             "province = \"X\"\noverdue_days = -1\n",
+            Bad,
             2,
             "overdue_days",
             "từ 0",
         ),
         (
             "province = \"X\"\n[groups.BTV]\narea = \"tinh\"\n",
+            Bad,
             3,
             "area",
             "«tinh»",
         ),
         (
             "province = \"X\"\n[groups.BTV]\nquota = 2.5\n",
+            Type,
             3,
             "quota",
             "sai kiểu giá trị của khóa `quota`: cần số nguyên, nhưng ghi là số thập phân `2.5`",
         ),
         (
             "province = \"X\"\n[groups.BTV]\nquta = 2\n",
+            Unknown,
             3,
             "quta",
             "khóa không hợp lệ `quta`",
         ),
         (
             "province = \"X\"\n[groups.HU]\nquota = 6\n",
+            NoKey,
             2,
             "groups.HU",
             "cần khóa `area`",
         ),
         (
             "province = \"X\"\n[email]\nfrom = \"not an address\"\n",
+            Bad,
             3,
             "email.from",
             "không hợp lệ",
         ),
         (
             "province = \"X\"\n[email]\nleadership = \"a@b.vn\"\n",
+            Type,
             3,
             "leadership",
             "danh sách",
         ),
         (
-            "province = \"X\"\n[email]\ntransport = \"smtp\"\n",
-            3,
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\ntransport = \"smtp\"\n",
+            NoKey,
+            4,
             "email.transport",
             "[email.smtp]",
         ),
         (
-            "province = \"X\"\n[email.smtp]\nhost = \"mail.example.vn\"\nsecurity = \"none\"\n",
-            3,
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email.smtp]\nhost = \"mail.example.vn\"\nsecurity = \"none\"\n",
+            Insecure,
+            5,
             "email.smtp.security",
             "không mã hóa",
         ),
         (
-            "province = \"X\"\n[email.smtp]\nhost = \"h\"\npassword = \"secret\"\n",
-            4,
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email.smtp]\nhost = \"h\"\npassword = \"secret\"\n",
+            Password,
+            6,
             "email.smtp.password",
             "biến môi trường",
         ),
         (
-            "province = \"X\"\n[email.smtp]\nhost = \"h\"\nport = 70000\n",
-            4,
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email.smtp]\nhost = \"h\"\nport = 70000\n",
+            Bad,
+            6,
             "email.smtp.port",
             "65535",
         ),
-        ("province = \"\"\n", 1, "province", "đang trống"),
-        ("province = \"X\"\nprovince = \"Y\"\n", 2, "", "hai lần"),
-        ("province = \"X\"\nroster = \n", 2, "", "cú pháp"),
+        ("province = \"\"\n", Blank, 1, "province", "đang trống"),
+        (
+            "province = \"X\"\nprovince = \"Y\"\n",
+            Twice,
+            2,
+            "",
+            "hai lần",
+        ),
+        ("province = \"X\"\nroster = \n", Syntax, 2, "", "cú pháp"),
+        (
+            "province = \"X\"\nroster = \" \"\n",
+            Blank,
+            2,
+            "roster",
+            "đang trống",
+        ),
+        (
+            "province = \"X\"\n[groups.\"B T\"]\narea = \"unit\"\n",
+            Bad,
+            2,
+            "groups.B T",
+            "không hợp lệ",
+        ),
+        (
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email.smtp]\npassword_env = \" \"\nhost = \"h\"\n",
+            Blank,
+            5,
+            "email.smtp.password_env",
+            "đang trống",
+        ),
+        (
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email.smtp]\nport = 25\n",
+            NoKey,
+            4,
+            "email.smtp.host",
+            "cần khóa `host`",
+        ),
+        (
+            "province = \"X\"\n\n[email]\nleadership = [\"a@b.vn\"]\nunit_feedback = false\n",
+            NoKey,
+            3,
+            "email.from",
+            "người gửi",
+        ),
     ];
-    for &(text, line, key, fragment) in cases {
+    for &(text, code, line, key, fragment) in cases {
         let err = parse(text).expect_err(text);
         assert_eq!(err.problems.len(), 1, "{text:?}: {err}");
         let p = &err.problems[0];
+        assert_eq!(p.code, code, "{text:?}: {err}");
         assert_eq!(p.line, Some(line), "{text:?}: {err}");
         if !key.is_empty() {
             assert_eq!(p.key.as_deref(), Some(key), "{text:?}: {err}");
@@ -195,7 +257,7 @@ fn errors_name_the_key_and_line() {
         assert!(p.message.contains(fragment), "{text:?}: {err}");
         assert!(
             err.to_string()
-                .starts_with(&format!("chibo.toml:{line}: error[config]: ")),
+                .starts_with(&format!("chibo.toml:{line}: error[{code}]: ")),
             "{err}"
         );
     }
@@ -207,7 +269,7 @@ fn missing_province_is_named() {
     assert_eq!(err.problems[0].key.as_deref(), Some("province"));
     assert_eq!(
         err.to_string(),
-        "chibo.toml: error[config]: thiếu khóa bắt buộc `province` (tên tỉnh, dùng trong tiêu đề)"
+        "chibo.toml: error[config-missing-key]: thiếu khóa bắt buộc `province` (tên tỉnh, dùng trong tiêu đề)"
     );
 }
 
@@ -216,13 +278,79 @@ fn all_validation_problems_are_listed_at_once() {
     let err = parse("province = \"X\"\ndeadline_day = 0\noverdue_days = 99999\n").unwrap_err();
     let lines: Vec<_> = err.problems.iter().map(|p| p.line).collect();
     assert_eq!(lines, [Some(2), Some(3)]);
+    assert_eq!(
+        err.to_string(),
+        "tệp cấu hình chibo.toml có 2 lỗi; hãy sửa rồi chạy lại"
+    );
+    let shown: Vec<String> = err.diagnostics().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "chibo.toml:2: error[config-bad-value]: khóa `deadline_day` phải từ 1 đến 31, nhưng ghi là 0",
+            "chibo.toml:3: error[config-bad-value]: khóa `overdue_days` phải từ 0 đến 3660, nhưng ghi là 99999"
+        ]
+    );
+}
+
+/// Mail needs a sender, queued as files or sent at once: an `[email]` table that sends
+/// anything without `from` is refused, at the table's line, when the file is read.
+#[test]
+fn a_sender_is_required_when_mail_is_sent() {
+    let needs = [
+        "[email]\ntransport = \"outbox\"\n",
+        "[email]\nleadership = [\"a@b.vn\"]\nunit_feedback = false\n",
+        "[email]\nunit_feedback = true\n",
+        "[email.smtp]\nhost = \"127.0.0.1\"\n",
+    ];
+    for email in needs {
+        let text = format!("province = \"X\"\n{email}");
+        let err = parse(&text).expect_err(&text);
+        let p = &err.problems[0];
+        assert_eq!(
+            (err.problems.len(), p.code, p.line, p.key.as_deref()),
+            (1, Code::ConfigMissingKey, Some(2), Some("email.from")),
+            "{text}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("chibo.toml:2: error[config-missing-key]: {MISSING_SENDER}")
+        );
+    }
+    let fine = [
+        "",
+        "[email]\nunit_feedback = false\n",
+        "[email]\nunit_feedback = false\nleadership = []\ntransport = \"smtp\"\n[email.smtp]\nhost = \"h\"\n",
+        "[email]\nfrom = \"a@b.vn\"\nleadership = [\"c@d.vn\"]\n",
+    ];
+    for email in fine {
+        let text = format!("province = \"X\"\n{email}");
+        parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+    // A sender written but unusable is that problem only.
+    let err = parse("province = \"X\"\n[email]\nfrom = \"không\"\n").unwrap_err();
+    assert_eq!(err.problems.len(), 1);
+    assert_eq!(err.problems[0].code, Code::ConfigBadValue);
+}
+
+#[test]
+fn an_unreadable_file_has_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Config::load(&dir.path().join("chibo.toml")).unwrap_err();
+    assert_eq!(err.problems[0].code, Code::ConfigUnreadable);
+    assert!(
+        err.to_string().ends_with(
+            "chibo.toml: error[config-unreadable]: không tìm thấy tệp cấu hình; hãy chạy `chibo init` hoặc dùng --config"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn plain_smtp_is_allowed_to_loopback_only() {
     for host in ["127.0.0.1", "localhost", "::1", "127.5.5.5"] {
-        let text =
-            format!("province = \"X\"\n[email.smtp]\nhost = \"{host}\"\nsecurity = \"none\"\n");
+        let text = format!(
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email.smtp]\nhost = \"{host}\"\nsecurity = \"none\"\n"
+        );
         let c = parse(&text).unwrap_or_else(|e| panic!("{host}: {e}"));
         assert_eq!(c.email.smtp.unwrap().port, 25);
     }
@@ -233,7 +361,7 @@ fn password_comes_from_the_named_environment_variable() {
     let c = parse(FULL).unwrap();
     let smtp = c.email.smtp.unwrap();
     let err = smtp.password_from(|_| None).unwrap_err();
-    assert!(err.to_string().contains("CHIBO_TEST_PW"), "{err}");
+    assert_eq!(err.var, "CHIBO_TEST_PW");
     let env = |name: &str| (name == "CHIBO_TEST_PW").then(|| "s3cret".to_owned());
     assert_eq!(smtp.password_from(env).unwrap().as_deref(), Some("s3cret"));
 }

@@ -41,14 +41,27 @@ pub struct Queued {
     pub raw: Vec<u8>,
 }
 
-/// Why a message could not be built.
+/// Why a message could not be built; lettre's own words stay in the source.
 #[derive(Debug, thiserror::Error)]
-#[error("thư {name}: {message}")]
-pub struct MessageError {
-    /// The email.
-    pub name: String,
-    /// What was wrong.
-    pub message: String,
+pub enum MessageError {
+    /// A recipient address that cannot be used.
+    #[error("thư {name}: địa chỉ «{address}» không hợp lệ")]
+    BadAddress {
+        /// The email.
+        name: String,
+        /// The address as given.
+        address: String,
+        /// lettre's reason.
+        source: lettre::address::AddressError,
+    },
+    /// The message cannot be assembled.
+    #[error("thư {name}: không tạo được thư")]
+    Build {
+        /// The email.
+        name: String,
+        /// lettre's reason.
+        source: lettre::error::Error,
+    },
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -58,10 +71,6 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// # Errors
 /// A recipient address that cannot be used.
 pub fn build(email: &Email, from: &Mailbox, date: SystemTime) -> Result<Queued, MessageError> {
-    let err = |message: String| MessageError {
-        name: email.name.clone(),
-        message,
-    };
     let mut digest = Sha256::new();
     for part in [
         email.subject.as_bytes(),
@@ -97,9 +106,11 @@ pub fn build(email: &Email, from: &Mailbox, date: SystemTime) -> Result<Queued, 
         .date(date);
     let mut to = Vec::new();
     for address in &email.to {
-        let mailbox: Mailbox = address
-            .parse()
-            .map_err(|e| err(format!("địa chỉ «{address}» không hợp lệ: {e}")))?;
+        let mailbox: Mailbox = address.parse().map_err(|source| MessageError::BadAddress {
+            name: email.name.clone(),
+            address: address.clone(),
+            source,
+        })?;
         to.push(mailbox.email.to_string());
         builder = builder.to(mailbox);
     }
@@ -121,7 +132,10 @@ pub fn build(email: &Email, from: &Mailbox, date: SystemTime) -> Result<Queued, 
         }
         None => builder.multipart(alternative),
     }
-    .map_err(|e| err(e.to_string()))?;
+    .map_err(|source| MessageError::Build {
+        name: email.name.clone(),
+        source,
+    })?;
     Ok(Queued {
         name: email.name.clone(),
         message_id,
@@ -179,10 +193,13 @@ mod tests {
         let mut e = email("x");
         e.to = vec!["không phải địa chỉ".into()];
         let err = build(&e, &from, SystemTime::UNIX_EPOCH).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "thư 02-don-vi-YC: địa chỉ «không phải địa chỉ» không hợp lệ"
+        );
         assert!(
-            err.to_string()
-                .starts_with("thư 02-don-vi-YC: địa chỉ «không phải địa chỉ»"),
-            "{err}"
+            std::error::Error::source(&err).is_some(),
+            "lettre's reason kept"
         );
     }
 }

@@ -9,17 +9,39 @@ pub mod smtp;
 
 pub use message::{Email, Queued, build};
 pub use outbox::Outbox;
-pub use smtp::{Deliver, SmtpSender};
+pub use smtp::{Deliver, DeliveryError, SmtpSender};
+
+use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// What one delivery pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SendReport {
     /// Queue names delivered now.
     pub delivered: Vec<String>,
-    /// Queue names that failed, with the reason.
+    /// Queue names that failed, with the reason in Vietnamese (the library's words are
+    /// in the message's `.error` note).
     pub failed: Vec<(String, String)>,
     /// Messages already delivered by an earlier pass (left alone).
     pub already: usize,
+}
+
+impl SendReport {
+    /// One `email-undelivered` error per message that failed, at the outbox `outbox`
+    /// (as shown), in queue order.
+    pub fn diagnostics(&self, outbox: &str) -> Vec<Diagnostic> {
+        self.failed
+            .iter()
+            .map(|(name, reason)| {
+                Diagnostic::error(
+                    Code::EmailUndelivered,
+                    Location::file(outbox),
+                    format!(
+                        "chưa gửi được thư {name}: {reason}; thư vẫn chờ trong hộp thư đi (chi tiết trong {name}.error)"
+                    ),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Delivers every message of `outbox` not yet delivered, each with up to `attempts`
@@ -38,7 +60,7 @@ pub fn deliver_all(
         }
         let raw = std::fs::read(&entry.eml)?;
         let mut wait = backoff;
-        let mut last = String::new();
+        let mut last = None;
         let mut sent = false;
         for attempt in 1..=attempts.max(1) {
             match sender.deliver(&entry.from, &entry.to, &raw) {
@@ -47,7 +69,7 @@ pub fn deliver_all(
                     break;
                 }
                 Err(e) => {
-                    last = e;
+                    last = Some(e);
                     if attempt < attempts {
                         std::thread::sleep(wait);
                         wait *= 2;
@@ -59,8 +81,9 @@ pub fn deliver_all(
             outbox.mark_delivered(&entry)?;
             report.delivered.push(entry.name);
         } else {
-            outbox.mark_failed(&entry, &last)?;
-            report.failed.push((entry.name, last));
+            let last = last.expect("a failed delivery has its error");
+            outbox.mark_failed(&entry, &last.detailed())?;
+            report.failed.push((entry.name, last.to_string()));
         }
     }
     Ok(report)
@@ -76,12 +99,17 @@ pub fn deliver_outbox(
     config: &crate::config::Config,
     outbox: &Outbox,
 ) -> Result<SendReport, crate::Error> {
-    let smtp = config.email.smtp.as_ref().ok_or_else(|| {
-        crate::Error::Usage(
-            "chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml".into(),
-        )
+    let smtp = config
+        .email
+        .smtp
+        .as_ref()
+        .ok_or_else(|| crate::Error::NoSmtpConfig {
+            config: config.path.clone(),
+        })?;
+    let password = smtp.password().map_err(|e| crate::Error::NoPassword {
+        config: config.path.clone(),
+        var: e.var,
     })?;
-    let password = smtp.password()?;
     let ca = match &smtp.ca_file {
         Some(path) => Some(std::fs::read(path).map_err(|source| crate::Error::Io {
             path: path.clone(),
@@ -89,7 +117,12 @@ pub fn deliver_outbox(
         })?),
         None => None,
     };
-    let sender = SmtpSender::new(smtp, password, ca.as_deref()).map_err(crate::Error::Usage)?;
+    let sender = SmtpSender::new(smtp, password, ca.as_deref()).map_err(|source| {
+        crate::Error::SmtpSetup {
+            config: config.path.clone(),
+            source,
+        }
+    })?;
     deliver_all(outbox, &sender, 3, std::time::Duration::from_millis(500)).map_err(|source| {
         crate::Error::Io {
             path: outbox.dir().to_path_buf(),

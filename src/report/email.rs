@@ -34,14 +34,75 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     ("unit.html", include_str!("../../templates/email/unit.html")),
 ];
 
-/// Why the emails could not be rendered.
+/// Why the emails could not be rendered: which template, where in it, and what kind of
+/// mistake, in Vietnamese; the engine's own (English) words stay in the source.
 #[derive(Debug, thiserror::Error)]
-#[error("mẫu thư {name}: {message}")]
-pub struct TemplateError {
-    /// The template.
-    pub name: String,
-    /// What went wrong, from the template engine.
-    pub message: String,
+pub enum TemplateError {
+    /// The workspace's copy of a template cannot be read.
+    #[error("không đọc được mẫu thư {name}")]
+    Read {
+        /// The template's file name (`unit.html`).
+        name: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A template cannot be parsed or filled in.
+    #[error("mẫu thư {name}{}: {}", at_line(.line.as_ref()), engine_vi(.source))]
+    Engine {
+        /// The template's file name (`unit.html`).
+        name: String,
+        /// The 1-based line the engine points at, if any.
+        line: Option<usize>,
+        /// The engine's error.
+        source: minijinja::Error,
+    },
+}
+
+impl TemplateError {
+    fn engine(name: &str, source: minijinja::Error) -> TemplateError {
+        TemplateError::Engine {
+            name: name.to_owned(),
+            line: source.line(),
+            source,
+        }
+    }
+
+    /// Where the office fixes it: the workspace's copy of the template
+    /// (`templates/email/unit.html`), at the line when there is one.
+    pub fn location(&self) -> crate::diagnostic::Location {
+        use crate::diagnostic::Location;
+        match self {
+            TemplateError::Read { name, .. } => Location::file(format!("templates/email/{name}")),
+            TemplateError::Engine { name, line, .. } => {
+                let file = format!("templates/email/{name}");
+                match line {
+                    Some(l) => Location::line(file, *l),
+                    None => Location::file(file),
+                }
+            }
+        }
+    }
+}
+
+fn at_line(line: Option<&usize>) -> String {
+    line.map(|l| format!(" (dòng {l})")).unwrap_or_default()
+}
+
+/// The kind of a template mistake, in words for the office.
+fn engine_vi(error: &minijinja::Error) -> &'static str {
+    use minijinja::ErrorKind as K;
+    match error.kind() {
+        K::SyntaxError | K::BadEscape | K::InvalidDelimiter => {
+            "sai cú pháp (kiểm tra các cặp {{ }} và {% %})"
+        }
+        K::UnknownFilter => "dùng bộ lọc (filter) không có",
+        K::UnknownTest => "dùng phép thử (test) không có",
+        K::UnknownFunction | K::UnknownMethod => "gọi hàm không có",
+        K::UndefinedError => "dùng biến không có",
+        K::TemplateNotFound | K::BadInclude => "nhắc tới mẫu không có",
+        K::TooManyArguments | K::MissingArgument => "gọi hàm hoặc bộ lọc sai số đối số",
+        _ => "không điền được mẫu",
+    }
 }
 
 /// Loads the templates: the built-in ones, replaced by any file of the same name in
@@ -53,17 +114,14 @@ pub fn templates(dir: Option<&Path>) -> Result<Environment<'static>, TemplateErr
     let mut env = Environment::new();
     for (name, builtin) in TEMPLATES {
         let source = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-            Some(path) => std::fs::read_to_string(&path).map_err(|e| TemplateError {
+            Some(path) => std::fs::read_to_string(&path).map_err(|source| TemplateError::Read {
                 name: name.into(),
-                message: e.to_string(),
+                source,
             })?,
             None => builtin.to_owned(),
         };
         env.add_template_owned(name, source)
-            .map_err(|e| TemplateError {
-                name: name.into(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| TemplateError::engine(name, e))?;
     }
     Ok(env)
 }
@@ -71,10 +129,7 @@ pub fn templates(dir: Option<&Path>) -> Result<Environment<'static>, TemplateErr
 fn render(env: &Environment, name: &str, ctx: &Value) -> Result<String, TemplateError> {
     env.get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| TemplateError {
-            name: name.into(),
-            message: e.to_string(),
-        })
+        .map_err(|e| TemplateError::engine(name, e))
 }
 
 #[derive(Serialize)]

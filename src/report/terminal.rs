@@ -97,8 +97,9 @@ pub fn check_line(s: &Submission) -> String {
     }
 }
 
-/// The lines about an outbox: one error line per message that could not be delivered,
-/// then (unless `quiet`) how many were queued and what became of them.
+/// The line about an outbox (unless `quiet`): how many were queued and what became of
+/// them. The messages that could not be delivered are diagnostics
+/// ([`SendReport::diagnostics`]), printed before it.
 pub fn emails(
     queued: usize,
     outbox: &Path,
@@ -109,12 +110,6 @@ pub fn emails(
     let mut s = String::new();
     let shown = shown_path(outbox, Some(root));
     if let Some(report) = send {
-        for (name, reason) in &report.failed {
-            let _ = writeln!(
-                s,
-                "{shown}: error[email]: chưa gửi được thư {name}: {reason}; thư vẫn chờ trong hộp thư đi"
-            );
-        }
         if !quiet {
             let _ = writeln!(
                 s,

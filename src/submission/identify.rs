@@ -1,6 +1,7 @@
 //! Which unit and month a submission is for (SPEC §4): from the hidden `_chibo` sheet,
 //! the title block above the table, and the path. Every source that speaks must agree.
 
+use crate::diagnostic::CellRef;
 use crate::ingest::Grid;
 use crate::ingest::value::display;
 use crate::model::YearMonth;
@@ -12,8 +13,8 @@ use crate::text::{LabelKey, MatchKey};
 pub enum Source {
     /// The `_chibo` sheet.
     Meta,
-    /// The title block (the cell, as `A2`).
-    Title(String),
+    /// A cell of the title block.
+    Title(CellRef),
     /// The file name.
     FileName,
     /// The month folder.
@@ -42,14 +43,32 @@ pub struct Identity {
     pub template_version: Option<String>,
 }
 
+/// Why a file's unit or month cannot be settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong, in Vietnamese.
+    pub message: String,
+    /// The title cell, and its sheet, that gave a value the others contradict; `None`
+    /// when no title cell is involved (the problem is the file's).
+    pub at: Option<(String, CellRef)>,
+}
+
+impl Problem {
+    fn file(message: String) -> Problem {
+        Problem { message, at: None }
+    }
+}
+
 /// The evidence gathered from one file.
 #[derive(Clone, Debug, Default)]
 pub struct Evidence {
     units: Vec<(Source, String)>,
     months: Vec<(Source, YearMonth)>,
     template_version: Option<String>,
+    /// The sheet of the title block, once [`Evidence::title`] has read it.
+    title_sheet: Option<String>,
     /// Problems with single sources (a `_chibo` value that names no unit, a bad month).
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 impl Evidence {
@@ -65,17 +84,17 @@ impl Evidence {
                 "unit" => match roster {
                     Some(r) => match unit_by_code_or_name(r, &value) {
                         Some(code) => self.units.push((Source::Meta, code)),
-                        None => self.problems.push(format!(
+                        None => self.problems.push(Problem::file(format!(
                             "trang _chibo ghi đơn vị «{value}» không có trong danh sách"
-                        )),
+                        ))),
                     },
                     None => self.units.push((Source::Meta, value)),
                 },
                 "month" => match YearMonth::parse(&value) {
                     Some(m) => self.months.push((Source::Meta, m)),
-                    None => self
-                        .problems
-                        .push(format!("trang _chibo ghi tháng «{value}» không đọc được")),
+                    None => self.problems.push(Problem::file(format!(
+                        "trang _chibo ghi tháng «{value}» không đọc được"
+                    ))),
                 },
                 "template version" => self.template_version = Some(value),
                 _ => {}
@@ -83,20 +102,22 @@ impl Evidence {
         }
     }
 
-    /// Reads title cells (those above the header row): a unit's name or code, and a
-    /// month such as `Tháng 7 năm 2020` or `tháng 07/2020` (not a date line).
+    /// Reads title cells of `sheet` (those above the header row): a unit's name or
+    /// code, and a month such as `Tháng 7 năm 2020` or `tháng 07/2020` (not a date line).
     pub fn title<'a>(
         &mut self,
-        cells: impl Iterator<Item = (String, &'a str)>,
+        sheet: &str,
+        cells: impl Iterator<Item = (CellRef, &'a str)>,
         roster: Option<&Roster>,
     ) {
+        self.title_sheet = Some(sheet.to_owned());
         for (cell, text) in cells {
             if let Some(month) = title_month(text) {
-                self.months.push((Source::Title(cell.clone()), month));
+                self.months.push((Source::Title(cell), month));
             }
             if let Some(r) = roster {
                 for code in units_in_text(r, text) {
-                    self.units.push((Source::Title(cell.clone()), code));
+                    self.units.push((Source::Title(cell), code));
                 }
             }
         }
@@ -120,10 +141,10 @@ impl Evidence {
             if let [code] = codes[..] {
                 self.units.push((Source::FileName, code.to_owned()));
             } else if codes.len() > 1 {
-                self.problems.push(format!(
+                self.problems.push(Problem::file(format!(
                     "tên tệp có mã của nhiều đơn vị: {}",
                     codes.join(", ")
-                ));
+                )));
             }
         }
         if let Some(m) = folder_month {
@@ -134,11 +155,13 @@ impl Evidence {
     /// Settles unit and month.
     ///
     /// # Errors
-    /// The contradictions or problems found, each as a Vietnamese sentence.
-    pub fn settle(self) -> Result<Identity, Vec<String>> {
+    /// The contradictions or problems found; a contradiction that a title cell takes
+    /// part in is at the first such cell.
+    pub fn settle(self) -> Result<Identity, Vec<Problem>> {
         let mut errors = self.problems;
-        let unit = agree(&self.units, "đơn vị", Clone::clone, &mut errors);
-        let month = agree(&self.months, "tháng", |m| m.vi(), &mut errors);
+        let sheet = self.title_sheet.as_deref();
+        let unit = agree(&self.units, "đơn vị", Clone::clone, sheet, &mut errors);
+        let month = agree(&self.months, "tháng", |m| m.vi(), sheet, &mut errors);
         if errors.is_empty() {
             Ok(Identity {
                 unit,
@@ -155,7 +178,8 @@ fn agree<T: Clone + PartialEq>(
     found: &[(Source, T)],
     what: &str,
     show: impl Fn(&T) -> String,
-    errors: &mut Vec<String>,
+    title_sheet: Option<&str>,
+    errors: &mut Vec<Problem>,
 ) -> Option<T> {
     let (_, first) = found.first()?;
     if found.iter().all(|(_, v)| v == first) {
@@ -167,7 +191,14 @@ fn agree<T: Clone + PartialEq>(
         .iter()
         .map(|(s, v)| format!("{} ghi {}", s.vi(), show(v)))
         .collect();
-    errors.push(format!("{what} không thống nhất: {}", said.join("; ")));
+    let at = sorted.iter().find_map(|(s, _)| match (s, title_sheet) {
+        (Source::Title(cell), Some(sheet)) => Some((sheet.to_owned(), *cell)),
+        _ => None,
+    });
+    errors.push(Problem {
+        message: format!("{what} không thống nhất: {}", said.join("; ")),
+        at,
+    });
     None
 }
 
@@ -338,6 +369,11 @@ mod tests {
 
     fn settle(ev: Evidence) -> Result<Identity, Vec<String>> {
         ev.settle()
+            .map_err(|problems| problems.into_iter().map(|p| p.message).collect())
+    }
+
+    fn a1(text: &str) -> CellRef {
+        CellRef::parse(text).unwrap()
     }
 
     #[test]
@@ -345,9 +381,10 @@ mod tests {
         let r = roster();
         let mut ev = Evidence::default();
         ev.title(
+            "Báo cáo",
             [
-                ("A2".to_owned(), "HUYỆN ỦY YÊN CHÂU"),
-                ("A3".to_owned(), "Tháng 7 năm 2020"),
+                (a1("A2"), "HUYỆN ỦY YÊN CHÂU"),
+                (a1("A3"), "Tháng 7 năm 2020"),
             ]
             .into_iter(),
             Some(&r),
@@ -361,11 +398,16 @@ mod tests {
 
         let mut ev = Evidence::default();
         ev.title(
-            [("A2".to_owned(), "Huyện ủy Mộc Châu")].into_iter(),
+            "Báo cáo",
+            [(a1("A2"), "Huyện ủy Mộc Châu")].into_iter(),
             Some(&r),
         );
         ev.path("YC", YearMonth::new(2020, 8), Some(&r));
-        ev.title([("B4".to_owned(), "tháng 07/2020")].into_iter(), Some(&r));
+        ev.title(
+            "Báo cáo",
+            [(a1("B4"), "tháng 07/2020")].into_iter(),
+            Some(&r),
+        );
         let errors = settle(ev).unwrap_err();
         assert_eq!(
             errors,
@@ -373,6 +415,55 @@ mod tests {
                 "đơn vị không thống nhất: tiêu đề (ô A2) ghi MC; tên tệp ghi YC",
                 "tháng không thống nhất: tiêu đề (ô B4) ghi 07/2020; thư mục tháng ghi 08/2020"
             ]
+        );
+    }
+
+    /// A contradiction is at the title cell that takes part in it, the first one when
+    /// several do; one without a title cell is the file's.
+    #[test]
+    fn contradictions_keep_the_title_cell() {
+        let r = roster();
+        let at = |ev: Evidence| -> Vec<Option<(String, String)>> {
+            ev.settle()
+                .unwrap_err()
+                .into_iter()
+                .map(|p| p.at.map(|(sheet, cell)| (sheet, cell.to_string())))
+                .collect()
+        };
+        let mut ev = Evidence::default();
+        ev.title(
+            "BC tháng",
+            [
+                (a1("C2"), "Huyện ủy Mộc Châu"),
+                (a1("A10"), "Tháng 7 năm 2020"),
+                (a1("A9"), "Huyện ủy Mộc Châu"),
+            ]
+            .into_iter(),
+            Some(&r),
+        );
+        ev.path("YC", YearMonth::new(2020, 8), Some(&r));
+        assert_eq!(
+            at(ev),
+            [
+                Some(("BC tháng".to_owned(), "C2".to_owned())),
+                Some(("BC tháng".to_owned(), "A10".to_owned()))
+            ]
+        );
+
+        let mut ev = Evidence::default();
+        ev.title(
+            "Báo cáo",
+            [(a1("A2"), "Huyện ủy Mộc Châu")].into_iter(),
+            Some(&r),
+        );
+        ev.path("YC_MC", None, Some(&r));
+        ev.path("MC", YearMonth::new(2020, 8), Some(&r));
+        ev.months
+            .push((Source::Meta, YearMonth::new(2020, 7).unwrap()));
+        assert_eq!(
+            at(ev),
+            [None, None],
+            "many codes in the name; meta against folder"
         );
     }
 

@@ -389,21 +389,27 @@ fn identify_file(
         evidence.meta(meta, roster);
     }
     if let Some((i, Some(th))) = report {
-        let grid = &sheets.sheets[*i].1;
-        let title: Vec<(String, String)> = (grid.rows().start..th.header.row)
+        let (sheet, grid) = &sheets.sheets[*i];
+        let title: Vec<(CellRef, String)> = (grid.rows().start..th.header.row)
             .flat_map(|r| {
                 grid.row_cells(r)
-                    .map(|(c, v)| (c.to_string(), display(v)))
+                    .map(|(c, v)| (c, display(v)))
                     .collect::<Vec<_>>()
             })
             .collect();
-        evidence.title(title.iter().map(|(c, t)| (c.clone(), t.as_str())), roster);
+        evidence.title(sheet, title.iter().map(|(c, t)| (*c, t.as_str())), roster);
     }
     evidence.path(file_stem, ctx.folder_month, roster);
-    let id = evidence.settle().map_err(|errors| {
-        errors
+    let id = evidence.settle().map_err(|problems| {
+        problems
             .into_iter()
-            .map(|e| Diagnostic::error(Code::FileContradiction, Location::file(file), e))
+            .map(|p| {
+                let at = match p.at {
+                    Some((sheet, cell)) => Location::cell(file, sheet, cell),
+                    None => Location::file(file),
+                };
+                Diagnostic::error(Code::FileContradiction, at, p.message)
+            })
             .collect::<Vec<_>>()
     })?;
     if roster.is_some() && (id.unit.is_none() || id.month.is_none()) {

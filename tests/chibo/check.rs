@@ -822,3 +822,53 @@ fn recommendations_get_codes_and_bad_cells_are_named() {
     // Recommendation rows are not report rows.
     assert_eq!((s.read, s.accepted()), (1, 1));
 }
+
+/// A file whose unit or month contradicts itself is reported at the title cell that
+/// gave the contradicting value (SPEC §4); with no title cell involved, at the file.
+#[test]
+fn contradictions_are_at_the_title_cell() {
+    let (_tmp, ws) = demo();
+    let inbox = ws.join("inbox/2020-07");
+    let row = vec![
+        "#1",
+        "Tòng Văn Hải",
+        "Bản Mới",
+        "Chiềng Sàng",
+        "08/07/2020",
+        "Có",
+    ];
+    let title = vec![
+        vec!["BÁO CÁO"],
+        vec!["", "Huyện ủy Yên Châu"],
+        vec!["", "", "Tháng 8 năm 2020"],
+        book::header(),
+        row.clone(),
+    ];
+    book::write(&inbox.join("YC.xlsx"), &[("BC thang 7", title)]);
+    let plain = vec![vec!["BÁO CÁO"], book::header(), row];
+    book::write(&inbox.join("YC_MC.xlsx"), &[("Báo cáo", plain)]);
+    let checked = check_in(&ws, &[inbox.join("YC.xlsx"), inbox.join("YC_MC.xlsx")]);
+    let at: Vec<Vec<String>> = checked
+        .iter()
+        .map(|s| {
+            s.diagnostics
+                .iter()
+                .map(|d| format!("{}: {}[{}]", d.location, d.severity, d.code))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            vec!["inbox/2020-07/YC.xlsx:BC thang 7!C3: error[file-contradiction]"],
+            vec!["inbox/2020-07/YC_MC.xlsx: error[file-contradiction]"],
+        ]
+    );
+    assert!(
+        checked[0].diagnostics[0]
+            .message
+            .contains("tiêu đề (ô C3) ghi 08/2020; thư mục tháng ghi 07/2020"),
+        "{}",
+        checked[0].diagnostics[0]
+    );
+}

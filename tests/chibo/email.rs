@@ -313,7 +313,9 @@ fn with_the_server_down_messages_stay_queued_then_go_once() {
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(
-        stdout.contains("error[email]: chưa gửi được thư 01-thuong-vu"),
+        stdout.contains(
+            "out/2020-07/outbox: error[email-undelivered]: chưa gửi được thư 01-thuong-vu: máy chủ thư từ chối hoặc không kết nối được; thư vẫn chờ trong hộp thư đi (chi tiết trong 01-thuong-vu.error)"
+        ),
         "{stdout}"
     );
     let outbox = ws.join("out/2020-07/outbox");
@@ -423,5 +425,112 @@ fn names_cannot_add_headers_or_markup() {
         !raw.lines()
             .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
         "no Bcc header line"
+    );
+}
+
+/// The demo workspace with its `chibo.toml` edited by `edit`.
+fn demo_with_config(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, ws) = crate::common::demo_workspace();
+    let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
+    std::fs::write(ws.join("chibo.toml"), edit(&config)).unwrap();
+    (tmp, ws)
+}
+
+/// Every file under `dir`, relative to it.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    found
+}
+
+/// An `[email]` table that sends mail without `from` is a configuration error found
+/// when `chibo.toml` is read: `run` exits 2 and writes nothing.
+#[test]
+fn a_missing_sender_stops_the_run_before_anything_is_written() {
+    let (_tmp, ws) = demo_with_config(|c| {
+        let kept: Vec<&str> = c.lines().filter(|l| !l.starts_with("from = ")).collect();
+        kept.join("\n") + "\n"
+    });
+    let out = chibo(&["run", "--month", "2020-07"], &ws);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    let line = std::fs::read_to_string(ws.join("chibo.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "[email]")
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.starts_with(&format!(
+            "chibo: chibo.toml:{line}: error[config-missing-key]: chưa có địa chỉ người gửi thư"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(files_under(&ws.join("out")), Vec::<PathBuf>::new());
+    // `check` reads the same configuration.
+    let check = chibo(&["check", "inbox/2020-07"], &ws);
+    assert_eq!(check.status.code(), Some(2), "{:?}", text(&check));
+}
+
+/// Without an `[email]` table the configuration is fine (every key but `province` is
+/// optional), but units with addresses would get feedback: `run` refuses before writing,
+/// unless told not to email.
+#[test]
+fn without_an_email_table_a_run_that_would_mail_stops_before_writing() {
+    let (_tmp, ws) = demo_with_config(|c| c[..c.find("[email]").unwrap()].to_owned());
+    let out = chibo(&["run", "--month", "2020-07"], &ws);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert_eq!(
+        stderr,
+        "chibo: chibo.toml: error[config-missing-key]: chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml\n"
+    );
+    assert_eq!(files_under(&ws.join("out")), Vec::<PathBuf>::new());
+    let quiet = chibo(&["run", "-q", "--month", "2020-07", "--no-email"], &ws);
+    assert_eq!(quiet.status.code(), Some(1), "{:?}", text(&quiet));
+}
+
+/// A broken template of the workspace is named with its line, in Vietnamese only.
+#[test]
+fn a_broken_template_is_named_with_its_line() {
+    let (_tmp, ws) = crate::common::demo_workspace();
+    let dir = ws.join("templates/email");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("unit.txt"), "Kính gửi {{ unit }}\n{% if %}\n").unwrap();
+    let out = chibo(&["run", "--month", "2020-07"], &ws);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert_eq!(
+        stderr,
+        "chibo: templates/email/unit.txt:2: error[email-template]: mẫu thư unit.txt (dòng 2): sai cú pháp (kiểm tra các cặp {{ }} và {% %})\n"
+    );
+    let verbose = chibo(&["run", "-v", "--month", "2020-07"], &ws);
+    assert!(
+        text(&verbose).1.contains("\n  nguyên nhân: "),
+        "the engine's words with -v: {:?}",
+        text(&verbose)
+    );
+}
+
+/// `chibo send` without an SMTP server configured, with messages waiting.
+#[test]
+fn send_without_smtp_is_a_coded_error() {
+    let (_tmp, ws) = crate::common::demo_workspace();
+    chibo(&["run", "-q", "--month", "2020-07"], &ws);
+    let out = chibo(&["send"], &ws);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert_eq!(
+        text(&out).1,
+        "chibo: chibo.toml: error[email-no-smtp]: chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml\n"
     );
 }
