@@ -82,6 +82,15 @@ pub fn run(
     timings.lap("nén bảng tổng hợp");
     let workbook_name = format!("tong-hop-{month}.xlsx");
     let summary = crate::report::summary::to_json(&r, &config.province).into_bytes();
+    // The emails are rendered before anything is written too: a mistake in an email
+    // template or an address stops the run with the previous outputs in place.
+    let messages = if emails {
+        let messages = render_emails(&ws, &r, &workbook_name, &workbook)?;
+        timings.lap("soạn thư");
+        Some(messages)
+    } else {
+        None
+    };
     let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
     crate::output::write_all_atomic(&[
         (outputs[0].as_path(), &workbook),
@@ -89,12 +98,13 @@ pub fn run(
     ])
     .map_err(|(path, source)| Error::Io { path, source })?;
     timings.lap("tạo summary.json và ghi hai tệp");
-    let emails = if emails {
-        let e = queue_and_send(&ws, &r, &workbook_name, &workbook)?;
-        timings.lap("thư điện tử");
-        Some(e)
-    } else {
-        None
+    let emails = match messages {
+        Some(messages) => {
+            let e = queue_and_send(&ws, month, &messages)?;
+            timings.lap("gửi thư vào hộp thư đi");
+            Some(e)
+        }
+        None => None,
     };
     Ok(RunReport {
         reconciliation: r,
@@ -136,50 +146,62 @@ fn sends_mail(ws: &Workspace) -> bool {
         || (email.unit_feedback && ws.roster.units.iter().any(|u| !u.emails.is_empty()))
 }
 
-/// Renders the month's emails, queues them in `out/YYYY-MM/outbox/`, and with
-/// `transport = "smtp"` delivers them.
-fn queue_and_send(
+/// Renders the month's emails and builds their messages.
+fn render_emails(
     ws: &Workspace,
     r: &Reconciliation,
     workbook_name: &str,
     workbook: &[u8],
-) -> Result<EmailReport, Error> {
+) -> Result<Vec<crate::mail::Queued>, Error> {
     let config = &ws.config;
     let env = crate::report::email::templates(Some(&config.root.join("templates/email")))?;
     let emails =
         crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)?;
-    let outbox = crate::mail::Outbox::new(config.out.join(r.month.to_string()).join("outbox"));
-    let io = |source| Error::Io {
-        path: outbox.dir().to_path_buf(),
-        source,
-    };
     if emails.is_empty() {
-        return Ok(EmailReport {
-            queued: 0,
-            outbox: outbox.dir().to_path_buf(),
-            send: None,
-        });
+        return Ok(Vec::new());
     }
     // Checked before anything was written (`run` above, and the configuration).
     let from = config.email.from.as_ref().ok_or_else(|| Error::NoSender {
         config: config.path.clone(),
     })?;
     let date = email_date(crate::report::workbook::document_date(r, config));
-    let queued = emails
+    let outbox = config.out.join(r.month.to_string()).join("outbox");
+    emails
         .iter()
         .map(|e| crate::mail::build(e, from, date))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|source| Error::EmailMessage {
-            outbox: ws.shown(outbox.dir()),
+            outbox: ws.shown(&outbox),
             source,
-        })?;
-    outbox.queue(&queued).map_err(io)?;
+        })
+}
+
+/// Queues the month's messages in `out/YYYY-MM/outbox/` and, with `transport = "smtp"`,
+/// delivers them.
+fn queue_and_send(
+    ws: &Workspace,
+    month: YearMonth,
+    messages: &[crate::mail::Queued],
+) -> Result<EmailReport, Error> {
+    let config = &ws.config;
+    let outbox = crate::mail::Outbox::new(config.out.join(month.to_string()).join("outbox"));
+    if messages.is_empty() {
+        return Ok(EmailReport {
+            queued: 0,
+            outbox: outbox.dir().to_path_buf(),
+            send: None,
+        });
+    }
+    outbox.queue(messages).map_err(|source| Error::Io {
+        path: outbox.dir().to_path_buf(),
+        source,
+    })?;
     let send = match config.email.transport {
         crate::config::Transport::Smtp => Some(crate::mail::deliver_outbox(config, &outbox)?),
         crate::config::Transport::Outbox => None,
     };
     Ok(EmailReport {
-        queued: queued.len(),
+        queued: messages.len(),
         outbox: outbox.dir().to_path_buf(),
         send,
     })

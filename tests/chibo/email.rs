@@ -500,7 +500,8 @@ fn without_an_email_table_a_run_that_would_mail_stops_before_writing() {
     assert_eq!(quiet.status.code(), Some(1), "{:?}", text(&quiet));
 }
 
-/// A broken template of the workspace is named with its line, in Vietnamese only.
+/// A broken template of the workspace is named with its line, in Vietnamese only, and
+/// stops the run before it writes anything.
 #[test]
 fn a_broken_template_is_named_with_its_line() {
     let (_tmp, ws) = crate::common::demo_workspace();
@@ -514,6 +515,8 @@ fn a_broken_template_is_named_with_its_line() {
         stderr,
         "chibo: templates/email/unit.txt:2: error[email-template]: mẫu thư unit.txt (dòng 2): sai cú pháp (kiểm tra các cặp {{ }} và {% %})\n"
     );
+    // Found before anything is written: the month's outputs are not made half.
+    assert!(!ws.join("out/2020-07").exists(), "nothing written");
     let verbose = chibo(&["run", "-v", "--month", "2020-07"], &ws);
     assert!(
         text(&verbose).1.contains("\n  nguyên nhân: "),

@@ -373,8 +373,9 @@ fn earlier_months_run_clean_and_errors_set_the_exit_code() {
         "đối chiếu ",
         "điền các trang của bảng tổng hợp ",
         "nén bảng tổng hợp ",
+        "soạn thư ",
         "tạo summary.json và ghi hai tệp ",
-        "thư điện tử ",
+        "gửi thư vào hộp thư đi ",
     ];
     for stage in stages {
         assert!(timings.contains(stage), "{stage}: {timings}");
