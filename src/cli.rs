@@ -236,12 +236,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
 }
 
 fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
-    let workspace = if cli.config.is_some() || cli.config_path().exists() {
-        Some(crate::workspace::Workspace::load(&cli.config_path())?)
-    } else {
-        None
-    };
-    let checked = commands::check::check(files, workspace.as_ref());
+    let checked = commands::check::check_files(files, &cli.config_path(), cli.config.is_some())?;
     let mut all: Vec<&Diagnostic> = checked.iter().flat_map(|s| &s.diagnostics).collect();
     let mut out = anstream::stdout();
     if json {

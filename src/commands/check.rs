@@ -11,6 +11,24 @@ use crate::model::YearMonth;
 use crate::submission::{self, Context, Submission};
 use crate::workspace::{Workspace, shown_path};
 
+/// Checks `files` in the workspace of `config` when there is one: `--config` given
+/// (`explicit`), or a `chibo.toml` at that path; otherwise outside any workspace.
+///
+/// # Errors
+/// The workspace's configuration or roster cannot be used.
+pub fn check_files(
+    files: &[PathBuf],
+    config: &Path,
+    explicit: bool,
+) -> Result<Vec<Submission>, crate::Error> {
+    let workspace = if explicit || config.exists() {
+        Some(Workspace::load(config)?)
+    } else {
+        None
+    };
+    Ok(check(files, workspace.as_ref()))
+}
+
 /// Checks `files`, in the order given.
 pub fn check(files: &[PathBuf], workspace: Option<&Workspace>) -> Vec<Submission> {
     let matcher = workspace.map(|w| Matcher::new(&w.roster));
