@@ -133,42 +133,9 @@ pub fn main() -> ExitCode {
     let result = run(&cli);
     if let Err(e) = &result {
         // A failing stderr leaves nothing else to report to.
-        let _ = write!(anstream::stderr(), "{}", failure(e, cli.verbose));
+        let _ = write!(anstream::stderr(), "{}", terminal::failure(e, cli.verbose));
     }
     exit_status(&result)
-}
-
-/// What is printed when a command fails. The roster's problems, and several problems
-/// of the configuration, are counted on the first line and listed below it; an error
-/// that is one diagnostic is that diagnostic's line; any other is its message. With
-/// `verbose`, the library's own words behind the message follow.
-fn failure(e: &Error, verbose: bool) -> String {
-    use std::fmt::Write as _;
-    let style = anstyle::AnsiColor::Red.on_default().bold();
-    let mut text = String::new();
-    let diagnostics = e.diagnostics();
-    match (e, diagnostics.as_slice()) {
-        (Error::Roster(_), list) | (_, list @ [_, _, ..]) => {
-            let _ = writeln!(text, "{style}chibo:{style:#} {e}");
-            for d in list {
-                let _ = writeln!(text, "{}", d.styled());
-            }
-        }
-        (_, [one]) => {
-            let _ = writeln!(text, "{style}chibo:{style:#} {}", one.styled());
-        }
-        (_, []) => {
-            let _ = writeln!(text, "{style}chibo:{style:#} {e}");
-        }
-    }
-    if verbose {
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            let _ = writeln!(text, "  nguyên nhân: {s}");
-            source = s.source();
-        }
-    }
-    text
 }
 
 impl Cli {
@@ -436,7 +403,7 @@ mod tests {
             ),
         ];
         for (error, status, printed) in cases {
-            let shown = failure(&error, false);
+            let shown = terminal::failure(&error, false);
             let plain = anstream::adapter::strip_str(&shown).to_string();
             assert_eq!(plain, printed, "{error:?}");
             assert_eq!(status_code(&Err(error)), status, "{printed}");
@@ -454,7 +421,7 @@ mod tests {
     #[test]
     fn verbose_failures_show_the_source() {
         let error = Error::Xlsx(rust_xlsxwriter::XlsxError::ParameterError("x".into()));
-        let shown = anstream::adapter::strip_str(&failure(&error, true)).to_string();
+        let shown = anstream::adapter::strip_str(&terminal::failure(&error, true)).to_string();
         assert!(
             shown.starts_with("chibo: không tạo được bảng tính\n  nguyên nhân: "),
             "{shown}"

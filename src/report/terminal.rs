@@ -66,6 +66,38 @@ pub fn run_summary(r: &Reconciliation, province: &str, outputs: &[PathBuf], root
     s
 }
 
+/// What is printed when a command fails. The roster's problems, and several problems
+/// of the configuration, are counted on the first line and listed below it; an error
+/// that is one diagnostic is that diagnostic's line; any other is its message. With
+/// `verbose`, the library's own words behind the message follow.
+pub fn failure(e: &crate::Error, verbose: bool) -> String {
+    let style = anstyle::AnsiColor::Red.on_default().bold();
+    let mut text = String::new();
+    let diagnostics = e.diagnostics();
+    match (e, diagnostics.as_slice()) {
+        (crate::Error::Roster(_), list) | (_, list @ [_, _, ..]) => {
+            let _ = writeln!(text, "{style}chibo:{style:#} {e}");
+            for d in list {
+                let _ = writeln!(text, "{}", d.styled());
+            }
+        }
+        (_, [one]) => {
+            let _ = writeln!(text, "{style}chibo:{style:#} {}", one.styled());
+        }
+        (_, []) => {
+            let _ = writeln!(text, "{style}chibo:{style:#} {e}");
+        }
+    }
+    if verbose {
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            let _ = writeln!(text, "  nguyên nhân: {s}");
+            source = s.source();
+        }
+    }
+    text
+}
+
 /// `check`'s line for a file: rows read, accepted, rejected, or why it was not read.
 pub fn check_line(s: &Submission) -> String {
     let errors = s
