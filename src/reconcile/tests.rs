@@ -415,9 +415,9 @@ fn attendance_outside_the_area_warns_and_counts_only_when_configured() {
     assert_eq!((ytd(&r, "BCH1"), ytd(&r, "BTV1")), (1, 2));
 }
 
-#[test]
-fn planned_meetings_outcomes_status_coverage_and_ratings() {
-    let c = config("");
+/// July: Yên Châu's late report (one attended, one absent with a reason) and Mộc
+/// Châu's empty one on time.
+fn july_of_yc_and_mc() -> Vec<F> {
     let july = file(
         7,
         "inbox/2020-07/YC.xlsx",
@@ -429,7 +429,13 @@ fn planned_meetings_outcomes_status_coverage_and_ratings() {
         ],
     );
     let mc = file(7, "inbox/2020-07/MC.xlsx", "MC", day(8, 5), vec![]);
-    let r = run(&c, 7, vec![july, mc]);
+    vec![july, mc]
+}
+
+#[test]
+fn planned_meetings_outcomes_status_coverage_and_ratings() {
+    let c = config("");
+    let r = run(&c, 7, july_of_yc_and_mc());
     let outcomes: Vec<(&str, &str, Option<NaiveDate>, &Outcome)> = r
         .planned
         .iter()
@@ -506,18 +512,7 @@ fn planned_meetings_outcomes_status_coverage_and_ratings() {
 #[test]
 fn totals_are_the_figures_counted_once() {
     let c = config("");
-    let july = file(
-        7,
-        "inbox/2020-07/YC.xlsx",
-        "YC",
-        day(8, 6),
-        vec![
-            row(6, "BTV1", "Y1", day(7, 5), true),
-            row(7, "BCH1", "Y2", day(7, 31), false),
-        ],
-    );
-    let mc = file(7, "inbox/2020-07/MC.xlsx", "MC", day(8, 5), vec![]);
-    let r = run(&c, 7, vec![july, mc]);
+    let r = run(&c, 7, july_of_yc_and_mc());
     let t = &r.totals;
     assert_eq!((t.on_time, t.late, t.missing), (1, 1, 0));
     assert_eq!(
