@@ -1,12 +1,13 @@
 //! Writes small workbooks for tests, cell by cell as a person would type them.
 //!
 //! A cell is a string: `""` empty, `#12` the number 12, `@2020-07-05` a date cell shown
-//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, `\\=text` the literal text after the backslash
-//! (as typed after an apostrophe), anything else text.
+//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, `!#REF!` a formula whose cached value is that
+//! Excel error, `\\=text` the literal text after the backslash (as typed after an
+//! apostrophe), anything else text.
 
 use std::path::Path;
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 /// A sheet: its name and rows of cells.
 pub type Sheet<'a> = (&'a str, Vec<Vec<&'a str>>);
@@ -30,6 +31,9 @@ pub fn write(path: &Path, sheets: &[Sheet]) {
                 } else if let Some(d) = cell.strip_prefix('@') {
                     let d = ExcelDateTime::parse_from_str(d).unwrap();
                     sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
+                } else if let Some(error) = cell.strip_prefix('!') {
+                    let formula = Formula::new(format!("={error}")).set_result(error);
+                    sheet.write_formula(r, c, formula).unwrap();
                 } else if cell.starts_with('=') {
                     sheet.write_formula(r, c, *cell).unwrap();
                 } else {
