@@ -178,7 +178,17 @@ pub enum RowKind {
 /// Classifies a row by its first non-empty cell.
 pub fn row_kind(first_cell: &Data) -> RowKind {
     // Footers and totals are words; a number (the usual `STT`) starts a data row.
-    if !matches!(first_cell, Data::String(_)) {
+    let Data::String(text) = first_cell else {
+        return RowKind::Data;
+    };
+    // Each of their words starts with one of these letters: a row opening with another
+    // plain letter (a code, a name) is told without building a key.
+    let first = text
+        .chars()
+        .find(|&c| !crate::text::is_invisible_or_space(c));
+    if first.is_some_and(|c| {
+        c.is_ascii_alphabetic() && !matches!(c, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'C' | 'c')
+    }) {
         return RowKind::Data;
     }
     let key = MatchKey::new(&display(first_cell)).folded();
@@ -524,6 +534,9 @@ mod tests {
             ("Tổng số đảng viên", RowKind::Data),
             ("Cộng đồng", RowKind::Data),
             ("1", RowKind::Data),
+            ("YC01", RowKind::Data),
+            (" \u{200b}Người lập", RowKind::Footer),
+            ("tổng", RowKind::Total),
         ];
         for (text, want) in cases {
             assert_eq!(row_kind(&s(text)), want, "{text}");

@@ -114,19 +114,14 @@ fn codes<K: ColumnKey>(t: &Table<K>, key: K) -> HashSet<String> {
     t.rows().filter_map(|row| row.quiet_text(key)).collect()
 }
 
-/// Text that must be there; blank is reported as missing.
+/// Text that must be there; blank is reported as missing with `message`.
 fn required<K: ColumnKey>(
     row: Row<K>,
     key: K,
-    what: &str,
+    message: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    row.required_text(
-        key,
-        Code::RosterMissingValue,
-        &format!("thiếu {what}"),
-        diags,
-    )
+    row.required_text(key, Code::RosterMissingValue, message, diags)
 }
 
 /// A value that cannot be used.
@@ -194,8 +189,8 @@ fn read_units(t: &Table<UnitCol>, diags: &mut Vec<Diagnostic>) -> Vec<Unit> {
     let mut seen = HashMap::new();
     let mut units = Vec::new();
     for row in t.rows() {
-        let code = required(row, UnitCol::Code, "mã đơn vị", diags);
-        let name = required(row, UnitCol::Name, "tên đơn vị", diags);
+        let code = required(row, UnitCol::Code, "thiếu mã đơn vị", diags);
+        let name = required(row, UnitCol::Name, "thiếu tên đơn vị", diags);
         let emails = row
             .text(UnitCol::Email, diags)
             .map(|e| emails(row, UnitCol::Email, &e, diags))
@@ -245,9 +240,9 @@ fn read_cells(
     let mut names: HashMap<(String, MatchKey, MatchKey), String> = HashMap::new();
     let mut cells = Vec::new();
     for row in t.rows() {
-        let code = required(row, CellCol::Code, "mã chi bộ", diags);
-        let name = required(row, CellCol::Name, "tên chi bộ", diags);
-        let unit = required(row, CellCol::Unit, "mã đơn vị của chi bộ", diags);
+        let code = required(row, CellCol::Code, "thiếu mã chi bộ", diags);
+        let name = required(row, CellCol::Name, "thiếu tên chi bộ", diags);
+        let unit = required(row, CellCol::Unit, "thiếu mã đơn vị của chi bộ", diags);
         let unit_ok = unit
             .as_deref()
             .is_some_and(|u| known_unit(row, CellCol::Unit, u, units, diags));
@@ -343,9 +338,9 @@ fn read_cadres(
     let mut seen = HashMap::new();
     let mut cadres = Vec::new();
     for row in t.rows() {
-        let code = required(row, CadreCol::Code, "mã cán bộ", diags);
-        let name = required(row, CadreCol::Name, "họ và tên", diags);
-        let group = required(row, CadreCol::Group, "nhóm", diags).and_then(|g| {
+        let code = required(row, CadreCol::Code, "thiếu mã cán bộ", diags);
+        let name = required(row, CadreCol::Name, "thiếu họ và tên", diags);
+        let group = required(row, CadreCol::Group, "thiếu nhóm", diags).and_then(|g| {
             let found = groups
                 .values()
                 .find(|known| known.code.eq_ignore_ascii_case(&g));
@@ -408,8 +403,8 @@ fn read_assignments(
     let mut first_row: HashMap<(String, String), (usize, u32)> = HashMap::new();
     let mut list: Vec<Assignment> = Vec::new();
     for row in t.rows() {
-        let cadre = required(row, AssignmentCol::Cadre, "mã cán bộ", diags);
-        let cell = required(row, AssignmentCol::Cell, "mã chi bộ", diags);
+        let cadre = required(row, AssignmentCol::Cadre, "thiếu mã cán bộ", diags);
+        let cell = required(row, AssignmentCol::Cell, "thiếu mã chi bộ", diags);
         let mut ok = true;
         if let Some(code) = &cadre
             && cadres.is_some_and(|c| !c.contains(code))
