@@ -155,6 +155,10 @@ codes! {
     TextLegacyEncoding => "text-legacy-encoding",
     /// A recommendation row that cannot be used.
     RecBadRow => "rec-bad-row",
+    /// A `Kiến nghị` header cell names no known column; ignored.
+    RecUnknownColumn => "rec-unknown-column",
+    /// Two `Kiến nghị` header cells name the same column; the first is read.
+    RecDuplicateColumn => "rec-duplicate-column",
     /// A second file of a unit and month with identical content; the first received is used.
     FileDuplicate => "file-duplicate",
     /// An older version of a unit's report for the month; the newest is used.

@@ -11,10 +11,9 @@
 
 use std::fmt::Write as _;
 
-use chibo::ingest::Column;
 use chibo::model::{Cadre, Cell, YearMonth};
 use chibo::roster::Roster;
-use chibo::submission::columns::{RECOMMENDATIONS, REPORT};
+use chibo::submission::columns::{RECOMMENDATIONS, REPORT, RecCol, ReportCol};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
 
 /// A file of `samples/inbox/`.
@@ -311,15 +310,15 @@ fn workbook(roster: &Roster, unit: &str, m: u32, rows: &[Vec<C>], recs: &[Vec<C>
     let header = if matches!(h, Habit::Iso) {
         // This unit drops the commune and shortens labels: aliases SPEC §4 lists.
         report_header(&[
-            ("commune", None),
-            ("date", Some("Ngày")),
-            ("members_total", Some("Số đảng viên")),
-            ("members_present", Some("Có mặt")),
-            ("raised", Some("Số kiến nghị")),
-            ("rating", Some("Xếp loại")),
+            (ReportCol::Commune, None),
+            (ReportCol::Date, Some("Ngày")),
+            (ReportCol::MembersTotal, Some("Số đảng viên")),
+            (ReportCol::MembersPresent, Some("Có mặt")),
+            (ReportCol::Raised, Some("Số kiến nghị")),
+            (ReportCol::Rating, Some("Xếp loại")),
         ])
     } else {
-        report_header(&[("rating", Some("Xếp loại"))])
+        report_header(&[(ReportCol::Rating, Some("Xếp loại"))])
     };
     let header_fmt = bold.clone().set_border(FormatBorder::Thin).set_text_wrap();
     for (c, label) in header.iter().enumerate() {
@@ -388,8 +387,8 @@ fn workbook(roster: &Roster, unit: &str, m: u32, rows: &[Vec<C>], recs: &[Vec<C>
         // The template's recommendations header: every column but the cell code.
         let header: Vec<&str> = RECOMMENDATIONS
             .iter()
-            .filter(|c| c.key != "cell_code")
-            .map(Column::canonical)
+            .filter(|c| c.key != RecCol::CellCode)
+            .map(chibo::ingest::Column::canonical)
             .collect();
         for (c, label) in header.iter().enumerate() {
             sheet
@@ -408,8 +407,12 @@ fn workbook(roster: &Roster, unit: &str, m: u32, rows: &[Vec<C>], recs: &[Vec<C>
 /// `submission::columns::REPORT` but the code and position columns only the template
 /// has, each with its canonical label unless `own` gives the unit's: another of the
 /// column's labels, or `None` for a column the unit leaves out.
-fn report_header(own: &[(&str, Option<&'static str>)]) -> Vec<&'static str> {
-    const TEMPLATE_ONLY: [&str; 3] = ["cadre_code", "position", "cell_code"];
+fn report_header(own: &[(ReportCol, Option<&'static str>)]) -> Vec<&'static str> {
+    const TEMPLATE_ONLY: [ReportCol; 3] = [
+        ReportCol::CadreCode,
+        ReportCol::Position,
+        ReportCol::CellCode,
+    ];
     REPORT
         .iter()
         .filter(|c| !TEMPLATE_ONLY.contains(&c.key))
@@ -417,7 +420,7 @@ fn report_header(own: &[(&str, Option<&'static str>)]) -> Vec<&'static str> {
             Some((_, Some(label))) => {
                 assert!(
                     c.labels.contains(label),
-                    "{label} is not a label of {}",
+                    "{label} is not a label of {:?}",
                     c.key
                 );
                 Some(*label)

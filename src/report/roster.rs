@@ -1,15 +1,15 @@
 //! The roster workbook rendered: the empty one of a new workspace (its four sheets with
 //! their header rows) and the demo province's.
 
-use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
-use crate::ingest::Column;
+use crate::ingest::ColumnKey;
 use crate::model::Assignment;
 use crate::report::style;
 use crate::roster::Roster;
-use crate::roster::columns::{ALL, SheetSpec};
+use crate::roster::columns::{
+    ASSIGNMENTS, AssignmentCol, CADRES, CELLS, CadreCol, CellCol, SheetSpec, UNITS, UnitCol,
+};
 
 /// The roster as an `.xlsx` file: the four sheets with their canonical labels and every
 /// row of `roster`. The same roster gives the same bytes (the creation time is fixed).
@@ -43,54 +43,141 @@ pub fn to_xlsx_with(
         .set_background_color(style::HEADER_FILL);
     let body = style::base();
 
-    for spec in ALL {
-        let sheet = book.add_worksheet();
-        sheet.set_name(spec.canonical())?;
-        write_header(sheet, &spec, &header)?;
-        let rows = rows(roster, &spec, months);
-        for (r, row) in rows.iter().enumerate() {
-            let r = u32::try_from(r + 1).expect("roster rows fit in u32");
-            for (c, value) in row.iter().enumerate() {
-                let c = u16::try_from(c).expect("few columns");
-                match value {
-                    Value::Text(s) if s.is_empty() => {}
-                    Value::Text(s) => {
-                        sheet.write_string_with_format(r, c, s, &body)?;
-                    }
-                    Value::Number(n) => {
-                        sheet.write_number_with_format(r, c, f64::from(*n), &body)?;
-                    }
-                }
-            }
-        }
-        let last_row = u32::try_from(rows.len()).expect("roster rows fit in u32");
-        let last_col = u16::try_from(spec.columns.len() - 1).expect("few columns");
-        sheet.autofilter(0, 0, last_row, last_col)?;
-        sheet.set_freeze_panes(1, 0)?;
-    }
+    let f = Formats { header, body };
+    let units = roster.units.iter().map(|u| {
+        vec![
+            (UnitCol::Code, text(&u.code)),
+            (UnitCol::Name, text(&u.name)),
+            (UnitCol::Email, text(&u.emails.join("; "))),
+        ]
+    });
+    write_sheet(&mut book, &UNITS, units, unit_width, &f)?;
+    let cells = roster.cells.iter().map(|c| {
+        vec![
+            (CellCol::Code, text(&c.code)),
+            (CellCol::Name, text(&c.name)),
+            (CellCol::Commune, opt_text(c.commune.as_ref())),
+            (CellCol::Unit, text(&c.unit)),
+            (CellCol::Members, opt_number(c.members)),
+            (CellCol::Remote, text(if c.remote { "x" } else { "" })),
+            (CellCol::Day, opt_number(c.meeting_day.map(u32::from))),
+            (CellCol::Aliases, text(&c.aliases.join("; "))),
+        ]
+    });
+    write_sheet(&mut book, &CELLS, cells, cell_width, &f)?;
+    let cadres = roster.cadres.iter().map(|c| {
+        vec![
+            (CadreCol::Code, text(&c.code)),
+            (CadreCol::Name, text(&c.name)),
+            (CadreCol::Position, opt_text(c.position.as_ref())),
+            (CadreCol::Group, text(&c.group)),
+            (CadreCol::Unit, opt_text(c.unit.as_ref())),
+            (CadreCol::Email, opt_text(c.email.as_ref())),
+            (CadreCol::Quota, opt_number(c.quota)),
+        ]
+    });
+    write_sheet(&mut book, &CADRES, cadres, cadre_width, &f)?;
+    let assignments = roster.assignments.iter().map(|a| {
+        vec![
+            (AssignmentCol::Cadre, text(&a.cadre)),
+            (AssignmentCol::Cell, text(&a.cell)),
+            (AssignmentCol::Months, Value::Text(months(a))),
+            (
+                AssignmentCol::CadreName,
+                text(roster.cadre(&a.cadre).map_or("", |c| &c.name)),
+            ),
+            (
+                AssignmentCol::CellName,
+                text(roster.cell(&a.cell).map_or("", |c| &c.name)),
+            ),
+        ]
+    });
+    write_sheet(&mut book, &ASSIGNMENTS, assignments, assignment_width, &f)?;
     book.save_to_buffer()
 }
 
-fn write_header(sheet: &mut Worksheet, spec: &SheetSpec, format: &Format) -> Result<(), XlsxError> {
+/// The formats of a roster sheet.
+struct Formats {
+    header: Format,
+    body: Format,
+}
+
+/// Writes the sheet of `spec`: its header, then `rows`, each a list of its values by
+/// column (a column left out is blank).
+fn write_sheet<K: ColumnKey>(
+    book: &mut Workbook,
+    spec: &SheetSpec<K>,
+    rows: impl Iterator<Item = Vec<(K, Value)>>,
+    width: fn(K) -> f64,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(spec.canonical())?;
     for (c, column) in spec.columns.iter().enumerate() {
         let c = u16::try_from(c).expect("few columns");
-        sheet.write_string_with_format(0, c, column.canonical(), format)?;
-        sheet.set_column_width(c, width(column))?;
+        sheet.write_string_with_format(0, c, column.canonical(), &f.header)?;
+        sheet.set_column_width(c, width(column.key))?;
     }
     sheet.set_row_height(0, 33)?;
+    let mut last_row = 0;
+    for (r, row) in rows.enumerate() {
+        let r = u32::try_from(r + 1).expect("roster rows fit in u32");
+        last_row = r;
+        for (key, value) in row {
+            let c = u16::try_from(key.index()).expect("few columns");
+            match value {
+                Value::Text(s) if s.is_empty() => {}
+                Value::Text(s) => {
+                    sheet.write_string_with_format(r, c, s, &f.body)?;
+                }
+                Value::Number(n) => {
+                    sheet.write_number_with_format(r, c, f64::from(n), &f.body)?;
+                }
+            }
+        }
+    }
+    let last_col = u16::try_from(spec.columns.len() - 1).expect("few columns");
+    sheet.autofilter(0, 0, last_row, last_col)?;
+    sheet.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
-/// Widths in characters for Vietnamese text in Times New Roman 12 (autofit assumes
-/// Calibri 11 and cuts diacritics short).
-fn width(column: &Column) -> f64 {
-    match column.key {
-        "name" | "cadre_name" | "cell_name" => 30.0,
-        "email" => 34.0,
-        "position" => 36.0,
-        "commune" | "aliases" => 22.0,
-        "months" => 16.0,
-        _ => 13.0,
+// Widths in characters for Vietnamese text in Times New Roman 12 (autofit assumes
+// Calibri 11 and cuts diacritics short).
+const NAME_WIDTH: f64 = 30.0;
+const EMAIL_WIDTH: f64 = 34.0;
+const DEFAULT_WIDTH: f64 = 13.0;
+
+fn unit_width(key: UnitCol) -> f64 {
+    match key {
+        UnitCol::Name => NAME_WIDTH,
+        UnitCol::Email => EMAIL_WIDTH,
+        UnitCol::Code => DEFAULT_WIDTH,
+    }
+}
+
+fn cell_width(key: CellCol) -> f64 {
+    match key {
+        CellCol::Name => NAME_WIDTH,
+        CellCol::Commune | CellCol::Aliases => 22.0,
+        _ => DEFAULT_WIDTH,
+    }
+}
+
+fn cadre_width(key: CadreCol) -> f64 {
+    match key {
+        CadreCol::Name => NAME_WIDTH,
+        CadreCol::Email => EMAIL_WIDTH,
+        CadreCol::Position => 36.0,
+        _ => DEFAULT_WIDTH,
+    }
+}
+
+fn assignment_width(key: AssignmentCol) -> f64 {
+    match key {
+        AssignmentCol::CadreName | AssignmentCol::CellName => NAME_WIDTH,
+        AssignmentCol::Months => 16.0,
+        _ => DEFAULT_WIDTH,
     }
 }
 
@@ -109,85 +196,4 @@ fn opt_text(s: Option<&String>) -> Value {
 
 fn opt_number(n: Option<u32>) -> Value {
     n.map_or(Value::Text(String::new()), Value::Number)
-}
-
-/// The rows of one sheet, in the column order of its spec.
-fn rows(
-    roster: &Roster,
-    spec: &SheetSpec,
-    months: &dyn Fn(&Assignment) -> String,
-) -> Vec<Vec<Value>> {
-    let keys: Vec<&str> = spec.columns.iter().map(|c| c.key).collect();
-    let pick = |cells: Vec<(&str, Value)>| -> Vec<Value> {
-        let mut cells = cells;
-        keys.iter()
-            .map(|k| match cells.iter().position(|(key, _)| key == k) {
-                Some(i) => cells.swap_remove(i).1,
-                None => Value::Text(String::new()),
-            })
-            .collect()
-    };
-    match spec.canonical() {
-        "Đơn vị" => roster
-            .units
-            .iter()
-            .map(|u| {
-                pick(vec![
-                    ("code", text(&u.code)),
-                    ("name", text(&u.name)),
-                    ("email", text(&u.emails.join("; "))),
-                ])
-            })
-            .collect(),
-        "Chi bộ" => roster
-            .cells
-            .iter()
-            .map(|c| {
-                pick(vec![
-                    ("code", text(&c.code)),
-                    ("name", text(&c.name)),
-                    ("commune", opt_text(c.commune.as_ref())),
-                    ("unit", text(&c.unit)),
-                    ("members", opt_number(c.members)),
-                    ("remote", text(if c.remote { "x" } else { "" })),
-                    ("day", opt_number(c.meeting_day.map(u32::from))),
-                    ("aliases", text(&c.aliases.join("; "))),
-                ])
-            })
-            .collect(),
-        "Cán bộ" => roster
-            .cadres
-            .iter()
-            .map(|c| {
-                pick(vec![
-                    ("code", text(&c.code)),
-                    ("name", text(&c.name)),
-                    ("position", opt_text(c.position.as_ref())),
-                    ("group", text(&c.group)),
-                    ("unit", opt_text(c.unit.as_ref())),
-                    ("email", opt_text(c.email.as_ref())),
-                    ("quota", opt_number(c.quota)),
-                ])
-            })
-            .collect(),
-        _ => roster
-            .assignments
-            .iter()
-            .map(|a| {
-                pick(vec![
-                    ("cadre", text(&a.cadre)),
-                    ("cell", text(&a.cell)),
-                    ("months", Value::Text(months(a))),
-                    (
-                        "cadre_name",
-                        text(roster.cadre(&a.cadre).map_or("", |c| &c.name)),
-                    ),
-                    (
-                        "cell_name",
-                        text(roster.cell(&a.cell).map_or("", |c| &c.name)),
-                    ),
-                ])
-            })
-            .collect(),
-    }
 }

@@ -16,7 +16,7 @@ use crate::model::{Unit, YearMonth};
 use crate::reconcile::{self, Plan, RegisterEntry};
 use crate::report::style::{self, col, excel_date};
 use crate::roster::Roster;
-use crate::submission::columns::{RECOMMENDATIONS, REPORT};
+use crate::submission::columns::{RECOMMENDATIONS, REPORT, RecCol, ReportCol};
 use crate::vocabulary::{ATTENDED, RATINGS, REASONS, STATUSES};
 
 /// The version written in `_chibo`, raised when the layout changes.
@@ -143,7 +143,7 @@ fn report_sheet(
         sheet.set_column_width(col(c), width(column.key))?;
     }
     sheet.set_row_height(HEADER_ROW, 48)?;
-    let index = |key: &str| {
+    let index = |key: ReportCol| {
         col(REPORT
             .iter()
             .position(|c| c.key == key)
@@ -155,7 +155,7 @@ fn report_sheet(
     for i in 0..rows {
         let r = first + i;
         for (c, column) in REPORT.iter().enumerate() {
-            let format = if column.key == "date" {
+            let format = if column.key == ReportCol::Date {
                 &f.open_date
             } else {
                 &f.open
@@ -166,30 +166,40 @@ fn report_sheet(
     }
     for (i, p) in plans.iter().enumerate() {
         let r = first + u32::try_from(i).expect("few");
-        let locked = |sheet: &mut Worksheet, key: &str, text: &str| {
+        let locked = |sheet: &mut Worksheet, key: ReportCol, text: &str| {
             sheet
                 .write_string_with_format(r, index(key), text, &f.locked)
                 .map(|_| ())
         };
-        locked(sheet, "cadre", &p.cadre.name)?;
-        locked(sheet, "cadre_code", &p.cadre.code)?;
+        locked(sheet, ReportCol::Cadre, &p.cadre.name)?;
+        locked(sheet, ReportCol::CadreCode, &p.cadre.code)?;
         locked(
             sheet,
-            "position",
+            ReportCol::Position,
             p.cadre.position.as_deref().unwrap_or_default(),
         )?;
-        locked(sheet, "cell", &p.cell.name)?;
-        locked(sheet, "cell_code", &p.cell.code)?;
+        locked(sheet, ReportCol::Cell, &p.cell.name)?;
+        locked(sheet, ReportCol::CellCode, &p.cell.code)?;
         locked(
             sheet,
-            "commune",
+            ReportCol::Commune,
             p.cell.commune.as_deref().unwrap_or_default(),
         )?;
         if let Some(d) = p.date {
-            sheet.write_datetime_with_format(r, index("date"), excel_date(d)?, &f.open_date)?;
+            sheet.write_datetime_with_format(
+                r,
+                index(ReportCol::Date),
+                excel_date(d)?,
+                &f.open_date,
+            )?;
         }
         if let Some(m) = p.cell.members {
-            sheet.write_number_with_format(r, index("members_total"), f64::from(m), &f.open)?;
+            sheet.write_number_with_format(
+                r,
+                index(ReportCol::MembersTotal),
+                f64::from(m),
+                &f.open,
+            )?;
         }
     }
     let last_row = first + rows - 1;
@@ -248,15 +258,15 @@ fn title_block(
     Ok(())
 }
 
-fn width(key: &str) -> f64 {
+fn width(key: ReportCol) -> f64 {
     match key {
-        "stt" => 6.0,
-        "cadre" | "cell" => 24.0,
-        "position" => 28.0,
-        "commune" | "absence_reason" => 18.0,
-        "content" | "note" => 32.0,
-        "date" | "cadre_code" | "cell_code" => 13.0,
-        "rating" => 12.0,
+        ReportCol::Stt => 6.0,
+        ReportCol::Cadre | ReportCol::Cell => 24.0,
+        ReportCol::Position => 28.0,
+        ReportCol::Commune | ReportCol::AbsenceReason => 18.0,
+        ReportCol::Content | ReportCol::Note => 32.0,
+        ReportCol::Date | ReportCol::CadreCode | ReportCol::CellCode => 13.0,
+        ReportCol::Rating => 12.0,
         _ => 11.0,
     }
 }
@@ -291,14 +301,14 @@ fn validations(
     month: YearMonth,
     first: u32,
     last: u32,
-    index: &dyn Fn(&str) -> u16,
+    index: &dyn Fn(ReportCol) -> u16,
 ) -> Result<(), XlsxError> {
-    let mut add = |key: &str, dv: &DataValidation| {
+    let mut add = |key: ReportCol, dv: &DataValidation| {
         let c = index(key);
         sheet.add_data_validation(first, c, last, c, dv).map(|_| ())
     };
     add(
-        "attended",
+        ReportCol::Attended,
         &list(
             &ATTENDED.labels(),
             "Có dự",
@@ -307,7 +317,7 @@ fn validations(
         )?,
     )?;
     add(
-        "absence_reason",
+        ReportCol::AbsenceReason,
         &list(
             &REASONS.labels(),
             "Lý do vắng",
@@ -316,7 +326,7 @@ fn validations(
         )?,
     )?;
     add(
-        "rating",
+        ReportCol::Rating,
         &list(
             &RATINGS.labels(),
             "Xếp loại",
@@ -325,10 +335,10 @@ fn validations(
         )?,
     )?;
     for key in [
-        "members_total",
-        "members_present",
-        "raised",
-        "resolved_on_spot",
+        ReportCol::MembersTotal,
+        ReportCol::MembersPresent,
+        ReportCol::Raised,
+        ReportCol::ResolvedOnSpot,
     ] {
         add(key, &whole("Số")?)?;
     }
@@ -350,7 +360,7 @@ fn validations(
             month.year,
             month.vi()
         ))?;
-    add("date", &date)
+    add(ReportCol::Date, &date)
 }
 
 /// The template's print setup: narrower margins and a smaller page title than the
@@ -381,11 +391,11 @@ fn recommendations_sheet(
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Kiến nghị")?;
-    let columns: Vec<&crate::ingest::Column> = RECOMMENDATIONS
+    let columns: Vec<&crate::ingest::Column<RecCol>> = RECOMMENDATIONS
         .iter()
-        .filter(|c| c.key != "cell_code")
+        .filter(|c| c.key != RecCol::CellCode)
         .collect();
-    let index = |key: &str| {
+    let index = |key: RecCol| {
         col(columns
             .iter()
             .position(|c| c.key == key)
@@ -394,10 +404,10 @@ fn recommendations_sheet(
     for (c, column) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, col(c), column.canonical(), &f.header)?;
         let w = match column.key {
-            "content" | "note" => 40.0,
-            "cell" | "agency" | "status" => 20.0,
-            "code" => 16.0,
-            "stt" => 6.0,
+            RecCol::Content | RecCol::Note => 40.0,
+            RecCol::Cell | RecCol::Agency | RecCol::Status => 20.0,
+            RecCol::Code => 16.0,
+            RecCol::Stt => 6.0,
             _ => 13.0,
         };
         sheet.set_column_width(col(c), w)?;
@@ -407,7 +417,7 @@ fn recommendations_sheet(
     for i in 0..rows {
         let r = 1 + i;
         for (c, column) in columns.iter().enumerate() {
-            let format = if matches!(column.key, "raised_on" | "resolved_on") {
+            let format = if matches!(column.key, RecCol::RaisedOn | RecCol::ResolvedOn) {
                 &f.open_date
             } else {
                 &f.open
@@ -425,33 +435,33 @@ fn recommendations_sheet(
             .and_then(|c| roster.cell(c))
             .map(|c| c.name.clone())
             .or(rec.cell_text.clone());
-        sheet.write_string_with_format(r, index("code"), &e.code, &f.locked)?;
+        sheet.write_string_with_format(r, index(RecCol::Code), &e.code, &f.locked)?;
         sheet.write_string_with_format(
             r,
-            index("cell"),
+            index(RecCol::Cell),
             cell.as_deref().unwrap_or_default(),
             &f.locked,
         )?;
         sheet.write_datetime_with_format(
             r,
-            index("raised_on"),
+            index(RecCol::RaisedOn),
             excel_date(rec.raised_on)?,
             &f.locked_date,
         )?;
-        sheet.write_string_with_format(r, index("content"), &rec.content, &f.locked)?;
+        sheet.write_string_with_format(r, index(RecCol::Content), &rec.content, &f.locked)?;
         sheet.write_string_with_format(
             r,
-            index("field"),
+            index(RecCol::Field),
             rec.field.as_deref().unwrap_or_default(),
             &f.open,
         )?;
         sheet.write_string_with_format(
             r,
-            index("agency"),
+            index(RecCol::Agency),
             rec.agency.as_deref().unwrap_or_default(),
             &f.open,
         )?;
-        sheet.write_string_with_format(r, index("status"), rec.status.label(), &f.open)?;
+        sheet.write_string_with_format(r, index(RecCol::Status), rec.status.label(), &f.open)?;
     }
     let last = rows;
     let status = list(
@@ -460,14 +470,15 @@ fn recommendations_sheet(
         "Chọn tình trạng giải quyết kiến nghị.",
         DataValidationErrorStyle::Stop,
     )?;
-    sheet.add_data_validation(1, index("status"), last, index("status"), &status)?;
+    let status_col = index(RecCol::Status);
+    sheet.add_data_validation(1, status_col, last, status_col, &status)?;
     let dates = DataValidation::new()
         .allow_date(DataValidationRule::LessThanOrEqualTo(excel_date(
             month.last_day(),
         )?))
         .set_input_message("Ghi ngày/tháng/năm.")?
         .set_error_message("Ngày không hợp lệ hoặc sau tháng báo cáo.")?;
-    for key in ["raised_on", "resolved_on"] {
+    for key in [RecCol::RaisedOn, RecCol::ResolvedOn] {
         sheet.add_data_validation(1, index(key), last, index(key), &dates)?;
     }
     sheet.set_freeze_panes(1, 0)?;

@@ -208,8 +208,8 @@ pub fn load(
     let mut workbook = Workbook::open_with(path, crate::ingest::workbook::SheetLimits::ROSTER)
         .map_err(|e| unreadable(e.to_string()))?;
     let mut sheets: RosterSheets = Default::default();
-    for (slot, spec) in sheets.iter_mut().zip(columns::ALL) {
-        if let Some(index) = workbook.find_sheet(spec.names) {
+    for (slot, names) in sheets.iter_mut().zip(columns::SHEET_NAMES) {
+        if let Some(index) = workbook.find_sheet(names) {
             let grid = workbook
                 .grid(index)
                 .map_err(|e| unreadable(e.to_string()))?;

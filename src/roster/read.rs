@@ -1,16 +1,20 @@
 //! Pure parsing of the roster's four sheets into a [`Roster`], with every problem
-//! reported at once (SPEC §3).
+//! reported at once (SPEC §3). Each sheet is read by the one table reader
+//! ([`crate::ingest::table`]), as submissions are.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use calamine::Data;
 
 use super::Roster;
-use super::columns::{ASSIGNMENTS, CADRES, CELLS, SheetSpec, UNITS};
-use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
+use super::columns::{
+    ASSIGNMENTS, AssignmentCol, CADRES, CELLS, CadreCol, CellCol, ROSTER_CODES, SheetSpec, UNITS,
+    UnitCol,
+};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::ingest::header::HEADER_SCAN_ROWS;
 use crate::ingest::value::{self, ValueError};
-use crate::ingest::{Grid, Header, find_header};
+use crate::ingest::{ColumnKey, Grid, Need, Row, Table};
 use crate::model::{Area, Assignment, Cadre, Cell, Group, MonthSet, Unit};
 use crate::text::MatchKey;
 
@@ -23,8 +27,8 @@ pub struct NamedGrid {
     pub grid: Grid,
 }
 
-/// The roster's sheets as found in the workbook, in [`super::columns::ALL`] order;
-/// `None` where the workbook has no such sheet.
+/// The roster's sheets as found in the workbook, in [`super::columns::SHEET_NAMES`]
+/// order; `None` where the workbook has no such sheet.
 pub type RosterSheets = [Option<NamedGrid>; 4];
 
 /// Parses the roster sheets of `file` (the path shown in diagnostics). Returns the
@@ -36,20 +40,16 @@ pub fn parse(
 ) -> (Roster, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let [units, cells, cadres, assignments] = sheets;
-    let tables = [
-        (&UNITS, units),
-        (&CELLS, cells),
-        (&CADRES, cadres),
-        (&ASSIGNMENTS, assignments),
-    ]
-    .map(|(spec, sheet)| Table::open(file, spec, sheet.as_ref(), &mut diags));
+    let t_units = open(file, &UNITS, units.as_ref(), &mut diags);
+    let t_cells = open(file, &CELLS, cells.as_ref(), &mut diags);
+    let t_cadres = open(file, &CADRES, cadres.as_ref(), &mut diags);
+    let t_assign = open(file, &ASSIGNMENTS, assignments.as_ref(), &mut diags);
 
-    let [t_units, t_cells, t_cadres, t_assign] = &tables;
     // Cross-references are checked against every code written in the referenced sheet,
     // even on rows rejected for another reason, so that one mistake is reported once.
-    let unit_codes = t_units.as_ref().map(|t| t.codes("code"));
-    let cell_codes = t_cells.as_ref().map(|t| t.codes("code"));
-    let cadre_codes = t_cadres.as_ref().map(|t| t.codes("code"));
+    let unit_codes = t_units.as_ref().map(|t| codes(t, UnitCol::Code));
+    let cell_codes = t_cells.as_ref().map(|t| codes(t, CellCol::Code));
+    let cadre_codes = t_cadres.as_ref().map(|t| codes(t, CadreCol::Code));
     let units = t_units.as_ref().map(|t| read_units(t, &mut diags));
     let cells = t_cells
         .as_ref()
@@ -70,234 +70,133 @@ pub fn parse(
     (roster, diags)
 }
 
-/// One roster sheet with its header found.
-struct Table<'a> {
+/// Finds the table of `spec` in `sheet`; reports a missing sheet, a missing header and
+/// the header's problems. `None` unless the table has every required column.
+fn open<'a, K: ColumnKey>(
     file: &'a str,
-    sheet: &'a str,
-    grid: &'a Grid,
-    header: Header,
-}
-
-impl<'a> Table<'a> {
-    /// Finds the header of `spec` in `sheet`; reports a missing sheet or missing columns.
-    fn open(
-        file: &'a str,
-        spec: &SheetSpec,
-        sheet: Option<&'a NamedGrid>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<Table<'a>> {
-        let Some(sheet) = sheet else {
-            let message = format!("thiếu trang «{}» trong danh sách", spec.canonical());
-            diags.push(Diagnostic::error(
-                Code::RosterMissingSheet,
-                Location::file(file),
-                message,
-            ));
-            return None;
-        };
-        let wanted = || {
-            spec.columns
-                .iter()
-                .filter(|c| c.required)
-                .map(|c| format!("«{}»", c.canonical()))
-        };
-        let Some(header) = find_header(&sheet.grid, spec.columns) else {
-            let message = format!(
-                "không tìm thấy dòng tiêu đề trong {HEADER_SCAN_ROWS} dòng đầu; cần các cột {}",
-                wanted().collect::<Vec<_>>().join(", ")
-            );
-            diags.push(Diagnostic::error(
-                Code::RosterMissingColumn,
-                Location::sheet(file, &sheet.name),
-                message,
-            ));
-            return None;
-        };
-        let first_label = header
+    spec: &SheetSpec<K>,
+    sheet: Option<&'a NamedGrid>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Table<'a, K>> {
+    let Some(sheet) = sheet else {
+        let message = format!("thiếu trang «{}» trong danh sách", spec.canonical());
+        diags.push(Diagnostic::error(
+            Code::RosterMissingSheet,
+            Location::file(file),
+            message,
+        ));
+        return None;
+    };
+    let Some(table) = Table::find(file, &sheet.name, &sheet.grid, &ROSTER_CODES) else {
+        let wanted: Vec<String> = spec
             .columns
-            .values()
-            .min()
-            .copied()
-            .unwrap_or(CellRef::new(header.row, 0));
-        for column in &header.missing {
-            let message = format!(
-                "dòng tiêu đề {} thiếu cột «{}»",
-                header.row + 1,
-                column.canonical()
-            );
-            diags.push(Diagnostic::error(
-                Code::RosterMissingColumn,
-                Location::cell(file, &sheet.name, first_label),
-                message,
-            ));
-        }
-        for (key, cell, label) in &header.repeated {
-            let first = header.columns[key];
-            let message = format!("cột này trùng với cột {first}; chỉ cột {first} được đọc");
-            diags.push(
-                Diagnostic::warning(
-                    Code::RosterDuplicateColumn,
-                    Location::cell(file, &sheet.name, *cell),
-                    message,
-                )
-                .with_value(label),
-            );
-        }
-        for (cell, label) in &header.unknown {
-            diags.push(
-                Diagnostic::notice(
-                    Code::RosterUnknownColumn,
-                    Location::cell(file, &sheet.name, *cell),
-                    "cột không thuộc mẫu danh sách; chibo bỏ qua cột này",
-                )
-                .with_value(label),
-            );
-        }
-        header.missing.is_empty().then_some(Table {
-            file,
-            sheet: &sheet.name,
-            grid: &sheet.grid,
-            header,
-        })
-    }
-
-    /// The data rows: every row below the header with something in it.
-    fn rows(&self) -> Vec<u32> {
-        (self.header.row + 1..self.grid.rows().end)
-            .filter(|&r| !self.grid.is_blank_row(r))
-            .collect()
-    }
-
-    /// Every value written in column `key` of the data rows.
-    fn codes(&self, key: &str) -> HashSet<String> {
-        self.rows()
-            .into_iter()
-            .filter_map(|r| value::text(self.data(key, r)).ok().flatten())
-            .collect()
-    }
-
-    fn at(&self, key: &str, row: u32) -> Location {
-        let cell = self.header.cell(key, row).unwrap_or(CellRef::new(row, 0));
-        Location::cell(self.file, self.sheet, cell)
-    }
-
-    fn data(&self, key: &str, row: u32) -> &Data {
-        match self.header.cell(key, row) {
-            Some(cell) => self.grid.get(cell),
-            None => &Data::Empty,
-        }
-    }
-
-    fn raw(&self, key: &str, row: u32) -> String {
-        value::display(self.data(key, row))
-    }
-
-    fn bad_value(&self, key: &str, row: u32, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(Code::RosterBadValue, self.at(key, row), message)
-            .with_value(self.raw(key, row))
-    }
-
-    /// Optional text; an Excel error in the cell is reported.
-    fn text(&self, key: &str, row: u32, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        value::text(self.data(key, row)).unwrap_or_else(|e| {
-            diags.push(self.bad_value(key, row, e.to_string()));
-            None
-        })
-    }
-
-    /// Text that must be there; blank is reported as missing.
-    fn required(
-        &self,
-        key: &str,
-        row: u32,
-        what: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<String> {
-        let text = self.text(key, row, diags);
-        if text.is_none() && !matches!(self.data(key, row), Data::Error(_)) {
-            let message = format!("thiếu {what}");
-            diags.push(Diagnostic::error(
-                Code::RosterMissingValue,
-                self.at(key, row),
-                message,
-            ));
-        }
-        text
-    }
-
-    /// An optional whole number ≥ 0 within `max`.
-    fn count(&self, key: &str, row: u32, max: u32, diags: &mut Vec<Diagnostic>) -> Option<u32> {
-        match value::count(self.data(key, row)) {
-            Ok(Some(n)) if n <= max => Some(n),
-            Ok(Some(_)) => {
-                diags.push(self.bad_value(
-                    key,
-                    row,
-                    format!("{}; tối đa là {max}", ValueError::TooLarge),
-                ));
-                None
-            }
-            Ok(None) => None,
-            Err(e) => {
-                diags.push(self.bad_value(key, row, e.to_string()));
-                None
-            }
-        }
-    }
-
-    /// Reports `code` in `row` if an earlier row had it; records it otherwise.
-    fn unique(
-        &self,
-        code: &str,
-        row: u32,
-        what: &str,
-        seen: &mut HashMap<String, u32>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> bool {
-        if let Some(first) = seen.get(code) {
-            let message = format!("{what} trùng với dòng {}", first + 1);
-            diags.push(
-                Diagnostic::error(Code::RosterDuplicateCode, self.at("code", row), message)
-                    .with_value(code),
-            );
-            return false;
-        }
-        seen.insert(code.to_owned(), row);
-        true
-    }
-
-    /// Checks that a unit code refers to the `Đơn vị` sheet (when that sheet was usable).
-    fn known_unit(
-        &self,
-        key: &str,
-        row: u32,
-        code: &str,
-        units: Option<&HashSet<String>>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> bool {
-        if units.is_none_or(|u| u.contains(code)) {
-            return true;
-        }
-        let message = "mã đơn vị không có trong trang «Đơn vị»";
-        diags.push(
-            Diagnostic::error(Code::RosterUnknownUnit, self.at(key, row), message).with_value(code),
+            .iter()
+            .filter(|c| c.need != Need::Optional)
+            .map(|c| format!("«{}»", c.canonical()))
+            .collect();
+        let message = format!(
+            "không tìm thấy dòng tiêu đề trong {HEADER_SCAN_ROWS} dòng đầu; cần các cột {}",
+            wanted.join(", ")
         );
-        false
+        diags.push(Diagnostic::error(
+            Code::RosterMissingColumn,
+            Location::sheet(file, &sheet.name),
+            message,
+        ));
+        return None;
+    };
+    table.header_diagnostics(diags);
+    table.header().is_complete().then_some(table)
+}
+
+/// Every value written in column `key` of the table's data rows.
+fn codes<K: ColumnKey>(t: &Table<K>, key: K) -> HashSet<String> {
+    t.rows().filter_map(|row| row.quiet_text(key)).collect()
+}
+
+/// Text that must be there; blank is reported as missing with `message`.
+fn required<K: ColumnKey>(
+    row: Row<K>,
+    key: K,
+    message: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    row.required_text(key, Code::RosterMissingValue, message, diags)
+}
+
+/// A value that cannot be used.
+fn bad_value<K: ColumnKey>(row: Row<K>, key: K, message: impl Into<String>) -> Diagnostic {
+    row.error(Code::RosterBadValue, key, message)
+}
+
+/// An optional whole number ≥ 0 within `max`.
+fn count<K: ColumnKey>(row: Row<K>, key: K, max: u32, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+    match value::count(row.data(key)) {
+        Ok(Some(n)) if n <= max => Some(n),
+        Ok(Some(_)) => {
+            diags.push(bad_value(
+                row,
+                key,
+                format!("{}; tối đa là {max}", ValueError::TooLarge),
+            ));
+            None
+        }
+        Ok(None) => None,
+        Err(e) => {
+            diags.push(bad_value(row, key, e.to_string()));
+            None
+        }
     }
 }
 
-fn read_units(t: &Table, diags: &mut Vec<Diagnostic>) -> Vec<Unit> {
+/// Reports `code` (in column `key`) if an earlier row had it; records it otherwise.
+fn unique<K: ColumnKey>(
+    row: Row<K>,
+    key: K,
+    code: &str,
+    what: &str,
+    seen: &mut HashMap<String, u32>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if let Some(first) = seen.get(code) {
+        let message = format!("{what} trùng với dòng {}", first + 1);
+        diags.push(
+            Diagnostic::error(Code::RosterDuplicateCode, row.at(key), message).with_value(code),
+        );
+        return false;
+    }
+    seen.insert(code.to_owned(), row.line());
+    true
+}
+
+/// Checks that a unit code refers to the `Đơn vị` sheet (when that sheet was usable).
+fn known_unit<K: ColumnKey>(
+    row: Row<K>,
+    key: K,
+    code: &str,
+    units: Option<&HashSet<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if units.is_none_or(|u| u.contains(code)) {
+        return true;
+    }
+    let message = "mã đơn vị không có trong trang «Đơn vị»";
+    diags.push(Diagnostic::error(Code::RosterUnknownUnit, row.at(key), message).with_value(code));
+    false
+}
+
+fn read_units(t: &Table<UnitCol>, diags: &mut Vec<Diagnostic>) -> Vec<Unit> {
     let mut seen = HashMap::new();
     let mut units = Vec::new();
     for row in t.rows() {
-        let code = t.required("code", row, "mã đơn vị", diags);
-        let name = t.required("name", row, "tên đơn vị", diags);
-        let emails = t
-            .text("email", row, diags)
-            .map(|e| emails(t, row, &e, diags))
+        let code = required(row, UnitCol::Code, "thiếu mã đơn vị", diags);
+        let name = required(row, UnitCol::Name, "thiếu tên đơn vị", diags);
+        let emails = row
+            .text(UnitCol::Email, diags)
+            .map(|e| emails(row, UnitCol::Email, &e, diags))
             .unwrap_or_default();
         if let (Some(code), Some(name)) = (code, name)
-            && t.unique(&code, row, "mã đơn vị", &mut seen, diags)
+            && unique(row, UnitCol::Code, &code, "mã đơn vị", &mut seen, diags)
         {
             units.push(Unit { code, name, emails });
         }
@@ -307,7 +206,12 @@ fn read_units(t: &Table, diags: &mut Vec<Diagnostic>) -> Vec<Unit> {
 
 /// Splits a list of addresses on `;` or `,`; an address that cannot be used is a warning
 /// and left out, so that the unit's email goes to the others.
-fn emails(t: &Table, row: u32, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+fn emails<K: ColumnKey>(
+    row: Row<K>,
+    key: K,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let mut list = Vec::new();
     for part in text
         .split([';', ','])
@@ -319,8 +223,7 @@ fn emails(t: &Table, row: u32, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<S
         } else {
             let message = "địa chỉ thư không hợp lệ; thư sẽ không gửi tới địa chỉ này";
             diags.push(
-                Diagnostic::warning(Code::RosterBadEmail, t.at("email", row), message)
-                    .with_value(part),
+                Diagnostic::warning(Code::RosterBadEmail, row.at(key), message).with_value(part),
             );
         }
     }
@@ -328,7 +231,7 @@ fn emails(t: &Table, row: u32, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<S
 }
 
 fn read_cells(
-    t: &Table,
+    t: &Table<CellCol>,
     units: Option<&HashSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Cell> {
@@ -337,26 +240,28 @@ fn read_cells(
     let mut names: HashMap<(String, MatchKey, MatchKey), String> = HashMap::new();
     let mut cells = Vec::new();
     for row in t.rows() {
-        let code = t.required("code", row, "mã chi bộ", diags);
-        let name = t.required("name", row, "tên chi bộ", diags);
-        let unit = t.required("unit", row, "mã đơn vị của chi bộ", diags);
+        let code = required(row, CellCol::Code, "thiếu mã chi bộ", diags);
+        let name = required(row, CellCol::Name, "thiếu tên chi bộ", diags);
+        let unit = required(row, CellCol::Unit, "thiếu mã đơn vị của chi bộ", diags);
         let unit_ok = unit
             .as_deref()
-            .is_some_and(|u| t.known_unit("unit", row, u, units, diags));
-        let commune = t.text("commune", row, diags);
-        let members = t.count("members", row, 100_000, diags);
-        let remote = remote_flag(t, row, diags);
-        let day = t
-            .count("day", row, 31, diags)
-            .and_then(|d| match u8::try_from(d) {
-                Ok(d) if d >= 1 => Some(d),
-                _ => {
-                    diags.push(t.bad_value("day", row, "ngày sinh hoạt phải từ 1 đến 31"));
-                    None
-                }
-            });
-        let aliases = t
-            .text("aliases", row, diags)
+            .is_some_and(|u| known_unit(row, CellCol::Unit, u, units, diags));
+        let commune = row.text(CellCol::Commune, diags);
+        let members = count(row, CellCol::Members, 100_000, diags);
+        let remote = remote_flag(row, diags);
+        let day = count(row, CellCol::Day, 31, diags).and_then(|d| match u8::try_from(d) {
+            Ok(d) if d >= 1 => Some(d),
+            _ => {
+                diags.push(bad_value(
+                    row,
+                    CellCol::Day,
+                    "ngày sinh hoạt phải từ 1 đến 31",
+                ));
+                None
+            }
+        });
+        let aliases = row
+            .text(CellCol::Aliases, diags)
             .map(|a| {
                 a.split(';')
                     .map(str::trim)
@@ -366,7 +271,7 @@ fn read_cells(
             })
             .unwrap_or_default();
         if let (Some(code), Some(name), Some(unit), true) = (code, name, unit, unit_ok)
-            && t.unique(&code, row, "mã chi bộ", &mut seen, diags)
+            && unique(row, CellCol::Code, &code, "mã chi bộ", &mut seen, diags)
         {
             let name_key = (
                 unit.clone(),
@@ -380,8 +285,12 @@ fn read_cells(
                     "chi bộ cùng tên với chi bộ {other} trong cùng xã/phường; báo cáo phải ghi mã chi bộ"
                 );
                 diags.push(
-                    Diagnostic::warning(Code::RosterAmbiguousCellName, t.at("name", row), message)
-                        .with_value(&name),
+                    Diagnostic::warning(
+                        Code::RosterAmbiguousCellName,
+                        row.at(CellCol::Name),
+                        message,
+                    )
+                    .with_value(&name),
                 );
             } else {
                 names.insert(name_key, code.clone());
@@ -402,17 +311,17 @@ fn read_cells(
 }
 
 /// `Vùng khó khăn`: `x` (or another clear yes) for a remote cell, blank for not.
-fn remote_flag(t: &Table, row: u32, diags: &mut Vec<Diagnostic>) -> bool {
-    let Some(text) = t.text("remote", row, diags) else {
+fn remote_flag(row: Row<CellCol>, diags: &mut Vec<Diagnostic>) -> bool {
+    let Some(text) = row.text(CellCol::Remote, diags) else {
         return false;
     };
     match MatchKey::new(&text).as_str() {
         "x" | "có" | "1" | "✓" | "✔" | "yes" => true,
         "không" | "0" | "-" => false,
         _ => {
-            diags.push(t.bad_value(
-                "remote",
+            diags.push(bad_value(
                 row,
+                CellCol::Remote,
                 "ghi «x» nếu chi bộ ở vùng khó khăn, để trống nếu không",
             ));
             false
@@ -421,7 +330,7 @@ fn remote_flag(t: &Table, row: u32, diags: &mut Vec<Diagnostic>) -> bool {
 }
 
 fn read_cadres(
-    t: &Table,
+    t: &Table<CadreCol>,
     units: Option<&HashSet<String>>,
     groups: &BTreeMap<String, Group>,
     diags: &mut Vec<Diagnostic>,
@@ -429,9 +338,9 @@ fn read_cadres(
     let mut seen = HashMap::new();
     let mut cadres = Vec::new();
     for row in t.rows() {
-        let code = t.required("code", row, "mã cán bộ", diags);
-        let name = t.required("name", row, "họ và tên", diags);
-        let group = t.required("group", row, "nhóm", diags).and_then(|g| {
+        let code = required(row, CadreCol::Code, "thiếu mã cán bộ", diags);
+        let name = required(row, CadreCol::Name, "thiếu họ và tên", diags);
+        let group = required(row, CadreCol::Group, "thiếu nhóm", diags).and_then(|g| {
             let found = groups
                 .values()
                 .find(|known| known.code.eq_ignore_ascii_case(&g));
@@ -442,34 +351,34 @@ fn read_cadres(
                     known.join(", ")
                 );
                 diags.push(
-                    Diagnostic::error(Code::RosterBadGroup, t.at("group", row), message)
+                    Diagnostic::error(Code::RosterBadGroup, row.at(CadreCol::Group), message)
                         .with_value(&g),
                 );
             }
             found
         });
-        let position = t.text("position", row, diags);
-        let unit = t.text("unit", row, diags);
+        let position = row.text(CadreCol::Position, diags);
+        let unit = row.text(CadreCol::Unit, diags);
         let mut unit_ok = unit
             .as_deref()
-            .is_none_or(|u| t.known_unit("unit", row, u, units, diags));
+            .is_none_or(|u| known_unit(row, CadreCol::Unit, u, units, diags));
         if let (Some(g), None) = (group, &unit)
             && g.area == Area::Unit
         {
             let message = format!("cán bộ nhóm {} cần mã đơn vị được phân công", g.code);
             diags.push(Diagnostic::error(
                 Code::RosterMissingValue,
-                t.at("unit", row),
+                row.at(CadreCol::Unit),
                 message,
             ));
             unit_ok = false;
         }
-        let email = t
-            .text("email", row, diags)
-            .and_then(|e| emails(t, row, &e, diags).into_iter().next());
-        let quota = t.count("quota", row, 366, diags);
+        let email = row
+            .text(CadreCol::Email, diags)
+            .and_then(|e| emails(row, CadreCol::Email, &e, diags).into_iter().next());
+        let quota = count(row, CadreCol::Quota, 366, diags);
         if let (Some(code), Some(name), Some(group), true) = (code, name, group, unit_ok)
-            && t.unique(&code, row, "mã cán bộ", &mut seen, diags)
+            && unique(row, CadreCol::Code, &code, "mã cán bộ", &mut seen, diags)
         {
             cadres.push(Cadre {
                 code,
@@ -486,7 +395,7 @@ fn read_cadres(
 }
 
 fn read_assignments(
-    t: &Table,
+    t: &Table<AssignmentCol>,
     cadres: Option<&HashSet<String>>,
     cells: Option<&HashSet<String>>,
     diags: &mut Vec<Diagnostic>,
@@ -494,16 +403,20 @@ fn read_assignments(
     let mut first_row: HashMap<(String, String), (usize, u32)> = HashMap::new();
     let mut list: Vec<Assignment> = Vec::new();
     for row in t.rows() {
-        let cadre = t.required("cadre", row, "mã cán bộ", diags);
-        let cell = t.required("cell", row, "mã chi bộ", diags);
+        let cadre = required(row, AssignmentCol::Cadre, "thiếu mã cán bộ", diags);
+        let cell = required(row, AssignmentCol::Cell, "thiếu mã chi bộ", diags);
         let mut ok = true;
         if let Some(code) = &cadre
             && cadres.is_some_and(|c| !c.contains(code))
         {
             let message = "mã cán bộ không có trong trang «Cán bộ»";
             diags.push(
-                Diagnostic::error(Code::RosterUnknownCadre, t.at("cadre", row), message)
-                    .with_value(code),
+                Diagnostic::error(
+                    Code::RosterUnknownCadre,
+                    row.at(AssignmentCol::Cadre),
+                    message,
+                )
+                .with_value(code),
             );
             ok = false;
         }
@@ -512,12 +425,16 @@ fn read_assignments(
         {
             let message = "mã chi bộ không có trong trang «Chi bộ»";
             diags.push(
-                Diagnostic::error(Code::RosterUnknownCell, t.at("cell", row), message)
-                    .with_value(code),
+                Diagnostic::error(
+                    Code::RosterUnknownCell,
+                    row.at(AssignmentCol::Cell),
+                    message,
+                )
+                .with_value(code),
             );
             ok = false;
         }
-        let months = months(t, row, diags);
+        let months = months(row, diags);
         let (Some(cadre), Some(cell), Some(months), true) = (cadre, cell, months, ok) else {
             continue;
         };
@@ -529,12 +446,12 @@ fn read_assignments(
             );
             diags.push(Diagnostic::warning(
                 Code::RosterDuplicateAssignment,
-                t.at("cadre", row),
+                row.at(AssignmentCol::Cadre),
                 message,
             ));
             list[index].months = list[index].months.union(months);
         } else {
-            first_row.insert(key, (list.len(), row));
+            first_row.insert(key, (list.len(), row.line()));
             list.push(Assignment {
                 cadre,
                 cell,
@@ -547,19 +464,19 @@ fn read_assignments(
 
 /// The `Tháng` column. A fractional number is what Excel makes of `1,4` typed where the
 /// comma is the decimal separator, so the message says how to type it as text.
-fn months(t: &Table, row: u32, diags: &mut Vec<Diagnostic>) -> Option<MonthSet> {
-    if let Data::Float(f) = t.data("months", row)
+fn months(row: Row<AssignmentCol>, diags: &mut Vec<Diagnostic>) -> Option<MonthSet> {
+    if let Data::Float(f) = row.data(AssignmentCol::Months)
         && f.fract() != 0.0
     {
         let message = "Excel đã hiểu danh sách tháng thành số thập phân; hãy định dạng ô là Văn bản (Text) rồi nhập lại, ví dụ 1,4,7,10";
-        diags.push(t.bad_value("months", row, message));
+        diags.push(bad_value(row, AssignmentCol::Months, message));
         return None;
     }
-    let text = t.text("months", row, diags).unwrap_or_default();
+    let text = row.text(AssignmentCol::Months, diags).unwrap_or_default();
     match MonthSet::parse(&text) {
         Ok(set) => Some(set),
         Err(e) => {
-            diags.push(t.bad_value("months", row, e.to_string()));
+            diags.push(bad_value(row, AssignmentCol::Months, e.to_string()));
             None
         }
     }

@@ -1,7 +1,7 @@
 use calamine::Data;
 
 use super::*;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{CellRef, Severity};
 
 fn grid(rows: &[&[&str]]) -> Grid {
     Grid::from_text(rows)
@@ -490,4 +490,49 @@ fn excel_error_cells_are_reported_wherever_they_are() {
         [(Severity::Error, "roster-bad-value", "Chi bộ!C2".into())]
     );
     assert_eq!(diags[0].message, "ô có lỗi công thức #REF!");
+}
+
+/// The roster is read by the submissions' table reader: a value missing from an absent
+/// column points at the table's first column (once column A), text typed in a legacy
+/// font is converted with a warning (once kept as typed), and a second header row, a
+/// totals row and a footer are read as in a report (once a footer's words were data).
+#[test]
+fn roster_sheets_are_read_like_report_tables() {
+    // `Tên đơn vị` on a second header row, under a group label that it replaces.
+    let units: &[&[&str]] = &[
+        &["", "Mã đơn vị", "Thông tin đơn vị"],
+        &["", "", "Tên đơn vị"],
+        &["", "YC", "Huyện ủy Yên Châu"],
+        &["", "MC", "Huyện ủy Mộc Châu"],
+        &["", "Tổng cộng", "2"],
+        &["", "Người lập biểu", ""],
+        &["", "Nguyễn Văn A", ""],
+    ];
+    // A unit group's cadre needs a unit, and the sheet has no `Mã đơn vị` column: the
+    // error points at column B, where the table starts.
+    let cadres: &[&[&str]] = &[
+        &["", "Mã cán bộ", "Họ và tên", "Nhóm"],
+        &["", "C01", "Lß V¨n Hoµ", "TT"],
+        &["", "C02", "Hà Thị Tâm", "BTV"],
+    ];
+    let (roster, diags) = run(&sheets(
+        units,
+        CELLS_OK,
+        cadres,
+        &[&["Mã cán bộ", "Mã chi bộ"]],
+    ));
+    assert_eq!(
+        found(&diags),
+        [
+            (
+                Severity::Warning,
+                "text-legacy-encoding",
+                "Cán bộ!C2".into()
+            ),
+            (Severity::Error, "roster-missing-value", "Cán bộ!B3".into()),
+        ]
+    );
+    assert_eq!(roster.cadre("C01").unwrap().name, "Lò Văn Hoà");
+    let units: Vec<&str> = roster.units.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(units, ["YC", "MC"]);
 }

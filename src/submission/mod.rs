@@ -322,23 +322,22 @@ pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Sub
     let mut s = Submission::new(file, FileStatus::Read);
 
     // The report sheet: by name, else the first sheet whose header has what a report needs.
+    let find = |i: usize| {
+        let (name, grid) = &sheets.sheets[i];
+        report::ReportTable::find(file, name, grid, &columns::REPORT_CODES)
+    };
     let report = match sheets
         .sheets
         .iter()
         .position(|(n, _)| is_sheet(n, columns::REPORT_SHEET))
     {
-        Some(i) => Some((
-            i,
-            report::find_table_header(&sheets.sheets[i].1, columns::REPORT),
-        )),
-        None => sheets.sheets.iter().enumerate().find_map(|(i, (n, g))| {
-            if is_sheet(n, columns::REC_SHEET) {
+        Some(i) => Some((i, find(i))),
+        None => (0..sheets.sheets.len()).find_map(|i| {
+            if is_sheet(&sheets.sheets[i].0, columns::REC_SHEET) {
                 return None;
             }
-            let th = report::find_table_header(g, columns::REPORT)?;
-            report::report_missing(&th.header)
-                .is_empty()
-                .then_some((i, Some(th)))
+            let table = find(i)?;
+            table.header().is_complete().then_some((i, Some(table)))
         }),
     };
 
@@ -378,7 +377,7 @@ fn identify_file(
     s: &mut Submission,
     file_stem: &str,
     sheets: &Sheets,
-    report: Option<&(usize, Option<report::TableHeader>)>,
+    report: Option<&(usize, Option<report::ReportTable>)>,
     ctx: &Context,
 ) -> Result<(), Vec<Diagnostic>> {
     let file = s.file.clone();
@@ -388,9 +387,9 @@ fn identify_file(
     if let Some(meta) = &sheets.meta {
         evidence.meta(meta, roster);
     }
-    if let Some((i, Some(th))) = report {
+    if let Some((i, Some(table))) = report {
         let (sheet, grid) = &sheets.sheets[*i];
-        let title: Vec<(CellRef, String)> = (grid.rows().start..th.header.row)
+        let title: Vec<(CellRef, String)> = (grid.rows().start..table.header().row)
             .flat_map(|r| {
                 grid.row_cells(r)
                     .map(|(c, v)| (c, display(v)))
@@ -435,7 +434,7 @@ fn identify_file(
 fn read_report(
     s: &mut Submission,
     sheets: &Sheets,
-    report: Option<(usize, Option<report::TableHeader>)>,
+    report: Option<(usize, Option<report::ReportTable>)>,
     ctx: &Context,
 ) {
     let file = s.file.clone();
@@ -459,98 +458,25 @@ fn read_report(
                 message,
             ));
         }
-        Some((index, Some(th))) => {
-            let (sheet, grid) = &sheets.sheets[index];
-            s.sheet = Some(sheet.clone());
-            header_diagnostics(file, sheet, &th, &mut s.diagnostics);
-            if report::report_missing(&th.header).is_empty() {
+        Some((index, Some(table))) => {
+            let grid = &sheets.sheets[index].1;
+            s.sheet = Some(table.sheet().to_owned());
+            table.header_diagnostics(&mut s.diagnostics);
+            if table.header().is_complete() {
                 let values = grid.rows().flat_map(|r| grid.row_cells(r).map(|(_, v)| v));
                 let rctx = report::RowContext {
-                    file,
-                    sheet,
                     matcher: ctx.matcher,
                     unit: s.identity.unit.as_deref(),
                     month: s.identity.month,
                     epoch_1904: date::uses_1904(values),
                     counting_only: ctx.counting_only,
                 };
-                let table = report::read_rows(grid, &th, &rctx, &mut s.diagnostics);
-                s.rows = table.rows;
-                s.read = table.read;
-                s.rejected = table.rejected;
+                let read = report::read_rows(&table, &rctx, &mut s.diagnostics);
+                s.rows = read.rows;
+                s.read = read.read;
+                s.rejected = read.rejected;
             }
         }
-    }
-}
-
-fn header_diagnostics(
-    file: &str,
-    sheet: &str,
-    th: &report::TableHeader,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let h = &th.header;
-    let first = h
-        .columns
-        .values()
-        .min()
-        .copied()
-        .unwrap_or(CellRef::new(h.row, 0));
-    for label in report::report_missing(h) {
-        let message = format!(
-            "dòng tiêu đề {} thiếu cột «{label}»; không đọc được các dòng của trang này",
-            h.row + 1
-        );
-        diags.push(Diagnostic::error(
-            Code::ReportMissingColumn,
-            Location::cell(file, sheet, first),
-            message,
-        ));
-    }
-    for (key, cell, label) in &h.repeated {
-        let kept = h.columns[key];
-        let message = format!("cột này trùng với cột {kept}; chỉ cột {kept} được đọc");
-        diags.push(
-            Diagnostic::warning(
-                Code::ReportDuplicateColumn,
-                Location::cell(file, sheet, *cell),
-                message,
-            )
-            .with_value(label),
-        );
-    }
-    for (cell, label) in &h.unknown {
-        let message = "cột không thuộc mẫu báo cáo; chibo bỏ qua cột này";
-        diags.push(
-            Diagnostic::notice(
-                Code::ReportUnknownColumn,
-                Location::cell(file, sheet, *cell),
-                message,
-            )
-            .with_value(label),
-        );
-    }
-}
-
-/// Text as read, converted from a legacy font encoding (TCVN3, VNI) when it is one; the
-/// conversion is reported as a warning at the cell, quoting the text as typed.
-pub(crate) fn legacy_text(
-    text: String,
-    at: impl FnOnce() -> Location,
-    diags: &mut Vec<Diagnostic>,
-) -> String {
-    match crate::text::decode_legacy(&text) {
-        Some((decoded, encoding)) => {
-            let message = format!(
-                "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{decoded}». Hãy gõ bằng Unicode",
-                encoding.name()
-            );
-            diags.push(
-                Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(text),
-            );
-            decoded
-        }
-        None => text,
     }
 }
 

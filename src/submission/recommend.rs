@@ -1,17 +1,15 @@
 //! The `Kiến nghị` sheet: recommendations raised at meetings and where they stand
-//! (SPEC §4). Read with the same machinery as the report. Pure.
+//! (SPEC §4), read through the one table reader ([`crate::ingest::table`]) as the report
+//! is. Pure.
 
-use calamine::Data;
 use chrono::NaiveDate;
 
-use super::columns::{RECOMMENDATIONS, RowKind, row_kind};
+use super::columns::{REC_CODES, RecCol};
 use super::identify::Identity;
-use super::report::find_table_header;
-use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
+use crate::diagnostic::{CellRef, Code, Diagnostic, Location, Severity};
 use crate::ingest::date::date;
 use crate::ingest::marks::rec_status;
-use crate::ingest::value::display;
-use crate::ingest::{Grid, Header};
+use crate::ingest::{Grid, Row, Table};
 use crate::matching::Matcher;
 use crate::model::RecStatus;
 
@@ -46,7 +44,7 @@ pub struct RecRow {
     pub note: Option<String>,
 }
 
-/// Reads the recommendation rows of `grid`; a row with a bad date or status is an
+/// Reads the recommendation rows of `grid`; a row with a bad date, status or cell is an
 /// error at that cell and is left out.
 pub fn read(
     file: &str,
@@ -56,7 +54,7 @@ pub fn read(
     matcher: Option<&Matcher>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<RecRow> {
-    let Some(th) = find_table_header(grid, RECOMMENDATIONS) else {
+    let Some(table) = Table::<RecCol>::find(file, sheet, grid, &REC_CODES) else {
         let message = "trang «Kiến nghị» không có dòng tiêu đề (Mã kiến nghị, Chi bộ, Ngày nêu, Nội dung, Tình trạng, …)";
         diags.push(Diagnostic::error(
             Code::RecBadRow,
@@ -65,57 +63,25 @@ pub fn read(
         ));
         return Vec::new();
     };
-    let h = &th.header;
-    let first_col = h.columns.values().map(|c| c.col).min().unwrap_or(0);
-    if !h.missing.is_empty() {
-        let labels: Vec<&str> = h
-            .missing
-            .iter()
-            .map(crate::ingest::Column::canonical)
-            .collect();
-        let message = format!(
-            "trang «Kiến nghị» thiếu cột {}; không đọc được kiến nghị",
-            labels.join(", ")
-        );
-        diags.push(Diagnostic::error(
-            Code::RecBadRow,
-            Location::cell(file, sheet, CellRef::new(h.row, first_col)),
-            message,
-        ));
+    table.header_diagnostics(diags);
+    if !table.header().is_complete() {
         return Vec::new();
     }
     let mut list = Vec::new();
     let mut new_rows = 0;
-    for row in th.data_start..grid.rows().end {
-        let Some((_, first)) = grid.row_cells(row).next() else {
-            continue;
-        };
-        match row_kind(first) {
-            RowKind::Footer => break,
-            RowKind::Total => continue,
-            RowKind::Data => {}
-        }
-        let line = RecLine {
-            file,
-            sheet,
-            grid,
-            h,
-            row,
-        };
-        if [
-            "code",
-            "content",
-            "raised_on",
-            "status",
-            "cell",
-            "cell_code",
-        ]
-        .iter()
-        .all(|k| line.text(k).is_none())
-        {
+    for row in table.rows() {
+        let keys = [
+            RecCol::Code,
+            RecCol::Content,
+            RecCol::RaisedOn,
+            RecCol::Status,
+            RecCol::Cell,
+            RecCol::CellCode,
+        ];
+        if keys.iter().all(|&k| row.blank(k)) {
             continue;
         }
-        if line.text("code").is_none() {
+        if row.blank(RecCol::Code) {
             new_rows += 1;
         }
         let new_code = identity
@@ -123,139 +89,106 @@ pub fn read(
             .as_ref()
             .zip(identity.month)
             .map(|(unit, month)| format!("{unit}-{}{:02}-{new_rows}", month.year, month.month));
-        match line.parse(first_col, new_code, identity, matcher) {
-            Ok(Some(rec)) => list.push(rec),
-            Ok(None) => {}
-            Err(mut errors) => diags.append(&mut errors),
+        let mut found = Vec::new();
+        let rec = parse(row, new_code, identity, matcher, &mut found);
+        let rejected = found.iter().any(|d| d.severity == Severity::Error);
+        diags.append(&mut found);
+        if let Some(rec) = rec
+            && !rejected
+        {
+            list.push(rec);
         }
     }
     list
 }
 
-/// One row of the recommendations table.
-struct RecLine<'a> {
-    file: &'a str,
-    sheet: &'a str,
-    grid: &'a Grid,
-    h: &'a Header,
-    row: u32,
+/// The row's recommendation, every bad cell reported; `None` when it has a bad cell or
+/// cannot be given a code (a new one outside a workspace).
+fn parse(
+    row: Row<RecCol>,
+    new_code: Option<String>,
+    identity: &Identity,
+    matcher: Option<&Matcher>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RecRow> {
+    let raised_on = rec_date(row, RecCol::RaisedOn, true, diags);
+    let resolved_on = rec_date(row, RecCol::ResolvedOn, false, diags);
+    let status = match rec_status(row.data(RecCol::Status)) {
+        Ok(Some(s)) => Some(s),
+        Ok(None) => {
+            diags.push(row.error(
+                Code::RecBadRow,
+                RecCol::Status,
+                "thiếu tình trạng kiến nghị",
+            ));
+            None
+        }
+        Err(e) => {
+            diags.push(row.error(Code::RecBadRow, RecCol::Status, e.to_string()));
+            None
+        }
+    };
+    let content = row.required_text(
+        RecCol::Content,
+        Code::RecBadRow,
+        "thiếu nội dung kiến nghị",
+        diags,
+    );
+    let given = row.text(RecCol::Code, diags);
+    let cell_code = row.text(RecCol::CellCode, diags);
+    let cell_text = row.text(RecCol::Cell, diags);
+    let field = row.text(RecCol::Field, diags);
+    let agency = row.text(RecCol::Agency, diags);
+    let note = row.text(RecCol::Note, diags);
+    let is_new = row.blank(RecCol::Code);
+    let code = given.or(new_code)?;
+    let cell = matcher.and_then(|m| {
+        if cell_code.is_none() && cell_text.is_none() {
+            return None;
+        }
+        let found = m
+            .cell(
+                cell_code.as_deref(),
+                cell_text.as_deref(),
+                None,
+                identity.unit.as_deref(),
+            )
+            .ok()?;
+        Some(m.roster().cells[found.index].code.clone())
+    });
+    Some(RecRow {
+        at: row.first(),
+        code,
+        is_new,
+        code_cell: row.cell_or_first(RecCol::Code),
+        cell,
+        cell_text: cell_text.or(cell_code),
+        raised_on: raised_on?,
+        content: content?,
+        field,
+        agency,
+        status: status?,
+        resolved_on,
+        note,
+    })
 }
 
-impl RecLine<'_> {
-    /// The row's recommendation; `Ok(None)` when it cannot be given a code (a new one
-    /// outside a workspace), `Err` with every bad cell.
-    fn parse(
-        &self,
-        first_col: u32,
-        new_code: Option<String>,
-        identity: &Identity,
-        matcher: Option<&Matcher>,
-    ) -> Result<Option<RecRow>, Vec<Diagnostic>> {
-        let mut errors = Vec::new();
-        let raised_on = self
-            .date("raised_on", true)
-            .map_err(|e| errors.push(e))
-            .ok()
-            .flatten();
-        let resolved_on = self
-            .date("resolved_on", false)
-            .map_err(|e| errors.push(e))
-            .ok()
-            .flatten();
-        let status = match rec_status(self.data("status")) {
-            Ok(Some(s)) => Some(s),
-            Ok(None) => {
-                errors.push(self.error("status", "thiếu tình trạng kiến nghị".into()));
-                None
-            }
-            Err(e) => {
-                errors.push(self.error("status", e.to_string()));
-                None
-            }
-        };
-        let content = self.text("content");
-        if content.is_none() {
-            errors.push(self.error("content", "thiếu nội dung kiến nghị".into()));
+/// A date of the row, blank allowed unless `required`; a bad one is reported.
+fn rec_date(
+    row: Row<RecCol>,
+    key: RecCol,
+    required: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<NaiveDate> {
+    match date(row.data(key), false) {
+        Ok(None) if required => {
+            diags.push(row.error(Code::RecBadRow, key, "thiếu ngày nêu kiến nghị"));
+            None
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let given = self.text("code");
-        let is_new = given.is_none();
-        let (Some(raised_on), Some(status), Some(content), Some(code)) =
-            (raised_on, status, content, given.or(new_code))
-        else {
-            return Ok(None);
-        };
-        let cell_code = self.text("cell_code");
-        let cell_text = self.text("cell");
-        let cell = matcher.and_then(|m| {
-            if cell_code.is_none() && cell_text.is_none() {
-                return None;
-            }
-            let found = m
-                .cell(
-                    cell_code.as_deref(),
-                    cell_text.as_deref(),
-                    None,
-                    identity.unit.as_deref(),
-                )
-                .ok()?;
-            Some(m.roster().cells[found.index].code.clone())
-        });
-        Ok(Some(RecRow {
-            at: CellRef::new(self.row, first_col),
-            code,
-            is_new,
-            code_cell: self
-                .h
-                .cell("code", self.row)
-                .unwrap_or(CellRef::new(self.row, first_col)),
-            cell,
-            cell_text: cell_text.or(cell_code),
-            raised_on,
-            content,
-            field: self.text("field"),
-            agency: self.text("agency"),
-            status,
-            resolved_on,
-            note: self.text("note"),
-        }))
-    }
-
-    fn data(&self, key: &str) -> &Data {
-        self.h
-            .cell(key, self.row)
-            .map_or(&Data::Empty, |c| self.grid.get(c))
-    }
-
-    fn text(&self, key: &str) -> Option<String> {
-        let t = display(self.data(key));
-        (!t.is_empty()).then_some(t)
-    }
-
-    fn error(&self, key: &str, message: String) -> Diagnostic {
-        let cell = self
-            .h
-            .cell(key, self.row)
-            .unwrap_or(CellRef::new(self.row, 0));
-        let d = Diagnostic::error(
-            Code::RecBadRow,
-            Location::cell(self.file, self.sheet, cell),
-            message,
-        );
-        match self.text(key) {
-            Some(v) => d.with_value(v),
-            None => d,
-        }
-    }
-
-    /// A date, blank allowed unless `required`.
-    fn date(&self, key: &str, required: bool) -> Result<Option<NaiveDate>, Diagnostic> {
-        match date(self.data(key), false) {
-            Ok(None) if required => Err(self.error(key, "thiếu ngày nêu kiến nghị".into())),
-            Ok(d) => Ok(d),
-            Err(e) => Err(self.error(key, e.to_string())),
+        Ok(d) => d,
+        Err(e) => {
+            diags.push(row.error(Code::RecBadRow, key, e.to_string()));
+            None
         }
     }
 }

@@ -1,87 +1,28 @@
-//! The `Báo cáo` table: header, data rows, values, matching (SPEC §4–§6). Pure.
+//! The `Báo cáo` table's rows: values, checks and matching (SPEC §4–§6), read through
+//! the one table reader ([`crate::ingest::table`]). Pure.
 
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
-use rustc_hash::FxHashMap;
 
-use super::columns::{RESULT_KEYS, RowKind, row_kind};
-use super::{ReportRow, RowCells};
-use crate::diagnostic::{CellRef, Code, Diagnostic, Location, Severity};
+use super::ReportRow;
+use super::RowCells;
+use super::columns::{RESULT_KEYS, ReportCol};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ingest::date::date;
-use crate::ingest::grid::is_blank;
 use crate::ingest::marks::{absence_reason, attended, rating};
-use crate::ingest::value::{count, display};
-use crate::ingest::{Column, Grid, Header, Labels, find_header_with};
+use crate::ingest::value::count;
+use crate::ingest::{Row, Table};
 use crate::matching::{MatchError, Matcher, Note};
 use crate::model::YearMonth;
 
 /// How many data rows chibo reads from one sheet; a unit's month has a few dozen.
 pub const MAX_DATA_ROWS: u32 = 5_000;
 
-/// A header found in a sheet, possibly on two rows (a merged group header above or
-/// below the row with most labels).
-#[derive(Clone, Debug)]
-pub struct TableHeader {
-    /// The columns found.
-    pub header: Header,
-    /// The first row below the header.
-    pub data_start: u32,
-}
-
-/// Finds the header of `columns` and joins in a second header row: labels of the row
-/// above or below that name columns the main row does not have.
-pub fn find_table_header(grid: &Grid, columns: &[Column]) -> Option<TableHeader> {
-    let labels = Labels::new(columns);
-    let mut header = find_header_with(grid, columns, &labels)?;
-    let mut data_start = header.row + 1;
-    for neighbour in [header.row.checked_sub(1), Some(header.row + 1)]
-        .into_iter()
-        .flatten()
-    {
-        let mut added = false;
-        for (cell, value) in grid.row_cells(neighbour) {
-            let Some(column) = labels.column(value).map(|i| &columns[i]) else {
-                continue;
-            };
-            let column_taken = header.columns.values().any(|c| c.col == cell.col);
-            if !header.columns.contains_key(column.key) && !column_taken {
-                header.columns.insert(column.key, cell);
-                header.unknown.retain(|(c, _)| c.col != cell.col);
-                added = true;
-            }
-        }
-        if added && neighbour > header.row {
-            data_start = neighbour + 1;
-        }
-    }
-    header.missing = columns
-        .iter()
-        .filter(|c| c.required && !header.columns.contains_key(c.key))
-        .copied()
-        .collect();
-    Some(TableHeader { header, data_start })
-}
-
-/// Whether a header has what the report needs: date, attended, and a name or code for
-/// both cadre and cell. Returns the labels missing.
-pub fn report_missing(header: &Header) -> Vec<&'static str> {
-    let mut missing: Vec<&'static str> = header.missing.iter().map(Column::canonical).collect();
-    let has = |k: &str| header.columns.contains_key(k);
-    if !has("cadre") && !has("cadre_code") {
-        missing.push("Họ và tên");
-    }
-    if !has("cell") && !has("cell_code") {
-        missing.push("Chi bộ");
-    }
-    missing
-}
+/// The report table of a sheet.
+pub type ReportTable<'a> = Table<'a, ReportCol>;
 
 /// Everything a row needs to be judged besides its cells.
 pub struct RowContext<'a> {
-    /// The file as shown.
-    pub file: &'a str,
-    /// The sheet name.
-    pub sheet: &'a str,
     /// Roster matching, inside a workspace.
     pub matcher: Option<&'a Matcher<'a>>,
     /// The submitting unit, when known.
@@ -94,9 +35,9 @@ pub struct RowContext<'a> {
     pub counting_only: bool,
 }
 
-/// The rows of a report table.
+/// The rows read from a report table.
 #[derive(Debug, Default)]
-pub struct ReportTable {
+pub struct ReportRows {
     /// Rows that passed every check.
     pub rows: Vec<ReportRow>,
     /// Rows counted (`rows.read`): not blank, not a totals row, not an untouched plan.
@@ -105,71 +46,48 @@ pub struct ReportTable {
     pub rejected: usize,
 }
 
-/// Reads the data rows below `th`.
-pub fn read_rows(
-    grid: &Grid,
-    th: &TableHeader,
-    ctx: &RowContext,
-    diags: &mut Vec<Diagnostic>,
-) -> ReportTable {
-    let mut table = ReportTable::default();
-    let first_col = th.header.columns.values().map(|c| c.col).min().unwrap_or(0);
-    // Each row asks for its columns by key a score of times: a hash lookup, not a walk
-    // of the header's ordered map comparing strings.
-    let cols: FxHashMap<&str, u32> = th.header.columns.iter().map(|(k, c)| (*k, c.col)).collect();
-    for row in th.data_start..grid.rows().end {
-        let Some((_, first)) = grid.row_cells(row).next() else {
-            continue;
-        };
-        match row_kind(first) {
-            RowKind::Footer => break,
-            RowKind::Total => continue,
-            RowKind::Data => {}
-        }
-        let r = Row {
-            grid,
-            cols: &cols,
-            first_col,
-            ctx,
-            line: row,
-        };
-        if RESULT_KEYS.iter().all(|k| r.blank(k)) {
-            if ["cadre", "cadre_code", "cell", "cell_code"]
+/// Reads the data rows of `table`.
+pub fn read_rows(table: &ReportTable, ctx: &RowContext, diags: &mut Vec<Diagnostic>) -> ReportRows {
+    use ReportCol::{Attended, Cadre, CadreCode, Cell, CellCode};
+    let mut out = ReportRows::default();
+    for row in table.rows() {
+        if RESULT_KEYS.iter().all(|&k| row.blank(k)) {
+            if [Cadre, CadreCode, Cell, CellCode]
                 .iter()
-                .any(|k| !r.blank(k))
+                .any(|&k| !row.blank(k))
             {
                 let message =
                     "dòng kế hoạch chưa điền kết quả; buổi sinh hoạt này được tính là chưa báo cáo";
                 diags.push(Diagnostic::warning(
                     Code::RowUnfilled,
-                    r.at("attended"),
+                    row.at(Attended),
                     message,
                 ));
             }
             continue;
         }
-        if table.read == MAX_DATA_ROWS as usize {
+        if out.read == MAX_DATA_ROWS as usize {
             let message = format!(
                 "trang có hơn {MAX_DATA_ROWS} dòng dữ liệu; chibo chỉ đọc {MAX_DATA_ROWS} dòng đầu"
             );
             diags.push(Diagnostic::error(
                 Code::ReportTooManyRows,
-                r.at_col(first_col),
+                table.location(row.first()),
                 message,
             ));
             break;
         }
-        table.read += 1;
+        out.read += 1;
         let mut found = Vec::new();
-        let parsed = r.parse(&mut found);
+        let parsed = Line { row, ctx }.parse(&mut found);
         let rejected = found.iter().any(|d| d.severity == Severity::Error);
         diags.append(&mut found);
         match parsed {
-            Some(row) if !rejected => table.rows.push(row),
-            _ => table.rejected += 1,
+            Some(row) if !rejected => out.rows.push(row),
+            _ => out.rejected += 1,
         }
     }
-    table
+    out
 }
 
 /// The result columns of a row.
@@ -183,98 +101,52 @@ struct Results {
     rating: Option<crate::model::Rating>,
 }
 
-struct Row<'a> {
-    grid: &'a Grid,
-    /// Column key → absolute column, from `header`.
-    cols: &'a FxHashMap<&'static str, u32>,
-    /// The table's first column.
-    first_col: u32,
+/// A report row with what judging it needs.
+struct Line<'a> {
+    row: Row<'a, ReportCol>,
     ctx: &'a RowContext<'a>,
-    /// The absolute row number.
-    line: u32,
 }
 
-impl Row<'_> {
-    fn cell(&self, key: &str) -> Option<CellRef> {
-        self.cols.get(key).map(|&col| CellRef::new(self.line, col))
+impl Line<'_> {
+    fn error(&self, code: Code, key: ReportCol, message: impl Into<String>) -> Diagnostic {
+        self.row.error(code, key, message)
     }
 
-    fn data(&self, key: &str) -> &Data {
-        self.cell(key).map_or(&Data::Empty, |c| self.grid.get(c))
-    }
-
-    fn blank(&self, key: &str) -> bool {
-        is_blank(self.data(key))
-    }
-
-    fn at_col(&self, col: u32) -> Location {
-        Location::cell(self.ctx.file, self.ctx.sheet, CellRef::new(self.line, col))
-    }
-
-    /// The cell of column `key` in this row (the row's first cell if absent).
-    fn cell_of(&self, key: &str) -> CellRef {
-        let col = self.cols.get(key).copied().unwrap_or(self.first_col);
-        CellRef::new(self.line, col)
-    }
-
-    /// The location of column `key` in this row (the row's first cell if absent).
-    fn at(&self, key: &str) -> Location {
-        Location::cell(self.ctx.file, self.ctx.sheet, self.cell_of(key))
-    }
-
-    fn error(&self, code: Code, key: &str, message: impl Into<String>) -> Diagnostic {
-        let d = Diagnostic::error(code, self.at(key), message);
-        if self.blank(key) {
-            d
-        } else {
-            d.with_value(display(self.data(key)))
-        }
-    }
-
-    /// Text, with legacy font encodings converted (and reported).
-    fn text(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        match self.data(key) {
-            Data::Error(e) => {
-                diags.push(self.error(Code::RowBadValue, key, format!("ô có lỗi công thức {e}")));
-                None
-            }
-            data => {
-                let text = display(data);
-                if text.is_empty() {
-                    return None;
-                }
-                Some(super::legacy_text(text, || self.at(key), diags))
-            }
-        }
+    fn text(&self, key: ReportCol, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        self.row.text(key, diags)
     }
 
     /// Text that no rule counts with: as [`Row::text`], except that a file read for
     /// counting only looks at it just for an Excel error (which rejects the row).
-    fn free_text(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        if self.ctx.counting_only && !matches!(self.data(key), Data::Error(_)) {
+    fn free_text(&self, key: ReportCol, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        if self.ctx.counting_only && !matches!(self.row.data(key), Data::Error(_)) {
             return None;
         }
         self.text(key, diags)
     }
 
-    fn count(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<u32> {
-        count(self.data(key)).unwrap_or_else(|e| {
+    fn count(&self, key: ReportCol, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+        count(self.row.data(key)).unwrap_or_else(|e| {
             diags.push(self.error(Code::RowBadNumber, key, e.to_string()));
             None
         })
     }
 
     fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<ReportRow> {
-        let cadre_name = self.text("cadre", diags);
-        let cadre_code = self.text("cadre_code", diags);
-        let cell_name = self.text("cell", diags);
-        let cell_code = self.text("cell_code", diags);
-        let commune = self.text("commune", diags);
+        let cadre_name = self.text(ReportCol::Cadre, diags);
+        let cadre_code = self.text(ReportCol::CadreCode, diags);
+        let cell_name = self.text(ReportCol::Cell, diags);
+        let cell_code = self.text(ReportCol::CellCode, diags);
+        let commune = self.text(ReportCol::Commune, diags);
         if cadre_name.is_none() && cadre_code.is_none() {
-            diags.push(self.error(Code::RowMissingValue, "cadre", "thiếu họ và tên cán bộ dự"));
+            diags.push(self.error(
+                Code::RowMissingValue,
+                ReportCol::Cadre,
+                "thiếu họ và tên cán bộ dự",
+            ));
         }
         if cell_name.is_none() && cell_code.is_none() {
-            diags.push(self.error(Code::RowMissingValue, "cell", "thiếu tên chi bộ"));
+            diags.push(self.error(Code::RowMissingValue, ReportCol::Cell, "thiếu tên chi bộ"));
         }
         let day = self.date(diags);
         let Results {
@@ -286,9 +158,9 @@ impl Row<'_> {
             resolved_on_spot,
             rating,
         } = self.results(diags);
-        let content = self.free_text("content", diags);
-        let note = self.free_text("note", diags);
-        let _position = self.free_text("position", diags);
+        let content = self.free_text(ReportCol::Content, diags);
+        let note = self.free_text(ReportCol::Note, diags);
+        let _position = self.free_text(ReportCol::Position, diags);
 
         let (cadre, cell) = match self.ctx.matcher {
             Some(m) => (
@@ -303,16 +175,16 @@ impl Row<'_> {
             ),
             None => (None, None),
         };
-        let cell_key = if self.cols.contains_key("cell") {
-            "cell"
+        let cell_key = if self.row.cell(ReportCol::Cell).is_some() {
+            ReportCol::Cell
         } else {
-            "cell_code"
+            ReportCol::CellCode
         };
         Some(ReportRow {
             cells: RowCells {
-                first: CellRef::new(self.line, self.first_col),
-                date: self.cell_of("date"),
-                cell: self.cell_of(cell_key),
+                first: self.row.first(),
+                date: self.row.cell_or_first(ReportCol::Date),
+                cell: self.row.cell_or_first(cell_key),
             },
             cadre,
             cadre_text: cadre_name.or(cadre_code)?,
@@ -334,58 +206,58 @@ impl Row<'_> {
 
     /// The result columns, each checked, with the consistency rules between them.
     fn results(&self, diags: &mut Vec<Diagnostic>) -> Results {
-        let went = match attended(self.data("attended")) {
+        let went = match attended(self.row.data(ReportCol::Attended)) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
                 diags.push(self.error(
                     Code::RowMissingValue,
-                    "attended",
+                    ReportCol::Attended,
                     "thiếu «Có dự»: ghi Có hoặc Không",
                 ));
                 None
             }
             Err(e) => {
-                diags.push(self.error(Code::RowBadValue, "attended", e.to_string()));
+                diags.push(self.error(Code::RowBadValue, ReportCol::Attended, e.to_string()));
                 None
             }
         };
-        let reason_text = self.text("absence_reason", diags);
+        let reason_text = self.text(ReportCol::AbsenceReason, diags);
         let reason = reason_text
             .as_ref()
             .and_then(|t| absence_reason(&Data::String(t.clone())));
         if went == Some(false) && reason.is_none() {
-            let key = if self.cols.contains_key("absence_reason") {
-                "absence_reason"
+            let key = if self.row.cell(ReportCol::AbsenceReason).is_some() {
+                ReportCol::AbsenceReason
             } else {
-                "attended"
+                ReportCol::Attended
             };
             diags.push(Diagnostic::error(
                 Code::RowMissingReason,
-                self.at(key),
+                self.row.at(key),
                 "vắng nhưng chưa ghi lý do vắng",
             ));
         }
-        let members_total = self.count("members_total", diags);
-        let members_present = self.count("members_present", diags);
+        let members_total = self.count(ReportCol::MembersTotal, diags);
+        let members_present = self.count(ReportCol::MembersPresent, diags);
         if let (Some(total), Some(present)) = (members_total, members_present)
             && present > total
         {
             let message =
                 format!("số đảng viên có mặt ({present}) lớn hơn tổng số đảng viên ({total})");
-            diags.push(self.error(Code::RowInconsistent, "members_present", message));
+            diags.push(self.error(Code::RowInconsistent, ReportCol::MembersPresent, message));
         }
-        let raised = self.count("raised", diags);
-        let resolved_on_spot = self.count("resolved_on_spot", diags);
+        let raised = self.count(ReportCol::Raised, diags);
+        let resolved_on_spot = self.count(ReportCol::ResolvedOnSpot, diags);
         if let (Some(raised), Some(resolved)) = (raised, resolved_on_spot)
             && resolved > raised
         {
             let message = format!(
                 "số giải quyết tại chỗ ({resolved}) lớn hơn số ý kiến, kiến nghị ({raised})"
             );
-            diags.push(self.error(Code::RowInconsistent, "resolved_on_spot", message));
+            diags.push(self.error(Code::RowInconsistent, ReportCol::ResolvedOnSpot, message));
         }
-        let rating = rating(self.data("rating")).unwrap_or_else(|e| {
-            diags.push(self.error(Code::RowBadValue, "rating", e.to_string()));
+        let rating = rating(self.row.data(ReportCol::Rating)).unwrap_or_else(|e| {
+            diags.push(self.error(Code::RowBadValue, ReportCol::Rating, e.to_string()));
             None
         });
         Results {
@@ -402,14 +274,18 @@ impl Row<'_> {
     /// The date, checked against the report month: dates of the report year up to the
     /// month's end are accepted (an earlier month with a notice).
     fn date(&self, diags: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
-        let day = match date(self.data("date"), self.ctx.epoch_1904) {
+        let day = match date(self.row.data(ReportCol::Date), self.ctx.epoch_1904) {
             Ok(Some(d)) => d,
             Ok(None) => {
-                diags.push(self.error(Code::RowMissingValue, "date", "thiếu ngày sinh hoạt"));
+                diags.push(self.error(
+                    Code::RowMissingValue,
+                    ReportCol::Date,
+                    "thiếu ngày sinh hoạt",
+                ));
                 return None;
             }
             Err(e) => {
-                diags.push(self.error(Code::RowBadDate, "date", e.to_string()));
+                diags.push(self.error(Code::RowBadDate, ReportCol::Date, e.to_string()));
                 return None;
             }
         };
@@ -421,7 +297,7 @@ impl Row<'_> {
                     m.year,
                     m.vi()
                 );
-                diags.push(self.error(Code::RowDateOutOfRange, "date", message));
+                diags.push(self.error(Code::RowDateOutOfRange, ReportCol::Date, message));
                 return None;
             }
             if day < m.first_day() {
@@ -431,7 +307,7 @@ impl Row<'_> {
                 );
                 diags.push(Diagnostic::notice(
                     Code::RowEarlierMonth,
-                    self.at("date"),
+                    self.row.at(ReportCol::Date),
                     message,
                 ));
             }
@@ -450,9 +326,9 @@ impl Row<'_> {
             return None;
         }
         let key = if code.is_some() {
-            "cadre_code"
+            ReportCol::CadreCode
         } else {
-            "cadre"
+            ReportCol::Cadre
         };
         match m.cadre(code, name) {
             Ok(found) => {
@@ -461,7 +337,7 @@ impl Row<'_> {
                     Some(Note::Approximate) => diags.push(
                         Diagnostic::warning(
                             Code::RowCadreApproximate,
-                            self.at("cadre"),
+                            self.row.at(ReportCol::Cadre),
                             format!(
                                 "không có tên này đúng dấu; đã hiểu là {} ({})",
                                 cadre.name, cadre.code
@@ -472,7 +348,7 @@ impl Row<'_> {
                     Some(Note::NameDisagrees) => diags.push(
                         Diagnostic::warning(
                             Code::RowCadreApproximate,
-                            self.at("cadre"),
+                            self.row.at(ReportCol::Cadre),
                             format!(
                                 "họ tên khác với mã cán bộ {}; theo mã là {}",
                                 cadre.code, cadre.name
@@ -518,17 +394,21 @@ impl Row<'_> {
                 };
                 if !message.is_empty() {
                     diags.push(
-                        Diagnostic::warning(Code::RowCellApproximate, self.at("cell"), message)
-                            .with_value(name.unwrap_or_default()),
+                        Diagnostic::warning(
+                            Code::RowCellApproximate,
+                            self.row.at(ReportCol::Cell),
+                            message,
+                        )
+                        .with_value(name.unwrap_or_default()),
                     );
                 }
                 Some(cell.code.clone())
             }
             Err(e) => {
                 let key = match (&e, code) {
-                    (MatchError::UnknownCommune(_), _) => "commune",
-                    (_, Some(_)) => "cell_code",
-                    _ => "cell",
+                    (MatchError::UnknownCommune(_), _) => ReportCol::Commune,
+                    (_, Some(_)) => ReportCol::CellCode,
+                    _ => ReportCol::Cell,
                 };
                 diags.push(self.error(Code::RowUnknownCell, key, e.to_string()));
                 None

@@ -1,14 +1,15 @@
 //! Writes small workbooks for tests, cell by cell as a person would type them.
 //!
 //! A cell is a string: `""` empty, `#12` the number 12, `@2020-07-05` a date cell shown
-//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, `\\=text` the literal text after the backslash
-//! (as typed after an apostrophe), anything else text.
+//! as dd/mm/yyyy, `=SUM(H7:H9)` a formula, `!#REF!` a formula whose cached value is that
+//! Excel error, `\\=text` the literal text after the backslash (as typed after an
+//! apostrophe), anything else text.
 
 use std::path::Path;
 
 use chibo::ingest::Column;
-use chibo::submission::columns::REPORT;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use chibo::submission::columns::{REPORT, ReportCol};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 /// A sheet: its name and rows of cells.
 pub type Sheet<'a> = (&'a str, Vec<Vec<&'a str>>);
@@ -32,6 +33,9 @@ pub fn write(path: &Path, sheets: &[Sheet]) {
                 } else if let Some(d) = cell.strip_prefix('@') {
                     let d = ExcelDateTime::parse_from_str(d).unwrap();
                     sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
+                } else if let Some(error) = cell.strip_prefix('!') {
+                    let formula = Formula::new(format!("={error}")).set_result(error);
+                    sheet.write_formula(r, c, formula).unwrap();
                 } else if cell.starts_with('=') {
                     sheet.write_formula(r, c, *cell).unwrap();
                 } else {
@@ -47,42 +51,33 @@ pub fn write(path: &Path, sheets: &[Sheet]) {
 /// of `submission::columns::REPORT` (SPEC §4), without the code and position columns only
 /// the template adds. Test rows follow this order: STT, name, cell, commune, date, ….
 pub fn header() -> Vec<&'static str> {
-    const TEMPLATE_ONLY: [&str; 3] = ["cadre_code", "position", "cell_code"];
-    let columns: Vec<&Column> = REPORT
+    use ReportCol::{CadreCode, CellCode, Position};
+    let columns: Vec<&Column<ReportCol>> = REPORT
         .iter()
-        .filter(|c| !TEMPLATE_ONLY.contains(&c.key))
+        .filter(|c| ![CadreCode, Position, CellCode].contains(&c.key))
         .collect();
     // The tests' rows are written in this order: a change to it must show here.
-    let keys: Vec<&str> = columns.iter().map(|c| c.key).collect();
+    let keys: Vec<ReportCol> = columns.iter().map(|c| c.key).collect();
     assert_eq!(
         keys,
         [
-            "stt",
-            "cadre",
-            "cell",
-            "commune",
-            "date",
-            "attended",
-            "absence_reason",
-            "members_total",
-            "members_present",
-            "content",
-            "raised",
-            "resolved_on_spot",
-            "rating",
-            "note",
+            ReportCol::Stt,
+            ReportCol::Cadre,
+            ReportCol::Cell,
+            ReportCol::Commune,
+            ReportCol::Date,
+            ReportCol::Attended,
+            ReportCol::AbsenceReason,
+            ReportCol::MembersTotal,
+            ReportCol::MembersPresent,
+            ReportCol::Content,
+            ReportCol::Raised,
+            ReportCol::ResolvedOnSpot,
+            ReportCol::Rating,
+            ReportCol::Note,
         ]
     );
     columns.iter().map(|c| c.canonical()).collect()
-}
-
-/// The canonical label of column `key` of `columns` (`REPORT`, `RECOMMENDATIONS`).
-pub fn label(columns: &[Column], key: &str) -> &'static str {
-    columns
-        .iter()
-        .find(|c| c.key == key)
-        .unwrap_or_else(|| panic!("no column {key}"))
-        .canonical()
 }
 
 /// The title block of Yên Châu's July 2020 report (rows 1–5), the header on row 6.

@@ -4,8 +4,7 @@ use std::path::{Path, PathBuf};
 
 use chibo::commands::check::check;
 use chibo::diagnostic::Severity;
-use chibo::ingest::Column;
-use chibo::submission::columns::RECOMMENDATIONS;
+use chibo::submission::columns::{RECOMMENDATIONS, RecCol};
 use chibo::submission::{FileStatus, Submission};
 use chibo::workspace::Workspace;
 
@@ -590,6 +589,113 @@ fn outside_a_workspace_only_structure_and_values_are_checked() {
     );
 }
 
+/// The `Kiến nghị` sheet is read by the report's table reader: an Excel error in any
+/// cell rejects its row with a `rec-bad-row` at that cell (it was once read as the text
+/// `#REF!`), legacy-font text is converted with a warning, and the header's unknown and
+/// repeated columns are reported as the report's are.
+#[test]
+fn recommendation_cells_are_read_like_report_cells() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let mut report = yc_title();
+    report.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+    ]);
+    let recs = vec![
+        vec![
+            "STT",
+            "Mã kiến nghị",
+            "Chi bộ",
+            "Ngày nêu",
+            "Nội dung",
+            "Người theo dõi",
+            "Tình trạng",
+            "Ghi chú",
+            "Nội dung kiến nghị",
+        ],
+        vec!["#1", "", "Bản Mới", "05/07/2020", "!#REF!", "", "Đã chuyển"],
+        vec![
+            "#2",
+            "",
+            "Bản Mới",
+            "06/07/2020",
+            "C¨n cø NghÞ ®Þnh sè 15/CP",
+            "",
+            "Đã chuyển",
+        ],
+        vec![
+            "#3",
+            "",
+            "Bản Mới",
+            "07/07/2020",
+            "Nước sạch",
+            "",
+            "Đã chuyển",
+            "!#N/A",
+        ],
+    ];
+    book::write(&path, &[("Báo cáo", report), ("Kiến nghị", recs)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "rec-unknown-column F1",
+            "rec-duplicate-column I1",
+            "rec-bad-row E2",
+            "text-legacy-encoding E3",
+            "rec-bad-row H4",
+        ]
+    );
+    let bad = &s.diagnostics[2];
+    assert_eq!(bad.message, "ô có lỗi công thức #REF!");
+    assert_eq!(bad.value.as_deref(), Some("#REF!"));
+    let got: Vec<(&str, &str)> = s
+        .recommendations
+        .iter()
+        .map(|r| (r.code.as_str(), r.content.as_str()))
+        .collect();
+    assert_eq!(got, [("YC-202007-2", "Căn cứ Nghị định số 15/CP")]);
+}
+
+/// A `Kiến nghị` header without a required column: one `rec-bad-row` per missing column
+/// at the header's first cell, worded as the report's, and no row is read.
+#[test]
+fn a_recommendations_header_missing_columns_is_one_error_per_column() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let mut report = yc_title();
+    report.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+    ]);
+    let recs = vec![
+        vec!["KIẾN NGHỊ"],
+        vec!["", "Mã kiến nghị", "Nội dung"],
+        vec!["", "", "Nước sạch"],
+    ];
+    book::write(&path, &[("Báo cáo", report), ("Kiến nghị", recs)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(found(s), ["rec-bad-row B2", "rec-bad-row B2"]);
+    let messages: Vec<&str> = s.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "dòng tiêu đề 2 thiếu cột «Ngày nêu»; không đọc được kiến nghị",
+            "dòng tiêu đề 2 thiếu cột «Tình trạng»; không đọc được kiến nghị",
+        ]
+    );
+    assert!(s.recommendations.is_empty());
+}
+
 /// The same report saved by `LibreOffice` Calc as .xlsx, .xls and .ods, with formulas
 /// (read by their cached values), date cells from typed `dd/mm/yyyy`, a `DATE()`
 /// formula left as a bare serial, a totals row and a footer.
@@ -710,8 +816,8 @@ fn recommendations_get_codes_and_bad_cells_are_named() {
     // The template's recommendations header: every column but the cell code.
     let header: Vec<&str> = RECOMMENDATIONS
         .iter()
-        .filter(|c| c.key != "cell_code")
-        .map(Column::canonical)
+        .filter(|c| c.key != RecCol::CellCode)
+        .map(chibo::ingest::Column::canonical)
         .collect();
     let recs = vec![
         vec!["DANH SÁCH KIẾN NGHỊ THÁNG 7/2020"],

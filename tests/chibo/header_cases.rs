@@ -1,20 +1,19 @@
 //! Header detection as one table of cases: the first rows of a sheet, and the header
 //! chibo finds in them, said in one line. Adding a case is adding an entry.
 //!
-//! Two readers are exercised through the public API: the roster's (`find_header` on the
-//! `Đơn vị` sheet's columns: one header row) and the report's (`find_table_header` on
-//! `submission::columns::REPORT`: the row naming most columns, joined with a second
-//! header row above or below it, as merged group headers make).
+//! Two levels are exercised through the public API: `find_header` on the roster's
+//! `Đơn vị` columns (one header row), and the table reader (`Table::find`) on the
+//! report's columns (the row naming most columns, joined with a second header row above
+//! or below it, as merged group headers make).
 
 use std::fmt::Write as _;
 
 use calamine::Data;
 use chibo::diagnostic::CellRef;
 use chibo::ingest::header::HEADER_SCAN_ROWS;
-use chibo::ingest::{Column, Grid, Header, find_header};
-use chibo::roster::columns::UNITS;
-use chibo::submission::columns::REPORT;
-use chibo::submission::report::find_table_header;
+use chibo::ingest::{ColumnKey, Grid, Header, find_header};
+use chibo::roster::columns::UnitCol;
+use chibo::submission::columns::{REPORT, REPORT_CODES, ReportCol};
 
 /// Which table's header is looked for, and by which reader.
 #[derive(Clone, Copy)]
@@ -263,34 +262,50 @@ fn grid(above: &[(u32, &str)], rows: &[&[&str]]) -> Grid {
 
 /// A header in one line: its row, each column found at its cell (left to right, then
 /// top to bottom), and what is unknown, repeated or missing.
-fn describe(header: &Header) -> String {
-    let mut columns: Vec<(&str, CellRef)> = header.columns.iter().map(|(k, c)| (*k, *c)).collect();
+fn describe<K: ColumnKey>(header: &Header<K>) -> String {
+    let mut columns: Vec<(K, CellRef)> = header.columns().collect();
     columns.sort_by_key(|(_, c)| (c.col, c.row));
-    let found: Vec<String> = columns.iter().map(|(k, c)| format!("{k}={c}")).collect();
+    let found: Vec<String> = columns
+        .iter()
+        .map(|(k, c)| format!("{}={c}", name(*k)))
+        .collect();
     let mut text = format!("row {}: {}", header.row + 1, found.join(" "));
     for (cell, label) in &header.unknown {
         let _ = write!(text, "; unknown {cell} {label:?}");
     }
     for (key, cell, label) in &header.repeated {
-        let _ = write!(text, "; repeated {key} {cell} {label:?}");
+        let _ = write!(text, "; repeated {} {cell} {label:?}", name(*key));
     }
-    if !header.missing.is_empty() {
-        let keys: Vec<&str> = header.missing.iter().map(|c| c.key).collect();
-        let _ = write!(text, "; missing {}", keys.join(" "));
+    let missing: Vec<String> = header.missing().map(|c| name(c.key)).collect();
+    if !missing.is_empty() {
+        let _ = write!(text, "; missing {}", missing.join(" "));
     }
     text
 }
 
+/// A column key as the cases write it: `CadreCode` is `cadre_code`.
+fn name(key: impl ColumnKey) -> String {
+    let mut snake = String::new();
+    for (i, ch) in format!("{key:?}").chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(ch.to_ascii_lowercase());
+    }
+    snake
+}
+
 fn found(table: Table, grid: &Grid) -> String {
     match table {
-        Table::Units => find_header(grid, UNITS.columns).map(|h| describe(&h)),
-        Table::Report => find_table_header(grid, REPORT).map(|t| {
-            format!(
-                "{}; data from row {}",
-                describe(&t.header),
-                t.data_start + 1
-            )
-        }),
+        Table::Units => find_header::<UnitCol>(grid).map(|h| describe(&h)),
+        Table::Report => chibo::ingest::Table::<ReportCol>::find("f", "s", grid, &REPORT_CODES)
+            .map(|t| {
+                format!(
+                    "{}; data from row {}",
+                    describe(t.header()),
+                    t.data_start() + 1
+                )
+            }),
     }
     .unwrap_or_else(|| "none".to_owned())
 }
@@ -315,20 +330,22 @@ fn header_detection_cases() {
 /// block.
 #[test]
 fn the_canonical_report_header_is_found_whole() {
-    let header: Vec<&str> = REPORT.iter().map(Column::canonical).collect();
+    let header: Vec<&str> = REPORT
+        .iter()
+        .map(chibo::ingest::Column::canonical)
+        .collect();
     let mut rows: Vec<&[&str]> = vec![&["HUYỆN ỦY YÊN CHÂU"], &["Tháng 7 năm 2020"]];
     rows.push(&header);
-    let t = find_table_header(&grid(NOTHING, &rows), REPORT).expect("a header");
-    assert_eq!(t.header.row, 2);
-    let keys: Vec<&str> = REPORT.iter().map(|c| c.key).collect();
-    let found: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|k| t.header.col(k).is_some())
-        .collect();
+    let grid = grid(NOTHING, &rows);
+    let t =
+        chibo::ingest::Table::<ReportCol>::find("f", "s", &grid, &REPORT_CODES).expect("a header");
+    let h = t.header();
+    assert_eq!(h.row, 2);
+    let keys: Vec<ReportCol> = REPORT.iter().map(|c| c.key).collect();
+    let found: Vec<ReportCol> = h.columns().map(|(k, _)| k).collect();
     assert_eq!(found, keys);
-    assert!(t.header.unknown.is_empty() && t.header.repeated.is_empty());
-    assert!(t.header.missing.is_empty());
+    assert!(h.unknown.is_empty() && h.repeated.is_empty());
+    assert!(h.is_complete());
 }
 
 /// Every label of every report column, alone in a header, names that column: no alias
@@ -337,8 +354,8 @@ fn the_canonical_report_header_is_found_whole() {
 fn every_report_label_names_its_own_column() {
     for column in REPORT {
         for label in column.labels {
-            let header = find_header(&grid(NOTHING, &[&[label]]), REPORT).expect(label);
-            let keys: Vec<&str> = header.columns.keys().copied().collect();
+            let header = find_header::<ReportCol>(&grid(NOTHING, &[&[label]])).expect(label);
+            let keys: Vec<ReportCol> = header.columns().map(|(k, _)| k).collect();
             assert_eq!(keys, [column.key], "{label}");
         }
     }

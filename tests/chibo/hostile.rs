@@ -7,7 +7,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chibo::submission::columns::REPORT;
+use chibo::ingest::ColumnKey;
+use chibo::submission::columns::ReportCol;
 use chibo::submission::{self, Context, FileStatus, Submission};
 
 use crate::book::{self, yc_title};
@@ -120,20 +121,26 @@ fn merged_header_cells_read_correctly() {
         .unwrap();
     // The cadre's name merged over two columns, "Kết quả" (a group, not a column) over
     // the result columns below it.
-    let label = |key| book::label(REPORT, key);
-    sheet.merge_range(2, 0, 3, 0, label("stt"), &plain).unwrap();
+    let label = |key: ReportCol| key.column().canonical();
     sheet
-        .merge_range(2, 1, 3, 2, label("cadre"), &plain)
+        .merge_range(2, 0, 3, 0, label(ReportCol::Stt), &plain)
         .unwrap();
     sheet
-        .merge_range(2, 3, 3, 3, label("cell"), &plain)
+        .merge_range(2, 1, 3, 2, label(ReportCol::Cadre), &plain)
         .unwrap();
     sheet
-        .merge_range(2, 4, 3, 4, label("date"), &plain)
+        .merge_range(2, 3, 3, 3, label(ReportCol::Cell), &plain)
+        .unwrap();
+    sheet
+        .merge_range(2, 4, 3, 4, label(ReportCol::Date), &plain)
         .unwrap();
     sheet.merge_range(2, 5, 2, 6, "Kết quả", &plain).unwrap();
-    sheet.write_string(3, 5, label("attended")).unwrap();
-    sheet.write_string(3, 6, label("absence_reason")).unwrap();
+    sheet
+        .write_string(3, 5, label(ReportCol::Attended))
+        .unwrap();
+    sheet
+        .write_string(3, 6, label(ReportCol::AbsenceReason))
+        .unwrap();
     for (c, v) in ["1", "Lò Văn A", "", "Bản B", "05/07/2020", "Có", ""]
         .iter()
         .enumerate()

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use chibo::commands::check::check;
 use chibo::diagnostic::CellRef;
-use chibo::ingest::Column;
 use chibo::submission::Submission;
 use chibo::submission::columns;
 use chibo::workspace::Workspace;
@@ -67,14 +66,17 @@ fn an_untouched_template_reads_back_as_planned_and_unreported() {
         Some(chibo::report::template::TEMPLATE_VERSION)
     );
     // The header rows are the canonical labels of SPEC §4, in the tables' order.
-    let report: Vec<&str> = columns::REPORT.iter().map(Column::canonical).collect();
+    let report: Vec<&str> = columns::REPORT
+        .iter()
+        .map(chibo::ingest::Column::canonical)
+        .collect();
     let header_row = CellRef::new(chibo::report::template::HEADER_ROW, 0).to_string();
     SheetGrid::open(&template, "Báo cáo").assert_block(&header_row, &[&report]);
     // The recommendations sheet names cells by name only: no `Mã chi bộ` column.
     let recs: Vec<&str> = columns::RECOMMENDATIONS
         .iter()
-        .filter(|c| c.key != "cell_code")
-        .map(Column::canonical)
+        .filter(|c| c.key != columns::RecCol::CellCode)
+        .map(chibo::ingest::Column::canonical)
         .collect();
     SheetGrid::open(&template, "Kiến nghị").assert_block("A1", &[&recs]);
     let planned = planned_cadres(&template);

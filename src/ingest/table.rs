@@ -1,0 +1,551 @@
+//! One reader for every table chibo reads: the roster's four sheets, the report rows and
+//! the recommendation rows.
+//!
+//! A [`Table`] is a header found in a grid (on one row, or two when a merged group
+//! header sits above or below the row with most labels), its data rows (down to a
+//! footer, totals rows skipped), and the diagnostic codes of its sheet. Its [`Row`]s are
+//! read by typed column keys ([`ColumnKey`]), so each reader states what it wants and
+//! all of them share the same rules: an absent column's diagnostics point at the table's
+//! first column in that row, and every text goes through [`Row::text`] (Excel errors
+//! rejected, legacy font encodings decoded with a warning, white space cleaned).
+
+use calamine::Data;
+
+use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
+use crate::ingest::grid::{Grid, is_blank};
+use crate::ingest::header::{ColumnKey, Header, Labels, find_header_with};
+use crate::ingest::value::display;
+use crate::text::MatchKey;
+
+/// The codes and words a table's problems are reported with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableCodes {
+    /// A header cell that names no known column (a notice).
+    pub unknown: Code,
+    /// A column named twice (a warning; the first is read).
+    pub duplicate: Code,
+    /// A column the table needs is missing (an error at the header's first cell).
+    pub missing: Code,
+    /// A cell whose value cannot be used, an Excel error among them.
+    pub bad_value: Code,
+    /// What the unknown-column notice calls the table's form: `mẫu báo cáo`.
+    pub form: &'static str,
+    /// What a missing column costs, appended to its error: `; không đọc được …`, or
+    /// nothing.
+    pub consequence: &'static str,
+}
+
+/// A table found in a sheet.
+#[derive(Clone, Debug)]
+pub struct Table<'a, K> {
+    file: &'a str,
+    sheet: &'a str,
+    grid: &'a Grid,
+    codes: &'a TableCodes,
+    header: Header<K>,
+    first_col: u32,
+    data_start: u32,
+}
+
+impl<'a, K: ColumnKey> Table<'a, K> {
+    /// Finds the header of table `K` in `grid` (sheet `sheet` of `file`) and joins in a
+    /// second header row: labels of the row above or below that name columns the main
+    /// row does not have, in columns it does not use. `None` when no row of the first
+    /// [`super::header::HEADER_SCAN_ROWS`] names any column.
+    pub fn find(
+        file: &'a str,
+        sheet: &'a str,
+        grid: &'a Grid,
+        codes: &'a TableCodes,
+    ) -> Option<Table<'a, K>> {
+        let labels = Labels::new(K::COLUMNS);
+        let mut header = find_header_with::<K>(grid, &labels)?;
+        let mut data_start = header.row + 1;
+        for neighbour in [header.row.checked_sub(1), Some(header.row + 1)]
+            .into_iter()
+            .flatten()
+        {
+            let mut added = false;
+            for (cell, value) in grid.row_cells(neighbour) {
+                let Some(key) = labels.column(value).map(|i| K::COLUMNS[i].key) else {
+                    continue;
+                };
+                let column_taken = header.columns().any(|(_, c)| c.col == cell.col);
+                if !header.has(key) && !column_taken {
+                    header.set(key, cell);
+                    header.unknown.retain(|(c, _)| c.col != cell.col);
+                    added = true;
+                }
+            }
+            if added && neighbour > header.row {
+                data_start = neighbour + 1;
+            }
+        }
+        Some(Table {
+            file,
+            sheet,
+            grid,
+            codes,
+            first_col: header.first_col(),
+            header,
+            data_start,
+        })
+    }
+
+    /// The header.
+    pub fn header(&self) -> &Header<K> {
+        &self.header
+    }
+
+    /// The first row that may hold data: below the header, and below a second header
+    /// row that joined in under it.
+    pub fn data_start(&self) -> u32 {
+        self.data_start
+    }
+
+    /// The sheet's name.
+    pub fn sheet(&self) -> &'a str {
+        self.sheet
+    }
+
+    /// The location of `cell` in the table's sheet.
+    pub fn location(&self, cell: CellRef) -> Location {
+        Location::cell(self.file, self.sheet, cell)
+    }
+
+    /// The header's diagnostics: an error at the header's first cell for each column the
+    /// table needs and lacks, a warning at each column named twice, a notice at each
+    /// label that names no column.
+    pub fn header_diagnostics(&self, diags: &mut Vec<Diagnostic>) {
+        let h = &self.header;
+        let codes = self.codes;
+        let first = h.first_cell();
+        for column in h.missing() {
+            let message = format!(
+                "dòng tiêu đề {} thiếu cột «{}»{}",
+                h.row + 1,
+                column.canonical(),
+                codes.consequence
+            );
+            diags.push(Diagnostic::error(
+                codes.missing,
+                self.location(first),
+                message,
+            ));
+        }
+        for (key, cell, label) in &h.repeated {
+            let kept = h.label_cell(*key).unwrap_or(first);
+            let message = format!("cột này trùng với cột {kept}; chỉ cột {kept} được đọc");
+            diags.push(
+                Diagnostic::warning(codes.duplicate, self.location(*cell), message)
+                    .with_value(label),
+            );
+        }
+        for (cell, label) in &h.unknown {
+            let message = format!("cột không thuộc {}; chibo bỏ qua cột này", codes.form);
+            diags.push(
+                Diagnostic::notice(codes.unknown, self.location(*cell), message).with_value(label),
+            );
+        }
+    }
+
+    /// The data rows, top to bottom: every row below the header with something in it,
+    /// down to a footer line (excluded), totals rows left out.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_, K>> {
+        (self.data_start..self.grid.rows().end)
+            .map(move |line| {
+                let kind = self.grid.row_cells(line).next().map(|(_, d)| row_kind(d));
+                (line, kind)
+            })
+            .take_while(|(_, kind)| *kind != Some(RowKind::Footer))
+            .filter(|(_, kind)| *kind == Some(RowKind::Data))
+            .map(move |(line, _)| Row { table: self, line })
+    }
+}
+
+/// How a footer line opens (`Người lập`, `T/M`, `Nơi nhận`, `Xác nhận`), as folded keys:
+/// nothing from that row down is data.
+const FOOTER_WORDS: &[&str] = &["nguoi lap", "t/m", "noi nhan", "xac nhan"];
+/// A totals row's label (`Cộng`, `Tổng cộng`, `Tổng`), as folded keys: the row is skipped
+/// and reading goes on.
+const TOTAL_WORDS: &[&str] = &["cong", "tong cong", "tong"];
+
+/// What a row's first non-empty cell says about the row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// Data, or at least not a footer or totals row.
+    Data,
+    /// A totals row: skip it.
+    Total,
+    /// A footer line: stop reading.
+    Footer,
+}
+
+/// Classifies a row by its first non-empty cell.
+pub fn row_kind(first_cell: &Data) -> RowKind {
+    // Footers and totals are words; a number (the usual `STT`) starts a data row.
+    let Data::String(text) = first_cell else {
+        return RowKind::Data;
+    };
+    // Each of their words starts with one of these letters: a row opening with another
+    // plain letter (a code, a name) is told without building a key.
+    let first = text
+        .chars()
+        .find(|&c| !crate::text::is_invisible_or_space(c));
+    if first.is_some_and(|c| {
+        c.is_ascii_alphabetic() && !matches!(c, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'C' | 'c')
+    }) {
+        return RowKind::Data;
+    }
+    let key = MatchKey::new(&display(first_cell)).folded();
+    if FOOTER_WORDS.iter().any(|w| key.as_str().starts_with(w)) {
+        RowKind::Footer
+    } else if TOTAL_WORDS.contains(&key.as_str()) {
+        RowKind::Total
+    } else {
+        RowKind::Data
+    }
+}
+
+/// One data row of a [`Table`].
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'t, K> {
+    table: &'t Table<'t, K>,
+    line: u32,
+}
+
+impl<'t, K: ColumnKey> Row<'t, K> {
+    /// The absolute row number.
+    pub fn line(self) -> u32 {
+        self.line
+    }
+
+    /// The row's cell in the table's first column.
+    pub fn first(self) -> CellRef {
+        CellRef::new(self.line, self.table.first_col)
+    }
+
+    /// The cell of column `key` in this row, if the table has that column.
+    pub fn cell(self, key: K) -> Option<CellRef> {
+        self.table
+            .header
+            .col(key)
+            .map(|col| CellRef::new(self.line, col))
+    }
+
+    /// The cell of column `key` in this row; the row's first cell when the table has
+    /// no such column (where a diagnostic about it points).
+    pub fn cell_or_first(self, key: K) -> CellRef {
+        self.cell(key).unwrap_or_else(|| self.first())
+    }
+
+    /// The value of column `key`; empty when the table has no such column.
+    pub fn data(self, key: K) -> &'t Data {
+        static EMPTY: Data = Data::Empty;
+        match self.cell(key) {
+            Some(cell) => self.table.grid.get(cell),
+            None => &EMPTY,
+        }
+    }
+
+    /// Whether column `key` shows nothing in this row.
+    pub fn blank(self, key: K) -> bool {
+        is_blank(self.data(key))
+    }
+
+    /// The location of column `key` in this row ([`Row::cell_or_first`]).
+    pub fn at(self, key: K) -> Location {
+        self.table.location(self.cell_or_first(key))
+    }
+
+    /// An error at column `key` of this row, quoting its value when it has one.
+    pub fn error(self, code: Code, key: K, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(code, self.at(key), message);
+        if self.blank(key) {
+            d
+        } else {
+            d.with_value(display(self.data(key)))
+        }
+    }
+
+    /// The text of column `key`, cleaned; `None` when blank. An Excel error in the cell
+    /// is an error with the table's bad-value code (and `None`); text typed in a legacy
+    /// font encoding is converted, with a warning.
+    pub fn text(self, key: K, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        match self.data(key) {
+            Data::Error(e) => {
+                let message = format!("ô có lỗi công thức {e}");
+                diags.push(self.error(self.table.codes.bad_value, key, message));
+                None
+            }
+            data => {
+                let text = display(data);
+                if text.is_empty() {
+                    return None;
+                }
+                Some(legacy_text(text, || self.at(key), diags))
+            }
+        }
+    }
+
+    /// [`Row::text`] of a column that must be filled: blank is an error with `code`
+    /// and `message` (an Excel error is reported once, as such).
+    pub fn required_text(
+        self,
+        key: K,
+        code: Code,
+        message: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        let text = self.text(key, diags);
+        if text.is_none() && !matches!(self.data(key), Data::Error(_)) {
+            diags.push(self.error(code, key, message));
+        }
+        text
+    }
+
+    /// The text of column `key` as [`Row::text`] reads it, without a word about it:
+    /// `None` for an Excel error.
+    pub fn quiet_text(self, key: K) -> Option<String> {
+        match self.data(key) {
+            Data::Error(_) => None,
+            data => {
+                let text = display(data);
+                if text.is_empty() {
+                    return None;
+                }
+                Some(crate::text::decode_legacy(&text).map_or(text, |(decoded, _)| decoded))
+            }
+        }
+    }
+}
+
+/// Text as read, converted from a legacy font encoding (TCVN3, VNI) when it is one; the
+/// conversion is reported as a warning at the cell, quoting the text as typed.
+pub fn legacy_text(
+    text: String,
+    at: impl FnOnce() -> Location,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    match crate::text::decode_legacy(&text) {
+        Some((decoded, encoding)) => {
+            let message = format!(
+                "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{decoded}». Hãy gõ bằng Unicode",
+                encoding.name()
+            );
+            diags.push(
+                Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(text),
+            );
+            decoded
+        }
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::CellErrorType;
+
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::ingest::column_keys;
+
+    column_keys! {
+        /// A small table.
+        enum Col {
+            /// Name, or its code.
+            Name: required_or(Code)["Họ và tên"],
+            /// Code.
+            Code: optional["Mã"],
+            /// Date.
+            Date: required["Ngày"],
+            /// Note.
+            Note: optional["Ghi chú"],
+        }
+    }
+
+    const CODES: TableCodes = TableCodes {
+        unknown: Code::ReportUnknownColumn,
+        duplicate: Code::ReportDuplicateColumn,
+        missing: Code::ReportMissingColumn,
+        bad_value: Code::RowBadValue,
+        form: "mẫu thử",
+        consequence: "; không đọc được",
+    };
+
+    fn s(t: &str) -> Data {
+        Data::String(t.into())
+    }
+
+    /// `(code, cell, message, value)` of each diagnostic.
+    fn found(diags: &[Diagnostic]) -> Vec<(&str, String, &str, Option<&str>)> {
+        diags
+            .iter()
+            .map(|d| {
+                (
+                    d.code.as_str(),
+                    d.location.cell.map(|c| c.to_string()).unwrap_or_default(),
+                    d.message.as_str(),
+                    d.value.as_deref(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_second_header_row_joins_and_rows_run_to_the_footer() {
+        let grid = Grid::from_text(&[
+            &["", "Họ và tên", "Thông tin", ""],
+            &["", "", "Ngày", "Ghi chú"],
+            &["", "A", "01/07/2020"],
+            &["", ""],
+            &["", "Tổng cộng", "3"],
+            &["", "B", "02/07/2020"],
+            &["", "Người lập biểu"],
+            &["", "C", "03/07/2020"],
+        ]);
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        let h = table.header();
+        assert_eq!(h.row, 1, "the row with most labels");
+        assert_eq!(h.col(Col::Name), Some(1), "joined from the row above");
+        assert!(h.is_complete());
+        assert_eq!(h.unknown, [], "the group label above is not the header's");
+        let rows: Vec<u32> = table.rows().map(|r| r.line() + 1).collect();
+        assert_eq!(rows, [3, 6]);
+    }
+
+    #[test]
+    fn header_diagnostics_use_the_tables_codes() {
+        let grid = Grid::from_text(&[&["", "Ghi chú", "Riêng", "Ghi chú"]]);
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        let mut diags = Vec::new();
+        table.header_diagnostics(&mut diags);
+        assert_eq!(
+            found(&diags),
+            [
+                (
+                    "report-missing-column",
+                    "B1".into(),
+                    "dòng tiêu đề 1 thiếu cột «Họ và tên»; không đọc được",
+                    None
+                ),
+                (
+                    "report-missing-column",
+                    "B1".into(),
+                    "dòng tiêu đề 1 thiếu cột «Ngày»; không đọc được",
+                    None
+                ),
+                (
+                    "report-duplicate-column",
+                    "D1".into(),
+                    "cột này trùng với cột B1; chỉ cột B1 được đọc",
+                    Some("Ghi chú")
+                ),
+                (
+                    "report-unknown-column",
+                    "C1".into(),
+                    "cột không thuộc mẫu thử; chibo bỏ qua cột này",
+                    Some("Riêng")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_absent_column_points_at_the_tables_first_column() {
+        // The table starts in column C; column A holds something else.
+        let grid = Grid::from_text(&[
+            &["", "", "Mã", "Ngày"],
+            &["ghi chú lề", "", "C01", "01/07/2020"],
+        ]);
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        let row = table.rows().next().unwrap();
+        assert_eq!(row.first(), CellRef::parse("C2").unwrap());
+        assert_eq!(row.cell(Col::Note), None);
+        assert_eq!(row.cell_or_first(Col::Note), CellRef::parse("C2").unwrap());
+        let d = row.error(Code::RowMissingValue, Col::Name, "thiếu họ và tên");
+        assert_eq!(d.location.cell, CellRef::parse("C2"));
+        assert_eq!(d.value, None);
+        assert_eq!(row.data(Col::Note), &Data::Empty);
+        assert!(row.blank(Col::Note));
+    }
+
+    #[test]
+    fn one_text_path_for_every_table() {
+        let grid = Grid::from_rows(
+            CellRef::new(0, 0),
+            vec![
+                vec![s("Họ và tên"), s("Mã"), s("Ngày"), s("Ghi chú")],
+                vec![
+                    s("  NguyÔn   V¨n Hoµ "),
+                    Data::Float(101.0),
+                    Data::Error(CellErrorType::Ref),
+                    s(" \u{a0} "),
+                ],
+            ],
+        );
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        let row = table.rows().next().unwrap();
+        let mut diags = Vec::new();
+        assert_eq!(
+            row.text(Col::Name, &mut diags).as_deref(),
+            Some("Nguyễn Văn Hoà")
+        );
+        assert_eq!(row.text(Col::Code, &mut diags).as_deref(), Some("101"));
+        assert_eq!(row.text(Col::Date, &mut diags), None);
+        assert_eq!(row.text(Col::Note, &mut diags), None);
+        let got = found(&diags);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "text-legacy-encoding");
+        assert_eq!(got[0].1, "A2");
+        assert_eq!(got[0].3, Some("NguyÔn V¨n Hoµ"));
+        assert_eq!(
+            got[1],
+            (
+                "row-bad-value",
+                "C2".into(),
+                "ô có lỗi công thức #REF!",
+                Some("#REF!")
+            )
+        );
+        assert_eq!(diags[1].severity, Severity::Error);
+        // The quiet reading gives the same text, says nothing and drops the error.
+        assert_eq!(row.quiet_text(Col::Name).as_deref(), Some("Nguyễn Văn Hoà"));
+        assert_eq!(row.quiet_text(Col::Date), None);
+        // A required text reports an Excel error once, and a blank as missing.
+        let mut diags = Vec::new();
+        row.required_text(Col::Date, Code::RowMissingValue, "thiếu", &mut diags);
+        row.required_text(Col::Note, Code::RowMissingValue, "thiếu", &mut diags);
+        let codes: Vec<_> = found(&diags).into_iter().map(|d| (d.0, d.1)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("row-bad-value", "C2".to_owned()),
+                ("row-missing-value", "D2".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn footers_and_totals() {
+        let cases = [
+            ("Người lập biểu", RowKind::Footer),
+            ("NGƯỜI LẬP", RowKind::Footer),
+            ("T/M HUYỆN ỦY", RowKind::Footer),
+            ("Nơi nhận:", RowKind::Footer),
+            ("Xác nhận của đơn vị", RowKind::Footer),
+            ("Cộng", RowKind::Total),
+            ("TỔNG CỘNG", RowKind::Total),
+            ("Tổng", RowKind::Total),
+            ("Tổng số đảng viên", RowKind::Data),
+            ("Cộng đồng", RowKind::Data),
+            ("1", RowKind::Data),
+            ("YC01", RowKind::Data),
+            (" \u{200b}Người lập", RowKind::Footer),
+            ("tổng", RowKind::Total),
+        ];
+        for (text, want) in cases {
+            assert_eq!(row_kind(&s(text)), want, "{text}");
+        }
+    }
+}
