@@ -15,7 +15,8 @@
 
 use std::path::Path;
 
-use chibo::model::{Assignment, Cadre, Cell, MonthSet, Unit, YearMonth};
+use chibo::ingest::ColumnKey;
+use chibo::model::{AssignmentRow, Cadre, Cell, MonthSet, Unit, YearMonth};
 use chibo::roster::Roster;
 use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -56,6 +57,42 @@ const TOPICS: [&str; 4] = [
     "Phát triển đảng viên",
 ];
 const RATINGS: [&str; 5] = ["Tốt", "Khá", "Tốt", "Trung bình", ""];
+
+/// The report's columns as a unit writes them (without the template's code and position
+/// columns), with the short label units often use for the rating.
+fn report_header() -> [&'static str; 14] {
+    use chibo::submission::columns::ReportCol::{
+        AbsenceReason, Attended, Cadre, Cell, Commune, Content, Date, MembersPresent, MembersTotal,
+        Note, Raised, Rating, ResolvedOnSpot, Stt,
+    };
+    [
+        Stt,
+        Cadre,
+        Cell,
+        Commune,
+        Date,
+        Attended,
+        AbsenceReason,
+        MembersTotal,
+        MembersPresent,
+        Content,
+        Raised,
+        ResolvedOnSpot,
+        Rating,
+        Note,
+    ]
+    .map(|key| match key {
+        Rating => {
+            let short = "Xếp loại";
+            assert!(
+                key.column().labels.contains(&short),
+                "a label of the rating"
+            );
+            short
+        }
+        _ => key.column().canonical(),
+    })
+}
 
 fn mix(mut x: u64) -> u64 {
     x ^= x >> 33;
@@ -126,7 +163,7 @@ fn roster(size: &Size) -> Roster {
         .filter(|(_, c)| c.group == "BCH")
         .flat_map(|(k, c)| {
             let u = k % size.units;
-            (0..2).map(move |i| Assignment {
+            (0..2).map(move |i| AssignmentRow {
                 cadre: c.code.clone(),
                 cell: format!("{}-C{:03}", unit_code(u), (k * 7 + i * 3) % size.cells),
                 months: MonthSet::parse(if i == 0 { "1,4,7,10" } else { "*" }).expect("months"),
@@ -171,22 +208,7 @@ fn report(roster: &Roster, size: &Size, u: usize, m: u32, seed: u64) -> Vec<u8> 
             format!("BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ THÁNG {m} NĂM 2020"),
         )
         .expect("cell");
-    let header = [
-        "STT",
-        "Họ và tên",
-        "Chi bộ",
-        "Xã/phường",
-        "Ngày sinh hoạt",
-        "Có dự",
-        "Lý do vắng",
-        "Tổng số đảng viên",
-        "Số đảng viên có mặt",
-        "Nội dung truyền đạt",
-        "Số ý kiến, kiến nghị",
-        "Số giải quyết tại chỗ",
-        "Xếp loại",
-        "Ghi chú",
-    ];
+    let header = report_header();
     for (c, label) in header.iter().enumerate() {
         sheet.write_string(4, c as u16, *label).expect("cell");
     }

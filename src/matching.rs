@@ -228,7 +228,8 @@ impl<'r> Matcher<'r> {
         if let Some(code) = code {
             let index = self
                 .roster
-                .cadre_position(code)
+                .cadre_id(code)
+                .map(crate::model::CadreId::index)
                 .ok_or_else(|| MatchError::UnknownCode(code.to_owned()))?;
             let disagrees =
                 name.is_some_and(|n| person_key(n) != person_key(&self.roster.cadres[index].name));
@@ -295,7 +296,8 @@ impl<'r> Matcher<'r> {
         if let Some(code) = code {
             let index = self
                 .roster
-                .cell_position(code)
+                .cell_id(code)
+                .map(crate::model::CellId::index)
                 .ok_or_else(|| MatchError::UnknownCode(code.to_owned()))?;
             let disagrees = name.is_some_and(|n| !self.cell_keys[index].contains(&cell_key(n)));
             return Ok(Match {

@@ -58,13 +58,59 @@ pub struct Cadre {
     pub quota: Option<u32>,
 }
 
-/// A standing assignment of a cadre to a cell.
+/// A cadre of the roster: its place in `Roster::cadres`, typed so that it cannot be
+/// taken for a cell's. Matching gives one; later stages look the cadre up by it
+/// instead of carrying its code and finding it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CadreId(u32);
+
+/// A cell of the roster: its place in `Roster::cells` (see [`CadreId`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellId(u32);
+
+impl CadreId {
+    /// The id of the cadre at `index` of `Roster::cadres`.
+    pub fn new(index: usize) -> CadreId {
+        CadreId(u32::try_from(index).expect("a roster's cadres fit in u32"))
+    }
+
+    /// Its place in `Roster::cadres`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl CellId {
+    /// The id of the cell at `index` of `Roster::cells`.
+    pub fn new(index: usize) -> CellId {
+        CellId(u32::try_from(index).expect("a roster's cells fit in u32"))
+    }
+
+    /// Its place in `Roster::cells`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// An assignment as the `Phân công` sheet writes it: a cadre's code, a cell's code and
+/// the planned months. The roster resolves it into an [`Assignment`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Assignment {
+pub struct AssignmentRow {
     /// Cadre code.
     pub cadre: String,
     /// Cell code.
     pub cell: String,
+    /// Planned months; empty means no fixed month.
+    pub months: MonthSet,
+}
+
+/// A standing assignment of a cadre to a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// The cadre.
+    pub cadre: CadreId,
+    /// The cell.
+    pub cell: CellId,
     /// Planned months; empty means no fixed month.
     pub months: MonthSet,
 }

@@ -115,13 +115,11 @@ struct Visit<'a> {
 fn visits<'a>(roster: &'a Roster, unit: &'a str, m: u32) -> Vec<Visit<'a>> {
     let mut list = Vec::new();
     for a in roster.assignments.iter().filter(|a| a.months.contains(m)) {
-        let (Some(cell), Some(cadre)) = (roster.cell(&a.cell), roster.cadre(&a.cadre)) else {
-            continue;
-        };
+        let (cell, cadre) = (&roster[a.cell], &roster[a.cadre]);
         if cell.unit != unit {
             continue;
         }
-        let r = roll(&format!("{m}{}{}", a.cadre, a.cell)) % 100;
+        let r = roll(&format!("{m}{}{}", cadre.code, cell.code)) % 100;
         if r < 8 {
             continue; // not reported
         }

@@ -16,7 +16,7 @@ mod inbox;
 use std::path::Path;
 use std::process::ExitCode;
 
-use chibo::model::{Assignment, Cadre, Cell, MonthSet, Unit};
+use chibo::model::{Assignment, AssignmentRow, Cadre, Cell, MonthSet, Unit};
 use chibo::roster::Roster;
 
 /// (code, name)
@@ -363,7 +363,7 @@ fn demo() -> (Roster, Vec<String>) {
         .collect();
     let assignments = ASSIGNMENTS
         .iter()
-        .map(|&(cadre, cell, months)| Assignment {
+        .map(|&(cadre, cell, months)| AssignmentRow {
             cadre: cadre.into(),
             cell: cell.into(),
             months: MonthSet::parse(months).expect("demo month list"),

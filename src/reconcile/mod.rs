@@ -17,7 +17,7 @@ pub use totals::Totals;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Code, Diagnostic, Location};
-use crate::model::{AbsenceReason, Area, Cadre, Cell, Rating, YearMonth};
+use crate::model::{AbsenceReason, Area, Cadre, CadreId, Cell, CellId, Rating, YearMonth};
 use crate::roster::Roster;
 use crate::submission::ReportRow;
 
@@ -422,8 +422,8 @@ fn row_rules<'a>(
 ) -> RowPass<'a> {
     let eligible = Eligibility::new(config, roster);
     let rows: usize = files.iter().map(|f| f.submission.rows.len()).sum();
-    // Cadre and cell by roster position: hashing two numbers, not two strings.
-    let mut seen: FxHashSet<(usize, usize, NaiveDate)> =
+    // Cadre and cell by roster id: hashing two numbers, not two strings.
+    let mut seen: FxHashSet<(CadreId, CellId, NaiveDate)> =
         FxHashSet::with_capacity_and_hasher(rows, rustc_hash::FxBuildHasher);
     let mut pass = RowPass {
         counted: Vec::new(),
@@ -441,16 +441,11 @@ fn row_rules<'a>(
         }
         let sheet = s.sheet.as_deref().unwrap_or_default();
         for row in &s.rows {
-            let (Some(cadre), Some(cell)) = (row.cadre.as_deref(), row.cell.as_deref()) else {
+            let (Some(cadre_id), Some(cell_id)) = (row.cadre, row.cell) else {
                 continue;
             };
-            // Matched rows carry roster codes, so both positions exist.
-            let (Some(cadre_at), Some(cell_at)) =
-                (roster.cadre_position(cadre), roster.cell_position(cell))
-            else {
-                continue;
-            };
-            if !seen.insert((cadre_at, cell_at, row.date)) {
+            let (cadre, cell) = (&roster[cadre_id].code, &roster[cell_id].code);
+            if !seen.insert((cadre_id, cell_id, row.date)) {
                 if in_month {
                     pass.rows.duplicates += 1;
                     let message = format!(
@@ -465,7 +460,7 @@ fn row_rules<'a>(
                 }
                 continue;
             }
-            let ok = eligible.check(cadre_at, cell_at);
+            let ok = eligible.check(cadre_id, cell_id);
             if in_month {
                 pass.rows.accepted += 1;
                 pass.details.push(Detail {
@@ -515,8 +510,8 @@ fn with_unit(d: Diagnostic, s: &crate::submission::Submission) -> Diagnostic {
 /// is asked once for every accepted row of the year.
 struct Eligibility<'a> {
     roster: &'a Roster,
-    /// (cadre, cell) positions of the assignments.
-    assigned: FxHashSet<(usize, usize)>,
+    /// (cadre, cell) of the assignments.
+    assigned: FxHashSet<(CadreId, CellId)>,
     /// Per cadre, the area of its group.
     areas: Vec<Option<Area>>,
 }
@@ -526,12 +521,7 @@ impl<'a> Eligibility<'a> {
         let assigned = roster
             .assignments
             .iter()
-            .filter_map(|a| {
-                Some((
-                    roster.cadre_position(&a.cadre)?,
-                    roster.cell_position(&a.cell)?,
-                ))
-            })
+            .map(|a| (a.cadre, a.cell))
             .collect();
         let areas = roster
             .cadres
@@ -545,15 +535,14 @@ impl<'a> Eligibility<'a> {
         }
     }
 
-    fn check(&self, cadre: usize, cell: usize) -> bool {
+    fn check(&self, cadre: CadreId, cell: CellId) -> bool {
         if self.assigned.contains(&(cadre, cell)) {
             return true;
         }
-        match self.areas[cadre] {
+        match self.areas[cadre.index()] {
             Some(Area::Province) => true,
             Some(Area::Unit) => {
-                self.roster.cadres[cadre].unit.as_deref()
-                    == Some(self.roster.cells[cell].unit.as_str())
+                self.roster[cadre].unit.as_deref() == Some(self.roster[cell].unit.as_str())
             }
             Some(Area::Assigned) | None => false,
         }
@@ -589,6 +578,8 @@ pub struct Plan<'a> {
     pub cadre: &'a Cadre,
     /// The cell.
     pub cell: &'a Cell,
+    /// The assignment's cadre and cell as roster ids.
+    pub ids: (CadreId, CellId),
     /// The cell's regular day in the month, if it has one.
     pub date: Option<NaiveDate>,
 }
@@ -599,13 +590,14 @@ pub fn planned(roster: &Roster, month: YearMonth) -> Vec<Plan<'_>> {
         .assignments
         .iter()
         .filter(|a| a.months.contains(month.month))
-        .filter_map(|a| {
-            let cell = roster.cell(&a.cell)?;
-            Some(Plan {
-                cadre: roster.cadre(&a.cadre)?,
+        .map(|a| {
+            let cell = &roster[a.cell];
+            Plan {
+                cadre: &roster[a.cadre],
                 cell,
+                ids: (a.cadre, a.cell),
                 date: planned_date(cell.meeting_day, month),
-            })
+            }
         })
         .collect()
 }
@@ -616,18 +608,16 @@ fn outcomes<'a>(
     month: YearMonth,
     rows_of_month: impl Iterator<Item = &'a ReportRow>,
 ) -> Vec<PlannedMeeting> {
-    let mut by_pair: FxHashMap<(&str, &str), Vec<&ReportRow>> = FxHashMap::default();
+    let mut by_pair: FxHashMap<(CadreId, CellId), Vec<&ReportRow>> = FxHashMap::default();
     for row in rows_of_month {
-        if let (Some(cadre), Some(cell)) = (row.cadre.as_deref(), row.cell.as_deref()) {
+        if let (Some(cadre), Some(cell)) = (row.cadre, row.cell) {
             by_pair.entry((cadre, cell)).or_default().push(row);
         }
     }
     let mut list: Vec<PlannedMeeting> = planned(roster, month)
         .into_iter()
         .map(|p| {
-            let rows = by_pair
-                .get(&(p.cadre.code.as_str(), p.cell.code.as_str()))
-                .map_or(&[][..], Vec::as_slice);
+            let rows = by_pair.get(&p.ids).map_or(&[][..], Vec::as_slice);
             let outcome = if rows.iter().any(|r| r.attended) {
                 Outcome::Attended
             } else if let Some(r) = rows.iter().find(|r| !r.attended) {
@@ -673,21 +663,22 @@ fn cadres(
     counted: &[(&ReportRow, bool, bool)],
     planned: &[PlannedMeeting],
 ) -> Vec<CadreSummary> {
-    let mut ytd: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut ytd: Vec<u32> = vec![0; roster.cadres.len()];
     for (row, _, counts) in counted {
-        if *counts && let Some(c) = row.cadre.as_deref() {
-            *ytd.entry(c).or_default() += 1;
+        if *counts && let Some(c) = row.cadre {
+            ytd[c.index()] += 1;
         }
     }
     let outcomes = outcome_counts(planned, |p| &p.cadre);
     let mut list: Vec<CadreSummary> = roster
         .cadres
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let quota = c
                 .quota
                 .unwrap_or_else(|| config.group(&c.group).map_or(0, |g| g.quota));
-            let done = ytd.get(c.code.as_str()).copied().unwrap_or(0);
+            let done = ytd[i];
             let mine = outcomes.get(c.code.as_str()).copied().unwrap_or_default();
             CadreSummary {
                 code: c.code.clone(),
@@ -742,10 +733,10 @@ fn outcome_counts<'a>(
 }
 
 fn cells(roster: &Roster, visits: &[&ReportRow]) -> Vec<CellSummary> {
-    let mut by_cell: FxHashMap<&str, (usize, Option<NaiveDate>)> = FxHashMap::default();
+    let mut by_cell: Vec<(usize, Option<NaiveDate>)> = vec![(0, None); roster.cells.len()];
     for row in visits {
-        if let Some(cell) = row.cell.as_deref() {
-            let e = by_cell.entry(cell).or_default();
+        if let Some(cell) = row.cell {
+            let e = &mut by_cell[cell.index()];
             e.0 += 1;
             e.1 = e.1.max(Some(row.date));
         }
@@ -753,9 +744,9 @@ fn cells(roster: &Roster, visits: &[&ReportRow]) -> Vec<CellSummary> {
     roster
         .cells
         .iter()
-        .map(|c| {
-            let (visits_ytd, last_visit) =
-                by_cell.get(c.code.as_str()).copied().unwrap_or_default();
+        .enumerate()
+        .map(|(i, c)| {
+            let (visits_ytd, last_visit) = by_cell[i];
             CellSummary {
                 code: c.code.clone(),
                 visits_ytd,

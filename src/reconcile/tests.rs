@@ -3,7 +3,7 @@ use std::time::{Duration, SystemTime};
 
 use super::*;
 use crate::diagnostic::{CellRef, Severity};
-use crate::model::{Assignment, Cadre, Cell, MonthSet, RecStatus, Unit};
+use crate::model::{AssignmentRow, Cadre, Cell, MonthSet, RecStatus, Unit};
 use crate::submission::{FileStatus, Identity, RecRow, RowCells, Submission};
 
 fn ym(y: i32, m: u32) -> YearMonth {
@@ -48,7 +48,7 @@ fn roster() -> Roster {
         email: None,
         quota,
     };
-    let assign = |cadre: &str, cell: &str, months: &str| Assignment {
+    let assign = |cadre: &str, cell: &str, months: &str| AssignmentRow {
         cadre: cadre.into(),
         cell: cell.into(),
         months: MonthSet::parse(months).unwrap(),
@@ -83,9 +83,10 @@ fn row(n: u32, cadre: &str, cell: &str, date: NaiveDate, attended: bool) -> Repo
             date: CellRef::new(n, 4),
             cell: CellRef::new(n, 2),
         },
-        cadre: Some(cadre.into()),
+        // The ids matching gives for these codes (an unknown code matches nothing).
+        cadre: roster().cadre_id(cadre),
         cadre_text: cadre.into(),
-        cell: Some(cell.into()),
+        cell: roster().cell_id(cell),
         cell_text: cell.into(),
         commune: None,
         date,

@@ -332,9 +332,7 @@ fn leadership_context(
             cell: e
                 .row
                 .cell
-                .as_deref()
-                .and_then(|c| roster.cell(c))
-                .map(|c| c.name.clone())
+                .map(|c| roster[c].name.clone())
                 .or(e.row.cell_text.clone())
                 .unwrap_or_default(),
             content: e.row.content.clone(),

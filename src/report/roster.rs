@@ -79,17 +79,11 @@ pub fn to_xlsx_with(
     write_sheet(&mut book, &CADRES, cadres, cadre_width, &f)?;
     let assignments = roster.assignments.iter().map(|a| {
         vec![
-            (AssignmentCol::Cadre, text(&a.cadre)),
-            (AssignmentCol::Cell, text(&a.cell)),
+            (AssignmentCol::Cadre, text(&roster[a.cadre].code)),
+            (AssignmentCol::Cell, text(&roster[a.cell].code)),
             (AssignmentCol::Months, Value::Text(months(a))),
-            (
-                AssignmentCol::CadreName,
-                text(roster.cadre(&a.cadre).map_or("", |c| &c.name)),
-            ),
-            (
-                AssignmentCol::CellName,
-                text(roster.cell(&a.cell).map_or("", |c| &c.name)),
-            ),
+            (AssignmentCol::CadreName, text(&roster[a.cadre].name)),
+            (AssignmentCol::CellName, text(&roster[a.cell].name)),
         ]
     });
     write_sheet(&mut book, &ASSIGNMENTS, assignments, assignment_width, &f)?;

@@ -431,9 +431,7 @@ fn recommendations_sheet(
         let rec = &e.row;
         let cell = rec
             .cell
-            .as_deref()
-            .and_then(|c| roster.cell(c))
-            .map(|c| c.name.clone())
+            .map(|c| roster[c].name.clone())
             .or(rec.cell_text.clone());
         sheet.write_string_with_format(r, index(RecCol::Code), &e.code, &f.locked)?;
         sheet.write_string_with_format(

@@ -630,8 +630,8 @@ fn details_sheet(
         .iter()
         .map(|d| {
             let row = &d.row;
-            let cadre = row.cadre.as_deref().and_then(|c| roster.cadre(c));
-            let cell = row.cell.as_deref().and_then(|c| roster.cell(c));
+            let cadre = row.cadre.map(|c| &roster[c]);
+            let cell = row.cell.map(|c| &roster[c]);
             let reason = row.reason.as_ref().map(|x| match x {
                 crate::model::AbsenceReason::Other(text) => text.clone(),
                 other => other.label().to_owned(),
@@ -641,9 +641,9 @@ fn details_sheet(
                 t(&d.file),
                 t(&d.sheet),
                 n(row.cells.first.row + 1),
-                ot(row.cadre.as_ref()),
+                ot(cadre.map(|c| &c.code)),
                 t(cadre.map_or(&row.cadre_text, |c| &c.name)),
-                ot(row.cell.as_ref()),
+                ot(cell.map(|c| &c.code)),
                 t(cell.map_or(&row.cell_text, |c| &c.name)),
                 V::D(row.date),
                 t(ATTENDED.label_of(&row.attended)),
@@ -700,9 +700,7 @@ fn register_sheet(
             let rec = &e.row;
             let cell = rec
                 .cell
-                .as_deref()
-                .and_then(|c| roster.cell(c))
-                .map(|c| c.name.clone())
+                .map(|c| roster[c].name.clone())
                 .or(rec.cell_text.clone());
             vec![
                 t(&e.code),

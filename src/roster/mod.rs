@@ -14,7 +14,7 @@ pub use read::{NamedGrid, RosterSheets, parse};
 
 use crate::diagnostic::{self, Code, Diagnostic, Location};
 use crate::ingest::Workbook;
-use crate::model::{Assignment, Cadre, Cell, Group, Unit};
+use crate::model::{Assignment, AssignmentRow, Cadre, CadreId, Cell, CellId, Group, Unit};
 use crate::text::MatchKey;
 
 /// The roster: everything known about who should attend where.
@@ -40,13 +40,14 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Builds a roster and its indexes. Codes are assumed unique (the reader ensures it;
-    /// with duplicates the first one is indexed).
+    /// Builds a roster and its indexes, resolving the assignments' codes. Codes are
+    /// assumed unique and known (the reader ensures it: with duplicates the first one
+    /// is indexed; an assignment naming an unknown code is left out).
     pub fn new(
         units: Vec<Unit>,
         cells: Vec<Cell>,
         cadres: Vec<Cadre>,
-        assignments: Vec<Assignment>,
+        assignments: Vec<AssignmentRow>,
     ) -> Roster {
         fn index<T>(items: &[T], code: impl Fn(&T) -> &str) -> FxHashMap<String, usize> {
             let mut map =
@@ -70,13 +71,25 @@ impl Roster {
         for (i, cell) in cells.iter().enumerate() {
             unit_cells.entry(cell.unit.clone()).or_default().push(i);
         }
+        let cell_index = index(&cells, |c| &c.code);
+        let cadre_index = index(&cadres, |c| &c.code);
+        let assignments = assignments
+            .into_iter()
+            .filter_map(|a| {
+                Some(Assignment {
+                    cadre: CadreId::new(*cadre_index.get(&a.cadre)?),
+                    cell: CellId::new(*cell_index.get(&a.cell)?),
+                    months: a.months,
+                })
+            })
+            .collect();
         Roster {
             unit_keys,
             unit_words,
             unit_cells,
             unit_index: index(&units, |u| &u.code),
-            cell_index: index(&cells, |c| &c.code),
-            cadre_index: index(&cadres, |c| &c.code),
+            cell_index,
+            cadre_index,
             units,
             cells,
             cadres,
@@ -124,14 +137,14 @@ impl Roster {
         self.cadre_index.get(code).map(|&i| &self.cadres[i])
     }
 
-    /// The position of the cell with `code` in [`Roster::cells`].
-    pub fn cell_position(&self, code: &str) -> Option<usize> {
-        self.cell_index.get(code).copied()
+    /// The id of the cell with `code`.
+    pub fn cell_id(&self, code: &str) -> Option<CellId> {
+        self.cell_index.get(code).map(|&i| CellId::new(i))
     }
 
-    /// The position of the cadre with `code` in [`Roster::cadres`].
-    pub fn cadre_position(&self, code: &str) -> Option<usize> {
-        self.cadre_index.get(code).copied()
+    /// The id of the cadre with `code`.
+    pub fn cadre_id(&self, code: &str) -> Option<CadreId> {
+        self.cadre_index.get(code).map(|&i| CadreId::new(i))
     }
 
     /// The cells of unit `code`, in roster order.
@@ -143,12 +156,38 @@ impl Roster {
             .map(|&i| &self.cells[i])
     }
 
-    /// The assignments of cadre `code`, in roster order.
-    pub fn assignments_of<'a>(
-        &'a self,
-        code: &'a str,
-    ) -> impl Iterator<Item = &'a Assignment> + 'a {
-        self.assignments.iter().filter(move |a| a.cadre == code)
+    /// The assignments as the `Phân công` sheet writes them, by codes (to build a roster
+    /// again from changed parts).
+    pub fn assignment_rows(&self) -> Vec<AssignmentRow> {
+        self.assignments
+            .iter()
+            .map(|a| AssignmentRow {
+                cadre: self[a.cadre].code.clone(),
+                cell: self[a.cell].code.clone(),
+                months: a.months,
+            })
+            .collect()
+    }
+
+    /// The assignments of `cadre`, in roster order.
+    pub fn assignments_of(&self, cadre: CadreId) -> impl Iterator<Item = &Assignment> + '_ {
+        self.assignments.iter().filter(move |a| a.cadre == cadre)
+    }
+}
+
+impl std::ops::Index<CadreId> for Roster {
+    type Output = Cadre;
+
+    fn index(&self, id: CadreId) -> &Cadre {
+        &self.cadres[id.index()]
+    }
+}
+
+impl std::ops::Index<CellId> for Roster {
+    type Output = Cell;
+
+    fn index(&self, id: CellId) -> &Cell {
+        &self.cells[id.index()]
     }
 }
 

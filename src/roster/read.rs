@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::ingest::header::HEADER_SCAN_ROWS;
 use crate::ingest::value::{self, ValueError};
 use crate::ingest::{ColumnKey, Grid, Need, Row, Table};
-use crate::model::{Area, Assignment, Cadre, Cell, Group, MonthSet, Unit};
+use crate::model::{Area, AssignmentRow, Cadre, Cell, Group, MonthSet, Unit};
 use crate::text::MatchKey;
 
 /// A sheet found in the roster workbook: its name as shown, and its cells.
@@ -399,9 +399,9 @@ fn read_assignments(
     cadres: Option<&HashSet<String>>,
     cells: Option<&HashSet<String>>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Assignment> {
+) -> Vec<AssignmentRow> {
     let mut first_row: HashMap<(String, String), (usize, u32)> = HashMap::new();
-    let mut list: Vec<Assignment> = Vec::new();
+    let mut list: Vec<AssignmentRow> = Vec::new();
     for row in t.rows() {
         let cadre = required(row, AssignmentCol::Cadre, "thiếu mã cán bộ", diags);
         let cell = required(row, AssignmentCol::Cell, "thiếu mã chi bộ", diags);
@@ -452,7 +452,7 @@ fn read_assignments(
             list[index].months = list[index].months.union(months);
         } else {
             first_row.insert(key, (list.len(), row.line()));
-            list.push(Assignment {
+            list.push(AssignmentRow {
                 cadre,
                 cell,
                 months,

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
 use crate::ingest::{Grid, OpenError, Workbook, date, value::display};
 use crate::matching::Matcher;
-use crate::model::{AbsenceReason, Rating, YearMonth};
+use crate::model::{AbsenceReason, CadreId, CellId, Rating, YearMonth};
 use crate::roster::Roster;
 use crate::text::LabelKey;
 
@@ -29,11 +29,11 @@ pub struct ReportRow {
     /// Where the row's values stand.
     pub cells: RowCells,
     /// The cadre's roster code (inside a workspace).
-    pub cadre: Option<String>,
+    pub cadre: Option<CadreId>,
     /// The cadre as written (name, else code).
     pub cadre_text: String,
     /// The cell's roster code (inside a workspace).
-    pub cell: Option<String>,
+    pub cell: Option<CellId>,
     /// The cell as written (name, else code).
     pub cell_text: String,
     /// The commune as written.

@@ -11,7 +11,7 @@ use crate::ingest::date::date;
 use crate::ingest::marks::rec_status;
 use crate::ingest::{Grid, Row, Table};
 use crate::matching::Matcher;
-use crate::model::RecStatus;
+use crate::model::{CellId, RecStatus};
 
 /// One recommendation row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct RecRow {
     /// Where the code is written (or would be).
     pub code_cell: CellRef,
     /// The cell's roster code, when matched.
-    pub cell: Option<String>,
+    pub cell: Option<CellId>,
     /// The cell as written.
     pub cell_text: Option<String>,
     /// The date raised.
@@ -154,7 +154,7 @@ fn parse(
                 identity.unit.as_deref(),
             )
             .ok()?;
-        Some(m.roster().cells[found.index].code.clone())
+        Some(CellId::new(found.index))
     });
     Some(RecRow {
         at: row.first(),

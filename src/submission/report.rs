@@ -13,7 +13,7 @@ use crate::ingest::marks::{absence_reason, attended, rating};
 use crate::ingest::value::count;
 use crate::ingest::{Row, Table};
 use crate::matching::{MatchError, Matcher, Note};
-use crate::model::YearMonth;
+use crate::model::{CadreId, CellId, YearMonth};
 
 /// How many data rows chibo reads from one sheet; a unit's month has a few dozen.
 pub const MAX_DATA_ROWS: u32 = 5_000;
@@ -321,7 +321,7 @@ impl Line<'_> {
         code: Option<&str>,
         name: Option<&str>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Option<String> {
+    ) -> Option<CadreId> {
         if code.is_none() && name.is_none() {
             return None;
         }
@@ -358,7 +358,7 @@ impl Line<'_> {
                     ),
                     None => {}
                 }
-                Some(cadre.code.clone())
+                Some(CadreId::new(found.index))
             }
             Err(e) => {
                 diags.push(self.error(Code::RowUnknownCadre, key, e.to_string()));
@@ -374,7 +374,7 @@ impl Line<'_> {
         name: Option<&str>,
         commune: Option<&str>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Option<String> {
+    ) -> Option<CellId> {
         if code.is_none() && name.is_none() {
             return None;
         }
@@ -402,7 +402,7 @@ impl Line<'_> {
                         .with_value(name.unwrap_or_default()),
                     );
                 }
-                Some(cell.code.clone())
+                Some(CellId::new(found.index))
             }
             Err(e) => {
                 let key = match (&e, code) {

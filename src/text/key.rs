@@ -176,9 +176,11 @@ mod tests {
 
     proptest::proptest! {
         /// The one-pass label key equals its definition: clean, lower-case, strip every
-        /// diacritic, and keep only the words of letters and digits.
+        /// diacritic, and keep only the words of letters and digits. The letters are
+        /// Vietnamese ones, listed: a range such as `à-ỹ` spans other scripts' marks
+        /// (U+0737 after U+1939 made the two differ, and the test fail now and then).
         #[test]
-        fn label_key_is_folded_words(s in "[ a-zA-Z0-9à-ỹÀ-Ỹđ/,:().\\-\u{a0}\u{200b}\u{300}-\u{323}]{0,30}") {
+        fn label_key_is_folded_words(s in "[ a-zA-Z0-9àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ/,:().\\-\u{a0}\u{200b}\u{300}-\u{323}]{0,30}") {
             let folded = fold(&clean(&s).to_lowercase());
             let spaced: String = folded
                 .chars()

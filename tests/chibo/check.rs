@@ -156,13 +156,14 @@ fn a_well_filled_report_with_the_habits_units_have() {
     );
     assert_eq!(found(s), ["row-earlier-month E12", "row-unfilled F13"]);
     assert_eq!((s.read, s.accepted(), s.rejected), (5, 5, 0));
+    let roster = crate::common::roster(&ws);
     let codes: Vec<(&str, &str, String)> = s
         .rows
         .iter()
         .map(|r| {
             (
-                r.cadre.as_deref().unwrap(),
-                r.cell.as_deref().unwrap(),
+                roster[r.cadre.unwrap()].code.as_str(),
+                roster[r.cell.unwrap()].code.as_str(),
                 r.date.to_string(),
             )
         })
@@ -702,6 +703,7 @@ fn a_recommendations_header_missing_columns_is_one_error_per_column() {
 #[test]
 fn libreoffice_files_in_every_format_read_the_same() {
     let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
     for ext in ["xlsx", "xls", "ods"] {
         let path = ws.join(format!("inbox/2020-07/YC-bao-cao.{ext}"));
         std::fs::copy(
@@ -718,8 +720,8 @@ fn libreoffice_files_in_every_format_read_the_same() {
             .map(|r| {
                 format!(
                     "{} {} {} {} {:?} {:?} {:?} {:?} {:?}",
-                    r.cadre.as_deref().unwrap(),
-                    r.cell.as_deref().unwrap(),
+                    roster[r.cadre.unwrap()].code,
+                    roster[r.cell.unwrap()].code,
                     r.date,
                     r.attended,
                     r.members_total,
@@ -753,6 +755,7 @@ fn libreoffice_files_in_every_format_read_the_same() {
 #[test]
 fn legacy_font_text_is_converted_and_matched() {
     let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
     let path = ws.join("inbox/2020-07/YC.xlsx");
     let mut rows = yc_title();
     rows.push(vec![
@@ -787,7 +790,10 @@ fn legacy_font_text_is_converted_and_matched() {
     assert!(s.diagnostics[1].message.contains("VNI"));
     let row = &s.rows[0];
     assert_eq!(
-        (row.cadre.as_deref(), row.cell.as_deref()),
+        (
+            row.cadre.map(|c| roster[c].code.as_str()),
+            row.cell.map(|c| roster[c].code.as_str())
+        ),
         (Some("BTV01"), Some("YC-CD-01"))
     );
     assert_eq!(row.cadre_text, "Nguyễn Văn Hoà");
@@ -797,6 +803,7 @@ fn legacy_font_text_is_converted_and_matched() {
 #[test]
 fn recommendations_get_codes_and_bad_cells_are_named() {
     let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
     let path = ws.join("inbox/2020-07/YC.xlsx");
     let mut report = yc_title();
     report.push(vec![
@@ -886,7 +893,7 @@ fn recommendations_get_codes_and_bad_cells_are_named() {
             (
                 r.code.clone(),
                 r.is_new,
-                r.cell.as_deref(),
+                r.cell.map(|c| roster[c].code.as_str()),
                 r.raised_on.to_string(),
                 r.status.label(),
             )

@@ -137,3 +137,11 @@ pub fn only_month(ws: &Path, month: &str) -> PathBuf {
     std::fs::create_dir_all(&folder).unwrap();
     folder
 }
+
+/// The roster of the workspace at `ws`: rows carry the roster ids matching gave, and a
+/// test names them by their codes through it.
+pub fn roster(ws: &Path) -> chibo::roster::Roster {
+    chibo::workspace::Workspace::load(&ws.join("chibo.toml"))
+        .unwrap()
+        .roster
+}

@@ -385,7 +385,7 @@ fn names_cannot_add_headers_or_markup() {
         units,
         roster.cells.clone(),
         cadres,
-        roster.assignments.clone(),
+        roster.assignment_rows(),
     );
     std::fs::write(
         ws.join("roster.xlsx"),

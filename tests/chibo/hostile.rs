@@ -295,7 +295,7 @@ fn unit_codes_cannot_steer_where_files_go() {
             c
         })
         .collect();
-    let hostile = chibo::roster::Roster::new(units, cells, cadres, roster.assignments.clone());
+    let hostile = chibo::roster::Roster::new(units, cells, cadres, roster.assignment_rows());
     std::fs::write(
         ws.join("roster.xlsx"),
         chibo::report::roster::to_xlsx(&hostile).unwrap(),

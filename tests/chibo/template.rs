@@ -137,10 +137,15 @@ fn filled(tmp: &Path, template: &Path) -> PathBuf {
     out
 }
 
-fn assert_filled(s: &Submission, planned: &[String]) {
+fn assert_filled(ws: &Path, s: &Submission, planned: &[String]) {
+    let roster = crate::common::roster(ws);
     assert_eq!(errors(s), Vec::<String>::new(), "{}", s.file);
     assert_eq!((s.read, s.accepted(), s.rejected), (3, 3, 0), "{}", s.file);
-    let cadres: Vec<&str> = s.rows.iter().map(|r| r.cadre.as_deref().unwrap()).collect();
+    let cadres: Vec<&str> = s
+        .rows
+        .iter()
+        .map(|r| roster[r.cadre.unwrap()].code.as_str())
+        .collect();
     assert_eq!(
         cadres[..2],
         [planned[0].as_str(), planned[1].as_str()],
@@ -148,7 +153,10 @@ fn assert_filled(s: &Submission, planned: &[String]) {
         s.file
     );
     assert_eq!(cadres[2], "TT01");
-    assert_eq!(s.rows[2].cell.as_deref(), Some("YC-PK-02"));
+    assert_eq!(
+        s.rows[2].cell.map(|c| roster[c].code.as_str()),
+        Some("YC-PK-02")
+    );
     assert_eq!(s.rows[2].date.to_string(), "2020-07-12");
     assert!(s.rows[0].attended && !s.rows[1].attended);
     assert_eq!(s.rows[0].members_present, Some(30));
@@ -176,7 +184,7 @@ fn a_filled_template_reads_back_with_zero_errors() {
     let planned = planned_cadres(&template);
     assert_eq!(planned.len(), 2, "YC has two planned meetings in July");
     let file = filled(tmp.path(), &template);
-    assert_filled(&check_one(&ws, &file), &planned);
+    assert_filled(&ws, &check_one(&ws, &file), &planned);
 
     // Sent in, it counts in the month's run.
     for old in std::fs::read_dir(ws.join("inbox/2020-07")).unwrap() {
@@ -225,7 +233,7 @@ fn templates_resaved_by_libreoffice_read_back_with_zero_errors() {
         let dir = tmp.path().join(format!("lo-{ext}"));
         std::fs::create_dir_all(&dir).unwrap();
         let resaved = soffice(&file, ext, &dir);
-        assert_filled(&check_one(&ws, &resaved), &planned);
+        assert_filled(&ws, &check_one(&ws, &resaved), &planned);
     }
     // The untouched template, re-saved, is still a clean template.
     let dir = tmp.path().join("lo-blank");
