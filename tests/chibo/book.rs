@@ -80,6 +80,24 @@ pub fn header() -> Vec<&'static str> {
     columns.iter().map(|c| c.canonical()).collect()
 }
 
+/// One meeting Yên Châu reports in July 2020, as a row under [`header`]: Nguyễn Văn
+/// Hoà attended the cell Bản Mới of Chiềng Đông on 5 July.
+pub const YC_MEETING: [&str; 6] = [
+    "#1",
+    "Nguyễn Văn Hoà",
+    "Bản Mới",
+    "Chiềng Đông",
+    "05/07/2020",
+    "Có",
+];
+
+/// Yên Châu's July 2020 report sheet with [`YC_MEETING`] its only row.
+pub fn yc_report<'a>() -> Vec<Vec<&'a str>> {
+    let mut rows = yc_title();
+    rows.push(YC_MEETING.to_vec());
+    rows
+}
+
 /// The title block of Yên Châu's July 2020 report (rows 1–5), the header on row 6.
 pub fn yc_title<'a>() -> Vec<Vec<&'a str>> {
     vec![

@@ -598,15 +598,7 @@ fn outside_a_workspace_only_structure_and_values_are_checked() {
 fn recommendation_cells_are_read_like_report_cells() {
     let (_tmp, ws) = demo();
     let path = ws.join("inbox/2020-07/YC.xlsx");
-    let mut report = yc_title();
-    report.push(vec![
-        "#1",
-        "Nguyễn Văn Hoà",
-        "Bản Mới",
-        "Chiềng Đông",
-        "05/07/2020",
-        "Có",
-    ]);
+    let report = book::yc_report();
     let recs = vec![
         vec![
             "STT",
@@ -669,15 +661,7 @@ fn recommendation_cells_are_read_like_report_cells() {
 fn a_recommendations_header_missing_columns_is_one_error_per_column() {
     let (_tmp, ws) = demo();
     let path = ws.join("inbox/2020-07/YC.xlsx");
-    let mut report = yc_title();
-    report.push(vec![
-        "#1",
-        "Nguyễn Văn Hoà",
-        "Bản Mới",
-        "Chiềng Đông",
-        "05/07/2020",
-        "Có",
-    ]);
+    let report = book::yc_report();
     let recs = vec![
         vec!["KIẾN NGHỊ"],
         vec!["", "Mã kiến nghị", "Nội dung"],

@@ -44,16 +44,7 @@ fn rezip(src: &Path, dest: &Path, entry: &str, content: &[u8]) {
 
 fn report(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    let mut rows = yc_title();
-    rows.push(vec![
-        "#1",
-        "Nguyễn Văn Hoà",
-        "Bản Mới",
-        "Chiềng Đông",
-        "05/07/2020",
-        "Có",
-    ]);
-    book::write(&path, &[("Báo cáo", rows)]);
+    book::write(&path, &[("Báo cáo", book::yc_report())]);
     path
 }
 

@@ -128,14 +128,7 @@ fn reading_stops_at_the_row_limit_with_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("many.xlsx");
     let mut rows = yc_title();
-    let row = vec![
-        "#1",
-        "Nguyễn Văn Hoà",
-        "Bản Mới",
-        "Chiềng Đông",
-        "05/07/2020",
-        "Có",
-    ];
+    let row = book::YC_MEETING.to_vec();
     let limit = usize::try_from(submission::report::MAX_DATA_ROWS).unwrap();
     rows.extend(std::iter::repeat_n(row, limit + 3));
     book::write(&path, &[("Báo cáo", rows)]);
