@@ -19,7 +19,7 @@ use chibo::ingest::ColumnKey;
 use chibo::model::{AssignmentRow, Cadre, Cell, MonthSet, Unit, YearMonth};
 use chibo::roster::Roster;
 use rayon::prelude::*;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 struct Size {
     units: usize,
@@ -192,6 +192,11 @@ fn report(roster: &Roster, size: &Size, u: usize, m: u32, seed: u64) -> Vec<u8> 
     let days = chrono::Datelike::day(&month.last_day());
     let cadres = pool(roster, size, u);
     let mut book = Workbook::new();
+    // A fixed creation time: otherwise every generation differs in its bytes.
+    book.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2020, 1, 1).expect("a date")),
+    );
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let sheet = book.add_worksheet().set_name("Báo cáo").expect("name");
     let unit = &roster.units[u];

@@ -10,7 +10,7 @@
 //! | [`commands`] | `init`, `template`, `check`, `run`, `send`: orchestrators only |
 //! | [`workspace`] | `chibo.toml` and the roster loaded together; how paths are shown |
 //! | [`inbox`] | month folders, `received.txt`, which files in which order, decoding early |
-//! | [`ingest`] | opening any workbook format within limits; grid, header, value parsing |
+//! | [`ingest`] | opening any workbook format within limits; grid, header, table, value parsing |
 //! | [`text`] | cleaning, match keys, tone placement, legacy font decoding |
 //! | [`submission`] | a unit's workbook: identified, its rows and recommendations read |
 //! | [`matching`] | names and codes → roster entries |
