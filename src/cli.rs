@@ -75,7 +75,8 @@ pub enum Command {
     },
     /// Kiểm tra tệp báo cáo trước khi nộp; thoát với mã 1 nếu có lỗi.
     Check {
-        /// Các tệp báo cáo.
+        /// Các tệp báo cáo, thư mục (mọi tệp ngay trong thư mục) hoặc mẫu tên tệp như
+        /// inbox/2020-07/*.xlsx.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// In các vấn đề dạng JSON (như mục issues của summary.json).
@@ -112,6 +113,7 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
             Error::Config(_)
             | Error::Roster(_)
             | Error::UnknownUnit { .. }
+            | Error::NoFileMatches { .. }
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
             | Error::NoSender { .. }
@@ -204,14 +206,21 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
 
 fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
     let checked = commands::check::check_files(files, &cli.config_path(), cli.config.is_some())?;
-    let mut all: Vec<&Diagnostic> = checked.iter().flat_map(|s| &s.diagnostics).collect();
+    let mut all: Vec<&Diagnostic> = checked
+        .notes
+        .iter()
+        .chain(checked.files.iter().flat_map(|s| &s.diagnostics))
+        .collect();
     let mut out = anstream::stdout();
     if json {
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let text = serde_json::to_string_pretty(&all).expect("diagnostics serialize");
         let _ = writeln!(out, "{text}");
     } else {
-        for s in &checked {
+        for d in &checked.notes {
+            cli.print_diagnostic(&mut out, d);
+        }
+        for s in &checked.files {
             for d in &s.diagnostics {
                 cli.print_diagnostic(&mut out, d);
             }
@@ -324,6 +333,13 @@ mod tests {
                 Error::UnknownUnit { code: "XX".into() },
                 2,
                 "chibo: không có đơn vị mã «XX» trong danh sách phân công\n",
+            ),
+            (
+                Error::NoFileMatches {
+                    pattern: "inbox/2020-07/*.xlsx".into(),
+                },
+                2,
+                "chibo: không có tệp nào khớp với «inbox/2020-07/*.xlsx»\n",
             ),
             (
                 Error::UnsafeUnitCode { code: "..".into() },

@@ -171,6 +171,9 @@ codes! {
     RecUnknownCode => "rec-unknown-code",
     /// A line of a month folder's `received.txt` that cannot be read; ignored.
     ReceivedBadLine => "received-bad-line",
+    /// A subfolder, a link or another entry of a month folder that is not a regular
+    /// file: not followed, not read.
+    InboxNotFollowed => "inbox-not-followed",
     /// The configuration file is missing or cannot be read.
     ConfigUnreadable => "config-unreadable",
     /// The configuration file is not valid TOML.

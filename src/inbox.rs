@@ -35,12 +35,17 @@ struct MonthFolder {
 }
 
 /// A file found in a month folder, before reading.
-struct Found {
-    path: PathBuf,
-    shown: String,
-    name: String,
-    modified: SystemTime,
-    size: u64,
+pub struct Found {
+    /// Where it is.
+    pub path: PathBuf,
+    /// The path as diagnostics show it.
+    pub shown: String,
+    /// Its file name, in NFC.
+    pub name: String,
+    /// When it was last modified.
+    pub modified: SystemTime,
+    /// Its size in bytes.
+    pub size: u64,
 }
 
 /// The year's files read for a run, with what came with them.
@@ -231,35 +236,82 @@ fn read_queue(
 /// aside) in path order, the dates `received.txt` gives, and notices for its bad lines.
 /// A missing folder is an empty month.
 fn scan(folder: &Path, root: &Path) -> Result<MonthFolder, Error> {
+    let mut out = MonthFolder::default();
+    let listed = match list_folder(folder, Some(root)) {
+        Ok(listed) => listed,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(out);
+        }
+        Err(e) => return Err(e),
+    };
+    out.notes = listed.notes;
+    for found in listed.files {
+        if found.name == RECEIVED_FILE {
+            let text = std::fs::read_to_string(&found.path).map_err(|source| Error::Io {
+                path: found.path.clone(),
+                source,
+            })?;
+            let (received, notes) = parse_received(&text, &found.shown);
+            out.received = received;
+            out.notes.extend(notes);
+        } else {
+            out.files.push(found);
+        }
+    }
+    Ok(out)
+}
+
+/// What a folder of reports holds: its regular files (lock and hidden files aside) in
+/// path order, and a notice for each entry that is not a regular file (a subfolder, a
+/// link, a pipe or a device), which is neither followed nor read.
+pub struct Listed {
+    /// The files, in path order.
+    pub files: Vec<Found>,
+    /// The notices about entries left alone.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Lists `folder` (see [`Listed`]); `root` is the workspace, if any, for how paths are
+/// shown.
+///
+/// # Errors
+/// The folder cannot be read.
+pub fn list_folder(folder: &Path, root: Option<&Path>) -> Result<Listed, Error> {
     let io = |source| Error::Io {
         path: folder.to_path_buf(),
         source,
     };
-    let mut out = MonthFolder::default();
-    let entries = match std::fs::read_dir(folder) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(io(e)),
+    let mut listed = Listed {
+        files: Vec::new(),
+        notes: Vec::new(),
     };
-    for entry in entries {
+    for entry in std::fs::read_dir(folder).map_err(io)? {
         let entry = entry.map_err(io)?;
+        // The entry itself, a link not followed.
         let meta = entry.metadata().map_err(io)?;
         let name: String = entry.file_name().to_string_lossy().nfc().collect();
-        if !meta.is_file() || submission::is_ignored(&name) {
+        if submission::is_ignored(&name) {
             continue;
         }
         let path = entry.path();
-        if name == RECEIVED_FILE {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let shown = shown_path(&path, Some(root));
-            (out.received, out.notes) = parse_received(&text, &shown);
+        let shown = shown_path(&path, root);
+        let kind = meta.file_type();
+        if !kind.is_file() {
+            let what = if kind.is_dir() {
+                "thư mục con: chibo chỉ đọc các tệp nằm ngay trong thư mục này, không đọc thư mục con"
+            } else if kind.is_symlink() {
+                "liên kết (shortcut/symlink): chibo không đọc theo liên kết; hãy chép chính tệp vào đây"
+            } else {
+                "không phải tệp thường (ống, thiết bị hay socket); bỏ qua"
+            };
+            listed.notes.push(Diagnostic::notice(
+                Code::InboxNotFollowed,
+                Location::file(&shown),
+                what,
+            ));
             continue;
         }
-        let shown = shown_path(&path, Some(root));
-        out.files.push(Found {
+        listed.files.push(Found {
             path,
             shown,
             name,
@@ -267,8 +319,11 @@ fn scan(folder: &Path, root: &Path) -> Result<MonthFolder, Error> {
             size: meta.len(),
         });
     }
-    out.files.sort_by(|a, b| a.shown.cmp(&b.shown));
-    Ok(out)
+    listed.files.sort_by(|a, b| a.shown.cmp(&b.shown));
+    listed
+        .notes
+        .sort_by(|a, b| a.location.file.cmp(&b.location.file));
+    Ok(listed)
 }
 
 /// Parses `received.txt`: lines `YYYY-MM-DD<TAB>file name`; blank lines and lines

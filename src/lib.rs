@@ -58,6 +58,12 @@ pub enum Error {
     /// The roster cannot be used; its diagnostics list every problem.
     #[error(transparent)]
     Roster(#[from] roster::RosterError),
+    /// `chibo check PATTERN` with a pattern that matches no file.
+    #[error("không có tệp nào khớp với «{pattern}»")]
+    NoFileMatches {
+        /// The pattern as given.
+        pattern: String,
+    },
     /// `chibo template --unit CODE` with a code the roster does not have.
     #[error("không có đơn vị mã «{code}» trong danh sách phân công")]
     UnknownUnit {
@@ -157,6 +163,7 @@ impl Error {
                 one(Code::EmailBadAddress, Location::file(outbox))
             }
             Error::UnknownUnit { .. }
+            | Error::NoFileMatches { .. }
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
             | Error::Io { .. }

@@ -6,27 +6,91 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Error;
+use crate::diagnostic::Diagnostic;
 use crate::matching::Matcher;
 use crate::model::YearMonth;
 use crate::submission::{self, Context, Submission};
 use crate::workspace::{Workspace, shown_path};
 
-/// Checks `files` in the workspace of `config` when there is one: `--config` given
-/// (`explicit`), or a `chibo.toml` at that path; otherwise outside any workspace.
+/// What `check` found: each file read, and the notices about folder entries it left
+/// alone.
+pub struct Checked {
+    /// The files, in the order given (a folder's or a pattern's in path order).
+    pub files: Vec<Submission>,
+    /// Subfolders, links and other entries of the folders given, not followed.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Checks `args` (files, folders, and patterns such as `inbox/2020-07/*.xlsx` that a
+/// Windows console passes unexpanded) in the workspace of `config` when there is one:
+/// `--config` given (`explicit`), or a `chibo.toml` at that path; otherwise outside any
+/// workspace.
 ///
 /// # Errors
-/// The workspace's configuration or roster cannot be used.
-pub fn check_files(
-    files: &[PathBuf],
-    config: &Path,
-    explicit: bool,
-) -> Result<Vec<Submission>, crate::Error> {
+/// The workspace's configuration or roster cannot be used, a folder cannot be read, or
+/// a pattern matches nothing.
+pub fn check_files(args: &[PathBuf], config: &Path, explicit: bool) -> Result<Checked, Error> {
     let workspace = if explicit || config.exists() {
         Some(Workspace::load(config)?)
     } else {
         None
     };
-    Ok(check(files, workspace.as_ref()))
+    let root = workspace.as_ref().map(|w| w.config.root.as_path());
+    let (files, notes) = expand(args, root)?;
+    Ok(Checked {
+        files: check(&files, workspace.as_ref()),
+        notes,
+    })
+}
+
+/// The files `args` name: a file as it is; a folder's regular files directly in it, as
+/// `run` reads a month folder (with a notice for each entry not followed); a path that
+/// does not exist but holds `*`, `?` or `[` is a pattern, expanded in path order. A
+/// folder's or a pattern's `received.txt` is the office's list of dates, not a report,
+/// and is left out as `run` leaves it out.
+///
+/// # Errors
+/// A folder cannot be read, or a pattern is malformed or matches nothing.
+pub fn expand(
+    args: &[PathBuf],
+    root: Option<&Path>,
+) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Error> {
+    let mut files = Vec::new();
+    let mut notes = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            let listed = crate::inbox::list_folder(arg, root)?;
+            files.extend(
+                listed
+                    .files
+                    .into_iter()
+                    .filter(|f| !is_received_list(&f.path))
+                    .map(|f| f.path),
+            );
+            notes.extend(listed.notes);
+            continue;
+        }
+        let text = arg.to_string_lossy();
+        if arg.exists() || !text.contains(['*', '?', '[']) {
+            files.push(arg.clone());
+            continue;
+        }
+        let no_match = || Error::NoFileMatches {
+            pattern: text.to_string(),
+        };
+        let mut matched: Vec<PathBuf> = glob::glob(&text)
+            .map_err(|_| no_match())?
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file() && !is_received_list(p))
+            .collect();
+        if matched.is_empty() {
+            return Err(no_match());
+        }
+        matched.sort();
+        files.extend(matched);
+    }
+    Ok((files, notes))
 }
 
 /// Checks `files`, in the order given.
@@ -54,4 +118,10 @@ pub fn check(files: &[PathBuf], workspace: Option<&Workspace>) -> Vec<Submission
             submission::read(file, &shown_path(file, root), &ctx)
         })
         .collect()
+}
+
+/// Whether `path` is a month folder's list of received dates.
+fn is_received_list(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == crate::inbox::RECEIVED_FILE)
 }

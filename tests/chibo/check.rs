@@ -969,3 +969,69 @@ fn contradictions_are_at_the_title_cell() {
         checked[0].diagnostics[0]
     );
 }
+
+/// `check` takes a folder (its files directly in it, as `run` reads a month folder) and a
+/// pattern the shell left unexpanded (a Windows console passes `*` as it is); both give
+/// what naming the files one by one gives. A pattern that matches nothing is a usage
+/// error, not an empty success.
+#[test]
+fn check_takes_folders_and_unexpanded_patterns() {
+    let (_tmp, ws) = demo();
+    let mut named: Vec<String> = std::fs::read_dir(ws.join("inbox/2020-07"))
+        .unwrap()
+        .map(|e| format!("inbox/2020-07/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| !n.ends_with("received.txt"))
+        .collect();
+    named.sort();
+    let mut args = vec!["check"];
+    args.extend(named.iter().map(String::as_str));
+    let one_by_one = chibo(&args, &ws);
+    let folder = chibo(&["check", "inbox/2020-07"], &ws);
+    let pattern = chibo(&["check", "inbox/2020-07/*"], &ws);
+    assert_eq!(folder.status.code(), Some(1), "{:?}", text(&folder));
+    assert_eq!(text(&folder).0, text(&one_by_one).0);
+    assert_eq!(text(&pattern).0, text(&one_by_one).0);
+    assert!(!text(&folder).0.contains("received.txt"));
+    let xlsx = chibo(&["check", "inbox/2020-07/*.xlsx"], &ws);
+    let (stdout, _) = text(&xlsx);
+    assert!(stdout.contains("TP Sơn La thang 7.xlsx") && !stdout.contains(".xls:"));
+    let none = chibo(&["check", "inbox/2020-07/*.csv"], &ws);
+    assert_eq!(none.status.code(), Some(2));
+    assert_eq!(
+        text(&none).1,
+        "chibo: không có tệp nào khớp với «inbox/2020-07/*.csv»\n"
+    );
+}
+
+/// A subfolder or a link in a month folder is neither followed nor read, and both `run`
+/// and `check` say so with a notice; the month's file counts do not include them.
+#[cfg(unix)]
+#[test]
+fn subfolders_and_links_are_not_followed_and_said_so() {
+    let (_tmp, ws) = demo();
+    let month = ws.join("inbox/2020-07");
+    std::fs::create_dir(month.join("cu")).unwrap();
+    std::fs::copy(
+        month.join("TP Sơn La thang 7.xlsx"),
+        month.join("cu/TP cu.xlsx"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(month.join("cu/TP cu.xlsx"), month.join("TP link.xlsx")).unwrap();
+    let notices = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| l.contains("inbox-not-followed"))
+            .map(|l| l.split(':').next().unwrap().to_owned())
+            .collect()
+    };
+    let expected = ["inbox/2020-07/TP link.xlsx", "inbox/2020-07/cu"];
+    let checked = chibo(&["check", "inbox/2020-07"], &ws);
+    assert_eq!(notices(&text(&checked).0), expected, "{:?}", text(&checked));
+    let run = chibo(&["run", "--no-email", "--month", "2020-07"], &ws);
+    assert_eq!(notices(&text(&run).0), expected, "{:?}", text(&run));
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(ws.join("out/2020-07/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["files"]["read"], 5, "the demo's five files only");
+}
