@@ -423,10 +423,10 @@ impl Diagnostic {
         let bold = anstyle::Style::new().bold();
         format!(
             "{bold}{}{bold:#}: {style}{}{style:#}[{}]: {}",
-            self.location,
+            terminal_safe(&self.location.to_string()),
             self.severity,
             self.code,
-            self.full_message()
+            terminal_safe(&self.full_message())
         )
     }
 
@@ -443,18 +443,37 @@ impl Diagnostic {
     }
 }
 
-/// `FILE:SHEET!CELL: severity[CODE]: message`, plain.
+/// `FILE:SHEET!CELL: severity[CODE]: message`, plain, on one line.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: {}[{}]: {}",
-            self.location,
+            terminal_safe(&self.location.to_string()),
             self.severity,
             self.code,
-            self.full_message()
+            terminal_safe(&self.full_message())
         )
     }
+}
+
+/// `text` with its control characters written as escapes (`\n`, `\r`, `\t`,
+/// `\u{1b}`): a file name, a sheet name or a value holding a line break or a terminal
+/// escape cannot start a line of its own, forge a diagnostic or restyle the terminal.
+/// Vietnamese and other printable text is left as it is.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            safe.extend(c.escape_default());
+        } else {
+            safe.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(safe)
 }
 
 /// The `issues[]` item of `summary.json` (SPEC §8), exactly these keys in this order.
@@ -485,6 +504,23 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file name with a line break cannot make a diagnostic line of its own.
+    #[test]
+    fn control_characters_are_escaped_on_the_terminal() {
+        assert_eq!(terminal_safe("Yên Châu.xlsx"), "Yên Châu.xlsx");
+        assert_eq!(
+            terminal_safe("a\tb\r\nc\u{1b}[31m"),
+            "a\\tb\\r\\nc\\u{1b}[31m"
+        );
+        let forged = "YC.xlsx\nTP.xlsx: error[row-bad-date]: giả";
+        let d = Diagnostic::notice(Code::FileSkipped, Location::file(forged), "bỏ qua")
+            .with_value("dòng 1\tx");
+        for line in [d.to_string(), d.styled()] {
+            assert_eq!(line.lines().count(), 1, "{line}");
+            assert!(line.contains("YC.xlsx\\nTP.xlsx") && line.contains("dòng 1\\tx"));
+        }
+    }
 
     #[test]
     fn cell_refs_round_trip() {

@@ -271,6 +271,19 @@ pub struct Listed {
     pub notes: Vec<Diagnostic>,
 }
 
+/// The notice for an entry that is not a regular file (a subfolder, a link, a pipe, a
+/// device or a socket): chibo neither follows nor reads it.
+pub fn not_followed(shown: &str, kind: std::fs::FileType) -> Diagnostic {
+    let what = if kind.is_dir() {
+        "thư mục con: chibo chỉ đọc các tệp nằm ngay trong thư mục này, không đọc thư mục con"
+    } else if kind.is_symlink() {
+        "liên kết (shortcut/symlink): chibo không đọc theo liên kết; hãy chép chính tệp vào đây"
+    } else {
+        "không phải tệp thường (ống, thiết bị hay socket); bỏ qua"
+    };
+    Diagnostic::notice(Code::InboxNotFollowed, Location::file(shown), what)
+}
+
 /// Lists `folder` (see [`Listed`]); `root` is the workspace, if any, for how paths are
 /// shown.
 ///
@@ -297,18 +310,7 @@ pub fn list_folder(folder: &Path, root: Option<&Path>) -> Result<Listed, Error> 
         let shown = shown_path(&path, root);
         let kind = meta.file_type();
         if !kind.is_file() {
-            let what = if kind.is_dir() {
-                "thư mục con: chibo chỉ đọc các tệp nằm ngay trong thư mục này, không đọc thư mục con"
-            } else if kind.is_symlink() {
-                "liên kết (shortcut/symlink): chibo không đọc theo liên kết; hãy chép chính tệp vào đây"
-            } else {
-                "không phải tệp thường (ống, thiết bị hay socket); bỏ qua"
-            };
-            listed.notes.push(Diagnostic::notice(
-                Code::InboxNotFollowed,
-                Location::file(&shown),
-                what,
-            ));
+            listed.notes.push(not_followed(&shown, kind));
             continue;
         }
         listed.files.push(Found {

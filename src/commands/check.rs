@@ -71,6 +71,17 @@ pub fn expand(
             notes.extend(listed.notes);
             continue;
         }
+        // A pipe, a device or a socket named on the command line is not read: reading
+        // a pipe would wait for a writer that never comes.
+        if let Ok(meta) = std::fs::metadata(arg)
+            && !meta.is_file()
+        {
+            notes.push(crate::inbox::not_followed(
+                &crate::workspace::shown_path(arg, root),
+                meta.file_type(),
+            ));
+            continue;
+        }
         let text = arg.to_string_lossy();
         if arg.exists() || !text.contains(['*', '?', '[']) {
             files.push(arg.clone());

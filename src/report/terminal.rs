@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, terminal_safe};
 use crate::mail::SendReport;
 use crate::model::YearMonth;
 use crate::reconcile::Reconciliation;
@@ -116,16 +116,16 @@ pub fn check_line(s: &Submission) -> String {
         (None, Some(m)) => format!(" [tháng {}]", m.vi()),
         (None, None) => String::new(),
     };
+    let file = terminal_safe(&s.file);
     match s.status {
         FileStatus::Read => format!(
-            "{}{who}: đọc {} dòng, nhận {}, loại {}; {errors} lỗi, {warnings} cảnh báo",
-            s.file,
+            "{file}{who}: đọc {} dòng, nhận {}, loại {}; {errors} lỗi, {warnings} cảnh báo",
             s.read,
             s.accepted(),
             s.rejected
         ),
-        FileStatus::Skipped => format!("{}: bỏ qua (không phải bảng tính)", s.file),
-        FileStatus::Unreadable => format!("{}: không đọc được; {errors} lỗi", s.file),
+        FileStatus::Skipped => format!("{file}: bỏ qua (không phải bảng tính)"),
+        FileStatus::Unreadable => format!("{file}: không đọc được; {errors} lỗi"),
     }
 }
 

@@ -1035,3 +1035,36 @@ fn subfolders_and_links_are_not_followed_and_said_so() {
     .unwrap();
     assert_eq!(summary["files"]["read"], 5, "the demo's five files only");
 }
+
+/// A pipe named on the command line is said to be no regular file, and `check` does not
+/// wait on it; a file name with a line break is escaped, so it cannot forge a line.
+#[cfg(unix)]
+#[test]
+fn pipes_are_not_read_and_names_cannot_forge_lines() {
+    let (_tmp, ws) = demo();
+    let month = ws.join("inbox/2020-07");
+    let fifo = month.join("ong.xlsx");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("note: mkfifo unavailable; skipped");
+        return;
+    }
+    let out = chibo(&["check", "inbox/2020-07/ong.xlsx"], &ws);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout
+            .contains("inbox/2020-07/ong.xlsx: notice[inbox-not-followed]: không phải tệp thường"),
+        "{stdout}"
+    );
+    std::fs::remove_file(&fifo).unwrap();
+    let forged = month.join("YC.xlsx\nTP.xlsx: error[row-bad-date]: giả.xlsx");
+    std::fs::copy(month.join("TP Sơn La thang 7.xlsx"), &forged).unwrap();
+    let out = chibo(&["check", "inbox/2020-07"], &ws);
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.lines().all(|l| !l.starts_with("TP.xlsx: error")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("YC.xlsx\\nTP.xlsx"), "{stdout}");
+}
