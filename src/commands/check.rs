@@ -1,16 +1,23 @@
-//! `chibo check FILE...`: a unit (or the office) validates submissions before the run.
+//! `chibo check FILE|FOLDER|PATTERN...`: a unit (or the office) validates submissions
+//! before the run.
 //!
 //! Outside a workspace only structure and values are checked; inside one (a
-//! `chibo.toml` in the current folder, or `--config`) rows are matched to the roster and
-//! the month comes from the file or its month folder.
+//! `chibo.toml` in the current folder, or `--config`) rows are matched to the roster, the
+//! month comes from the file or its month folder, and each file is judged against the
+//! year's other files as `run` judges it.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::Error;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::matching::Matcher;
 use crate::model::YearMonth;
-use crate::submission::{self, Context, Submission};
+use crate::reconcile::InboxFile;
+use crate::submission::{self, Context, FileStatus, Submission};
 use crate::workspace::{Workspace, shown_path};
 
 /// What `check` found: each file read, and the notices about folder entries it left
@@ -38,10 +45,63 @@ pub fn check_files(args: &[PathBuf], config: &Path, explicit: bool) -> Result<Ch
     };
     let root = workspace.as_ref().map(|w| w.config.root.as_path());
     let (files, notes) = expand(args, root)?;
-    Ok(Checked {
-        files: check(&files, workspace.as_ref()),
-        notes,
-    })
+    let mut files = check(&files, workspace.as_ref());
+    if let Some(ws) = &workspace {
+        against_the_year(ws, &mut files)?;
+    }
+    Ok(Checked { files, notes })
+}
+
+/// What `run` finds about a file only against the year's other files.
+const YEAR_CODES: &[Code] = &[
+    Code::RowDuplicate,
+    Code::RowOutsideArea,
+    Code::RecUnknownCode,
+    Code::FileDuplicate,
+    Code::FileSuperseded,
+];
+
+/// Adds to each file read what `run` reports about it against the other files of its
+/// year (SPEC §9: inside a workspace `check` reports everything `run` would): rows
+/// repeating a row of the same file or of an earlier one, attendance outside the
+/// cadre's area, recommendation codes not in the register, and a newer or identical
+/// version of the unit's report. A file that is not in its month folder is taken as if
+/// it arrived now, after every file there.
+///
+/// # Errors
+/// A month folder or file of the year cannot be read.
+fn against_the_year(ws: &Workspace, files: &mut [Submission]) -> Result<(), Error> {
+    let mut years: BTreeMap<YearMonth, Vec<InboxFile>> = BTreeMap::new();
+    for s in files.iter_mut() {
+        let (Some(month), FileStatus::Read) = (s.identity.month, s.status) else {
+            continue;
+        };
+        let mut year = match years.entry(month) {
+            Entry::Occupied(read) => read.get().clone(),
+            Entry::Vacant(slot) => {
+                let (read, _) = crate::inbox::read_year(ws, month, &|_, _, _| {})?;
+                slot.insert(read).clone()
+            }
+        };
+        if !year
+            .iter()
+            .any(|f| f.month == month && f.submission.file == s.file)
+        {
+            year.push(InboxFile {
+                month,
+                received: NaiveDate::MAX,
+                modified: std::time::SystemTime::UNIX_EPOCH,
+                digest: [0xff; 32],
+                submission: s.clone(),
+            });
+        }
+        let r = crate::reconcile::reconcile(&ws.config, &ws.roster, month, &year);
+        s.diagnostics.extend(r.issues.into_iter().filter(|d| {
+            d.location.file.as_deref() == Some(s.file.as_str()) && YEAR_CODES.contains(&d.code)
+        }));
+        crate::diagnostic::sort(&mut s.diagnostics);
+    }
+    Ok(())
 }
 
 /// The files `args` name: a file as it is; a folder's regular files directly in it, as

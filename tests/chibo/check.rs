@@ -1068,3 +1068,40 @@ fn pipes_are_not_read_and_names_cannot_forge_lines() {
     );
     assert!(stdout.contains("YC.xlsx\\nTP.xlsx"), "{stdout}");
 }
+
+/// Inside a workspace `check` reports what `run` finds against the year's other files:
+/// a row repeated in the file, attendance outside the cadre's area. A file kept outside
+/// the inbox (the unit's own copy) is judged as if it arrived now.
+#[test]
+fn check_in_a_workspace_reports_what_run_finds_against_the_year() {
+    let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
+    // A Mộc Châu cadre at a Yên Châu cell: outside the area of a unit-group cadre.
+    let outsider = roster.cadre("BTV02").unwrap().name.clone();
+    let cell = roster.cell("YC-CD-04").unwrap();
+    let commune = cell.commune.clone().unwrap_or_default();
+    let mut rows = book::yc_report();
+    rows.push(book::YC_MEETING.to_vec());
+    rows.push(vec![
+        "#3",
+        &outsider,
+        &cell.name,
+        &commune,
+        "09/07/2020",
+        "Có",
+    ]);
+    let copy = ws.join("YC-ban-cua-don-vi.xlsx");
+    book::write(&copy, &[("Báo cáo", rows)]);
+    let out = chibo(&["check", "YC-ban-cua-don-vi.xlsx"], &ws);
+    let (stdout, _) = text(&out);
+    let codes: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_once(": ")?.1.split_once(':').map(|(c, _)| c))
+        .collect();
+    assert_eq!(
+        codes,
+        ["warning[row-duplicate]", "warning[row-outside-area]"],
+        "{stdout}"
+    );
+    assert!(stdout.contains("YC-ban-cua-don-vi.xlsx:Báo cáo!A8: warning[row-duplicate]"));
+}
