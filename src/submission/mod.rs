@@ -211,7 +211,7 @@ pub fn load(path: &Path, shown_as: &str) -> Loaded {
 /// [`load`] of a file held in memory, named `name` as shown.
 pub fn load_bytes(bytes: Vec<u8>, name: &str) -> Loaded {
     let (ext, stem) = ext_and_stem(Path::new(name));
-    loaded(name, stem, &ext, || Workbook::from_bytes(bytes, &ext))
+    loaded(name, stem, &ext, || Workbook::from_bytes(bytes))
 }
 
 fn loaded<RS: std::io::Read + std::io::Seek>(
