@@ -510,7 +510,9 @@ fn open_failed(format: Format, error: &dyn std::fmt::Display) -> OpenError {
     let message = if text.contains("password") || text.contains("encrypt") {
         PASSWORD.to_owned()
     } else if text.contains("sheet:type") {
-        "bảng tính có một trang không phải trang tính thường (trang macro Excel 4.0?); hãy xoá trang đó hoặc chép trang báo cáo sang tệp .xlsx mới".to_owned()
+        // calamine lists chart and dialog sheets (left out later) but refuses a workbook
+        // with an Excel 4.0 macro sheet outright.
+        "bảng tính có trang macro Excel 4.0 (hoặc một loại trang khác trang tính) mà chibo không đọc được; hãy xoá trang đó, hoặc chép trang báo cáo sang một tệp .xlsx mới, rồi gửi lại".to_owned()
     } else {
         let kind = match format {
             Format::Xlsx => ".xlsx",

@@ -77,6 +77,22 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
+/// The zip `bytes` with each entry's content passed through `edit(name, content)`.
+fn edit_zip(bytes: &[u8], mut edit: impl FnMut(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let name = archive.name_for_index(i).unwrap().unwrap().into_owned();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_index(i).unwrap(), &mut content).unwrap();
+        let content = edit(&name, content);
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// An OpenDocument spreadsheet saved with a password, as LibreOffice writes one: its
 /// manifest declares the encryption of `content.xml`, whose bytes are ciphertext.
 fn password_ods() -> Vec<u8> {
@@ -213,13 +229,7 @@ fn a_password_keeps_its_message_whatever_the_name() {
 fn a_template_named_xlsx_reads_like_a_workbook() {
     let tmp = tempfile::tempdir().unwrap();
     let xlsx = report_xlsx(tmp.path());
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let name = archive.name_for_index(i).unwrap().unwrap().into_owned();
-        let mut entry = archive.by_index(i).unwrap();
-        let mut content = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+    let template = edit_zip(&xlsx, |name, content| {
         if name == "[Content_Types].xml" {
             let types = String::from_utf8(content).unwrap();
             let template = types.replace(
@@ -227,19 +237,44 @@ fn a_template_named_xlsx_reads_like_a_workbook() {
                 "spreadsheetml.template.main+xml",
             );
             assert_ne!(template, types);
-            content = template.into_bytes();
+            template.into_bytes()
+        } else {
+            content
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&content).unwrap();
-    }
-    let template = out.finish().unwrap().into_inner();
+    });
     let s = read_as(template, "YC.xlsx");
     assert_eq!(
         (s.status, s.accepted()),
         (FileStatus::Read, 1),
         "{:?}",
         s.diagnostics
+    );
+}
+
+/// An Excel 4.0 macro sheet, which calamine cannot list beside the others (it refuses
+/// the workbook): the unit is told what to do, in Vietnamese.
+#[test]
+fn a_macro_sheet_is_told_in_vietnamese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let xlsx = report_xlsx(tmp.path());
+    let with_macro = edit_zip(&xlsx, |name, content| {
+        let text = String::from_utf8(content).unwrap();
+        let text = match name {
+            "xl/workbook.xml" => text.replace(
+                "</sheets>",
+                r#"<sheet name="Macro1" sheetId="9" r:id="rId99"/></sheets>"#,
+            ),
+            "xl/_rels/workbook.xml.rels" => text.replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>"#,
+            ),
+            _ => text,
+        };
+        text.into_bytes()
+    });
+    assert_eq!(
+        refusal(&read_as(with_macro, "YC.xlsm")),
+        "bảng tính có trang macro Excel 4.0 (hoặc một loại trang khác trang tính) mà chibo không đọc được; hãy xoá trang đó, hoặc chép trang báo cáo sang một tệp .xlsx mới, rồi gửi lại"
     );
 }
 
@@ -354,4 +389,43 @@ fn check_and_run_read_by_content_and_tell_what_a_file_is() {
     assert_eq!(summary["files"]["used"], 1, "{stdout}{stderr}");
     assert_eq!(summary["files"]["unreadable"], 2, "{stdout}{stderr}");
     assert_eq!(summary["rows"]["accepted"], 1, "{stdout}{stderr}");
+}
+
+/// Names of other spreadsheet-like formats are skipped, as SPEC §4 says of every name
+/// chibo does not read, with a notice saying what to do.
+#[test]
+fn names_of_other_spreadsheet_formats_are_skipped_with_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let xlsx = report_xlsx(tmp.path());
+    for (name, want) in [
+        (
+            "YC.xltx",
+            "tệp mẫu (template) của Excel, chibo không đọc; nếu đây là báo cáo, hãy mở bằng Excel rồi lưu thành .xlsx; bỏ qua",
+        ),
+        (
+            "YC.CSV",
+            "tệp văn bản CSV, không phải bảng tính; nếu đây là báo cáo, hãy mở bằng Excel rồi lưu thành .xlsx; bỏ qua",
+        ),
+        (
+            "YC.htm",
+            "trang web (HTML), không phải bảng tính; nếu đây là báo cáo, hãy mở bằng Excel rồi lưu thành .xlsx; bỏ qua",
+        ),
+        (
+            "YC.wk1",
+            "bảng tính Lotus 1-2-3 hoặc Quattro Pro, chibo không đọc; nếu đây là báo cáo, hãy mở bằng LibreOffice rồi lưu thành .xlsx; bỏ qua",
+        ),
+        (
+            "YC.txt",
+            "tệp không phải bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods); bỏ qua",
+        ),
+    ] {
+        let s = read_as(xlsx.clone(), name);
+        assert_eq!(s.status, FileStatus::Skipped, "{name}");
+        let found: Vec<(&str, &str)> = s
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(found, [("file-skipped", want)], "{name}");
+    }
 }
