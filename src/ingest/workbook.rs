@@ -351,7 +351,8 @@ const ZIP: &str =
 /// limit.
 pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
     let unreadable = |m: &str| Err(OpenError::Unreadable(m.into()));
-    if bytes.starts_with(b"PK") {
+    // A zip's first local header, or the end record of an empty zip.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
             return unreadable(BROKEN);
         };

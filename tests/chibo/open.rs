@@ -325,6 +325,7 @@ fn things_named_like_workbooks_are_told_what_they_are() {
             "STT,Họ và tên,Chi bộ\r\n1,Nguyễn Văn Hoà,Bản Mới\r\n".as_bytes().to_vec(),
             CSV,
         ),
+        ("pk.xls", "PKD;Mã\n1;YC\n".as_bytes().to_vec(), CSV),
         ("cham-phay.xlsx", "STT;Họ và tên\n1;Lò Văn A\n".as_bytes().to_vec(), CSV),
         ("unicode-text.xls", utf16_tabs, CSV),
         ("ghi-chu.xlsx", "Đơn vị nộp muộn\n".as_bytes().to_vec(), TEXT),
