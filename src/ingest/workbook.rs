@@ -1,7 +1,6 @@
 //! Opening a workbook of any supported format: the only place that reads spreadsheet
 //! files. Everything else works on [`Grid`]s.
 
-use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
@@ -42,16 +41,8 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, OpenError>) -> Result<T, OpenError> 
     GUARDED.with(|g| g.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(false));
-    result.unwrap_or_else(|payload| {
-        let detail = payload
-            .downcast_ref::<&str>()
-            .map(ToString::to_string)
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(OpenError::Unreadable(format!(
-            "tệp không phải bảng tính hoặc đã bị hỏng (trình đọc dừng: {detail})"
-        )))
-    })
+    // The panic's own text is the parser's English; the unit learns what to do.
+    result.unwrap_or_else(|_| Err(OpenError::Unreadable(BROKEN.into())))
 }
 
 /// Installs a panic hook that keeps quiet about panics caught by [`guarded`] (they are
@@ -103,9 +94,9 @@ pub enum OpenError {
     TooLarge(String),
 }
 
-/// An open workbook: its sheet names and a reader for their cells. `RS` is where its
-/// bytes come from: a file, or memory (for fuzzing).
-pub struct Workbook<RS: Read + Seek = BufReader<File>> {
+/// An open workbook: its worksheets' names and a reader for their cells. `RS` is where
+/// its bytes come from (a file's bytes, read once, in memory).
+pub struct Workbook<RS: Read + Seek = Cursor<Vec<u8>>> {
     sheets: Sheets<RS>,
     /// Names as stored in the file, needed to ask calamine for a sheet.
     raw_names: Vec<String>,
@@ -115,8 +106,9 @@ pub struct Workbook<RS: Read + Seek = BufReader<File>> {
     limits: SheetLimits,
 }
 
-impl Workbook<BufReader<File>> {
-    /// Opens `path` (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`).
+impl Workbook<Cursor<Vec<u8>>> {
+    /// Opens `path`. The reader is chosen by the file's content, whatever its name
+    /// (see [`sniff`]); the name only decides elsewhere whether a file is looked at.
     ///
     /// # Errors
     /// The file is missing, unreadable or not a workbook; the message says which.
@@ -129,70 +121,84 @@ impl Workbook<BufReader<File>> {
     /// # Errors
     /// As for [`Workbook::open`].
     pub fn open_with(path: &Path, sheet_limits: SheetLimits) -> Result<Self, OpenError> {
-        match std::fs::metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(OpenError::Unreadable("không tìm thấy tệp".into()));
-            }
-            Err(e) => return Err(OpenError::Unreadable(format!("không đọc được tệp: {e}"))),
-            Ok(m) if m.len() == 0 => return Err(OpenError::Unreadable("tệp rỗng (0 byte)".into())),
-            Ok(m) if m.len() > limits::FILE_BYTES => {
-                return Err(OpenError::TooLarge(format!(
-                    "tệp lớn {} MiB, quá giới hạn {} MiB của một báo cáo",
-                    m.len() / (1024 * 1024),
-                    limits::FILE_BYTES / (1024 * 1024)
-                )));
-            }
-            Ok(_) => {}
+        let io_error = |e: &std::io::Error| {
+            OpenError::Unreadable(match e.kind() {
+                std::io::ErrorKind::NotFound => "không tìm thấy tệp".into(),
+                std::io::ErrorKind::PermissionDenied => {
+                    "không có quyền đọc tệp; hãy kiểm tra quyền truy cập tệp".into()
+                }
+                _ => "không đọc được tệp từ ổ đĩa; hãy chép lại tệp rồi thử lại".into(),
+            })
+        };
+        let size = std::fs::metadata(path).map_err(|e| io_error(&e))?.len();
+        if size > limits::FILE_BYTES {
+            return Err(OpenError::TooLarge(format!(
+                "tệp lớn {} MiB, quá giới hạn {} MiB của một báo cáo",
+                size / (1024 * 1024),
+                limits::FILE_BYTES / (1024 * 1024)
+            )));
         }
-        let unreadable =
-            |e: std::io::Error| OpenError::Unreadable(format!("không đọc được tệp: {e}"));
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        check_encrypted(&bytes, &ext)?;
-        check_zip(Cursor::new(bytes.as_slice()))?;
-        check_xls(&bytes, sheet_limits)?;
-        check_ods(&bytes, sheet_limits)?;
-        let sheets = guarded(|| {
-            calamine::open_workbook_auto(path).map_err(|e| OpenError::Unreadable(describe(&e)))
-        })?;
-        Ok(Workbook::with(sheets, sheet_limits))
+        let bytes = std::fs::read(path).map_err(|e| io_error(&e))?;
+        Self::from_bytes_with(bytes, sheet_limits)
     }
-}
 
-impl Workbook<Cursor<Vec<u8>>> {
-    /// Opens a workbook held in memory; `ext` is its file name's ending.
+    /// Opens a workbook held in memory, with a unit's report limits.
     ///
     /// # Errors
     /// As for [`Workbook::open`].
-    pub fn from_bytes(bytes: Vec<u8>, ext: &str) -> Result<Self, OpenError> {
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, OpenError> {
+        Self::from_bytes_with(bytes, SheetLimits::REPORT)
+    }
+
+    /// [`Workbook::from_bytes`] with other sheet limits. The one path every workbook is
+    /// opened by: the content is sniffed and checked against the limits before calamine
+    /// sees it, then opened with the reader of the format it shows.
+    ///
+    /// # Errors
+    /// As for [`Workbook::open`].
+    pub fn from_bytes_with(bytes: Vec<u8>, sheet_limits: SheetLimits) -> Result<Self, OpenError> {
         if bytes.is_empty() {
             return Err(OpenError::Unreadable("tệp rỗng (0 byte)".into()));
         }
         if bytes.len() as u64 > limits::FILE_BYTES {
             return Err(OpenError::TooLarge(format!(
-                "tệp quá giới hạn {} MiB",
+                "tệp lớn {} MiB, quá giới hạn {} MiB của một báo cáo",
+                bytes.len() / (1024 * 1024),
                 limits::FILE_BYTES / (1024 * 1024)
             )));
         }
-        check_encrypted(&bytes, &ext.to_ascii_lowercase())?;
-        check_zip(Cursor::new(bytes.as_slice()))?;
-        check_xls(&bytes, SheetLimits::REPORT)?;
-        check_ods(&bytes, SheetLimits::REPORT)?;
+        let format = sniff(&bytes, sheet_limits)?;
         let sheets = guarded(|| {
-            calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-                .map_err(|e| OpenError::Unreadable(describe(&e)))
+            let rs = Cursor::new(bytes);
+            Ok(match format {
+                Format::Xlsx => Sheets::Xlsx(
+                    calamine::open_workbook_from_rs(rs).map_err(|e| open_failed(format, &e))?,
+                ),
+                Format::Xlsb => Sheets::Xlsb(
+                    calamine::open_workbook_from_rs(rs).map_err(|e| open_failed(format, &e))?,
+                ),
+                Format::Ods => Sheets::Ods(
+                    calamine::open_workbook_from_rs(rs).map_err(|e| open_failed(format, &e))?,
+                ),
+                Format::Xls => Sheets::Xls(
+                    calamine::open_workbook_from_rs(rs).map_err(|e| open_failed(format, &e))?,
+                ),
+            })
         })?;
-        Ok(Workbook::with(sheets, SheetLimits::REPORT))
+        Ok(Workbook::with(sheets, sheet_limits))
     }
 }
 
 impl<RS: Read + Seek> Workbook<RS> {
     fn with(sheets: Sheets<RS>, limits: SheetLimits) -> Self {
-        let raw_names = sheets.sheet_names();
+        // Chart, dialog and macro sheets hold no cells to read (calamine refuses to
+        // read them as worksheets): they are left out as if absent.
+        let raw_names: Vec<String> = sheets
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+            .map(|s| s.name.clone())
+            .collect();
         let names = raw_names.iter().map(|n| n.nfc().collect()).collect();
         Workbook {
             sheets,
@@ -202,7 +208,8 @@ impl<RS: Read + Seek> Workbook<RS> {
         }
     }
 
-    /// Sheet names in workbook order, NFC.
+    /// Worksheet names in workbook order, NFC (chart, dialog and macro sheets are left
+    /// out).
     pub fn sheet_names(&self) -> &[String] {
         &self.names
     }
@@ -223,8 +230,11 @@ impl<RS: Read + Seek> Workbook<RS> {
     pub fn grid(&mut self, index: usize) -> Result<Grid, OpenError> {
         let name = self.raw_names[index].clone();
         let shown = &self.names[index];
-        let unreadable = |e: &dyn std::fmt::Display| {
-            OpenError::Unreadable(format!("không đọc được trang «{shown}»: {e}"))
+        // calamine's words are English and technical; a unit is told what to do.
+        let unreadable = |_: &dyn std::fmt::Display| {
+            OpenError::Unreadable(format!(
+                "không đọc được trang «{shown}»: dữ liệu của trang bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại"
+            ))
         };
         // Formats that can stream are read cell by cell, so a sheet claiming a million
         // rows is refused before anything is allocated for it.
@@ -293,30 +303,229 @@ fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
     Ok(cells)
 }
 
-/// An Office Open XML workbook protected by a password is not a zip but an OLE compound
-/// file holding an `EncryptionInfo` stream; calamine would only call it a broken zip.
-fn check_encrypted(bytes: &[u8], ext: &str) -> Result<(), OpenError> {
-    const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if !matches!(ext, "xlsx" | "xlsm" | "xlsb") {
-        return Ok(());
+/// The formats chibo reads, as a file's content shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Office Open XML (`.xlsx`, `.xlsm`, and the `.xltx` template, whose parts are the
+    /// same): a zip holding `xl/workbook.xml`.
+    Xlsx,
+    /// Excel binary (`.xlsb`): a zip holding `xl/workbook.bin`.
+    Xlsb,
+    /// OpenDocument (`.ods`): a zip whose `mimetype` is a spreadsheet's.
+    Ods,
+    /// Excel 97–2003 (`.xls`, BIFF5 or BIFF8): an OLE compound file with a `Workbook`
+    /// (or `Book`) stream.
+    Xls,
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A damaged file, or one that shows no known kind at all.
+const BROKEN: &str = "tệp không phải bảng tính hoặc đã bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice, lưu thành .xlsx rồi gửi lại";
+const PASSWORD: &str = "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại";
+const XLS_BROKEN: &str =
+    "cấu trúc tệp .xls bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại";
+const HTML: &str = "tệp là một trang web (HTML) mang tên của bảng tính, không phải bảng tính thật (các cổng thông tin thường xuất tệp như vậy); hãy mở bằng Excel rồi lưu thành .xlsx";
+const XML_2003: &str = "tệp là bảng tính XML của Excel 2003 (XML Spreadsheet), định dạng chibo không đọc; hãy mở bằng Excel rồi lưu thành .xlsx";
+const OLD_EXCEL: &str = "tệp là bảng tính Excel đời cũ (Excel 2.x–4.0), định dạng chibo không đọc; hãy mở bằng Excel hoặc LibreOffice rồi lưu thành .xlsx";
+const LOTUS: &str = "tệp là bảng tính Lotus 1-2-3 hoặc Quattro Pro, định dạng chibo không đọc; hãy mở bằng LibreOffice rồi lưu thành .xlsx";
+const CSV: &str = "tệp là văn bản thuần (CSV: các giá trị ngăn bởi dấu phẩy, dấu chấm phẩy hoặc tab), không phải bảng tính; hãy mở bằng Excel rồi lưu thành .xlsx";
+const TEXT: &str =
+    "tệp là văn bản thuần, không phải bảng tính; hãy gửi báo cáo bằng tệp Excel (.xlsx)";
+const PDF: &str =
+    "tệp là tài liệu PDF, không phải bảng tính; hãy gửi báo cáo bằng tệp Excel (.xlsx) gốc";
+const WORD: &str =
+    "tệp là văn bản Word, không phải bảng tính; hãy chép bảng sang Excel rồi lưu thành .xlsx";
+const OTHER_ODF: &str = "tệp là tài liệu OpenDocument nhưng không phải bảng tính; hãy gửi báo cáo bằng tệp .xlsx hoặc .ods";
+const ZIP: &str =
+    "tệp nén (zip) không phải bảng tính hoặc đã bị hỏng; hãy gửi báo cáo bằng tệp .xlsx";
+
+/// Tells a file's format from its content, whatever its name: the first bytes, and for
+/// a zip its directory (read without inflating anything but `mimetype` and, for an
+/// `.ods`, the streamed limit check), for an OLE file its directory. A file of a format
+/// chibo does not read gets a message saying what it is and what to do. The limits of
+/// [`limits`] that can be checked before calamine opens the file are checked here.
+///
+/// # Errors
+/// The file is not a workbook chibo reads, is damaged, has a password, or is beyond a
+/// limit.
+pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
+    let unreadable = |m: &str| Err(OpenError::Unreadable(m.into()));
+    // A zip's first local header, or the end record of an empty zip.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+            return unreadable(BROKEN);
+        };
+        check_zip(&mut archive)?;
+        let has = |name: &str| archive.index_for_name(name).is_some();
+        if has("xl/workbook.xml") {
+            return Ok(Format::Xlsx);
+        }
+        if has("xl/workbook.bin") {
+            return Ok(Format::Xlsb);
+        }
+        if has("word/document.xml") {
+            return unreadable(WORD);
+        }
+        if has("mimetype") || has("content.xml") {
+            let mut mimetype = String::new();
+            if let Ok(entry) = archive.by_name("mimetype") {
+                let _ = entry.take(200).read_to_string(&mut mimetype);
+            }
+            let mimetype = mimetype.trim();
+            if !mimetype.is_empty()
+                && !mimetype.starts_with("application/vnd.oasis.opendocument.spreadsheet")
+            {
+                return unreadable(OTHER_ODF);
+            }
+            check_ods(&mut archive, l)?;
+            return Ok(Format::Ods);
+        }
+        // An Office Open XML package whose workbook part has another name: calamine
+        // follows its relationships.
+        if has("[Content_Types].xml") && !has("ppt/presentation.xml") {
+            return Ok(Format::Xlsx);
+        }
+        return unreadable(ZIP);
     }
-    if !bytes.starts_with(&OLE_MAGIC) {
-        return Ok(());
+    if bytes.starts_with(&OLE_MAGIC) {
+        // calamine's own container reader is more lenient: a file it would open but the
+        // record walk could not check (the fuzzer found one whose cells then lie 19,280
+        // columns out) is refused rather than opened unchecked.
+        let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+            return unreadable(XLS_BROKEN);
+        };
+        // An Office Open XML workbook protected by a password is not a zip but an OLE
+        // file holding an `EncryptionInfo` stream.
+        if container.is_stream("/EncryptionInfo") {
+            return unreadable(PASSWORD);
+        }
+        if container.is_stream("/Workbook") || container.is_stream("/Book") {
+            check_xls(&mut container, l)?;
+            return Ok(Format::Xls);
+        }
+        if container.is_stream("/WordDocument") {
+            return unreadable(WORD);
+        }
+        return unreadable(BROKEN);
     }
-    let name: Vec<u8> = "EncryptionInfo"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
-        Err(OpenError::Unreadable(
-            "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại".into(),
-        ))
+    unreadable(foreign(bytes))
+}
+
+/// What a file that is neither a zip nor an OLE file is, as its first bytes show.
+fn foreign(bytes: &[u8]) -> &'static str {
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    // A BIFF2–4 file is a bare record stream starting with BOF (0x0009, 0x0209,
+    // 0x0409) and its short length; 0x0809 is a BIFF5 stream outside an OLE file.
+    if let (Some(kind), Some(len)) = (u16_at(0), u16_at(2))
+        && matches!(kind, 0x0009 | 0x0209 | 0x0409 | 0x0809)
+        && (4..=20).contains(&len)
+    {
+        return OLD_EXCEL;
+    }
+    // Lotus 1-2-3 and Quattro Pro: a BOF record (type 0, length 2) holding the version
+    // (WKS, WK1, WQ1); WK3 and later have a 26-byte BOF.
+    if bytes.starts_with(&[0, 0, 2, 0]) || bytes.starts_with(&[0, 0, 0x1A, 0]) {
+        return LOTUS;
+    }
+    if bytes.starts_with(b"%PDF") {
+        return PDF;
+    }
+    let Some(head) = text_head(bytes) else {
+        return BROKEN;
+    };
+    let head = head.trim_start().to_lowercase();
+    let html = [
+        "<!doctype html",
+        "<html",
+        "<table",
+        "<head",
+        "<body",
+        "<meta",
+        "<style",
+    ];
+    if html.iter().any(|tag| head.starts_with(tag))
+        || head.starts_with("mime-version:")
+        || (head.starts_with('<') && (head.contains("<html") || head.contains("<table")))
+    {
+        return HTML;
+    }
+    if head.starts_with('<') {
+        return if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+            XML_2003
+        } else {
+            BROKEN
+        };
+    }
+    if head.contains([',', ';', '\t']) {
+        CSV
     } else {
-        Err(OpenError::Unreadable(
-            "tệp mang đuôi của Excel 2007 nhưng là định dạng cũ; hãy lưu lại dạng .xlsx hoặc .xls"
-                .into(),
-        ))
+        TEXT
     }
+}
+
+/// The start of a file as text, when it is text: UTF-8 (with or without its byte order
+/// mark), 8-bit (TCVN3, Windows-1258) or UTF-16 with a byte order mark (Excel's
+/// «Unicode Text»), with no control characters but line ends and tabs.
+fn text_head(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else if let Some(rest) = head.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        let rest = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+        // The sample may end inside a character.
+        match std::str::from_utf8(rest) {
+            Ok(t) => t.to_owned(),
+            Err(e) if e.error_len().is_none() => {
+                String::from_utf8_lossy(&rest[..e.valid_up_to()]).into_owned()
+            }
+            // Legacy 8-bit text (TCVN3, Windows-1258) is still text.
+            Err(_) => rest.iter().map(|&b| char::from(b)).collect(),
+        }
+    };
+    // C0 controls only: 8-bit Vietnamese codepages use the bytes 0x80–0x9F for letters.
+    let control =
+        |c: char| (c < ' ' || c == '\u{7f}') && !matches!(c, '\n' | '\r' | '\t' | '\u{0c}');
+    (!text.is_empty() && !text.chars().any(control)).then_some(text)
+}
+
+/// Why calamine could not open a file of `format`, in words a unit can act on: its own
+/// text is English and technical (`Invalid OLE signature…`, `failed to fill whole
+/// buffer`) and never reaches a unit.
+fn open_failed(format: Format, error: &dyn std::fmt::Display) -> OpenError {
+    let text = error.to_string().to_lowercase();
+    let message = if text.contains("password") || text.contains("encrypt") {
+        PASSWORD.to_owned()
+    } else if text.contains("sheet:type") {
+        // calamine lists chart and dialog sheets (left out later) but refuses a workbook
+        // with an Excel 4.0 macro sheet outright.
+        "bảng tính có trang macro Excel 4.0 (hoặc một loại trang khác trang tính) mà chibo không đọc được; hãy xoá trang đó, hoặc chép trang báo cáo sang một tệp .xlsx mới, rồi gửi lại".to_owned()
+    } else {
+        let kind = match format {
+            Format::Xlsx => ".xlsx",
+            Format::Xlsb => ".xlsb",
+            Format::Ods => ".ods",
+            Format::Xls => ".xls",
+        };
+        format!(
+            "tệp {kind} bị hỏng hoặc không đầy đủ; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc gửi lại tệp"
+        )
+    };
+    OpenError::Unreadable(message)
 }
 
 /// Refuses a zip-based workbook whose decompressed content or entry count is beyond
@@ -324,12 +533,8 @@ fn check_encrypted(bytes: &[u8], ext: &str) -> Result<(), OpenError> {
 /// workbook opens). The sizes the zip's directory declares are summed without inflating
 /// anything: an entry that lies about its size cannot get past its declared size, since
 /// the zip reader calamine uses stops with an error one byte beyond it (the test
-/// `an_entry_larger_than_declared_is_cut_off` holds the zip crate to that). Files that
-/// are not zips pass through.
-fn check_zip(reader: impl Read + Seek) -> Result<(), OpenError> {
-    let Ok(mut archive) = zip::ZipArchive::new(reader) else {
-        return Ok(());
-    };
+/// `an_entry_larger_than_declared_is_cut_off` holds the zip crate to that).
+fn check_zip<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Result<(), OpenError> {
     if archive.len() > limits::ZIP_ENTRIES {
         return Err(OpenError::TooLarge(format!(
             "tệp nén có {} mục, quá giới hạn {}",
@@ -359,19 +564,10 @@ fn check_zip(reader: impl Read + Seek) -> Result<(), OpenError> {
 /// reads each sheet from the position its `BOUNDSHEET` record gives, so a sheet whose
 /// position does not fall on a record of the walk from the start (a damaged length
 /// before it) is walked again from there.
-fn check_xls(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
-    const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if !bytes.starts_with(&OLE_MAGIC) {
-        return Ok(());
-    }
-    // calamine's own container reader is more lenient: a file it would open but this
-    // walk could not check (the fuzzer found one whose cells then lie 19,280 columns
-    // out) is refused rather than opened unchecked.
-    let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Err(OpenError::Unreadable(
-            "cấu trúc tệp .xls bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại".into(),
-        ));
-    };
+fn check_xls<R: Read + Seek>(
+    container: &mut cfb::CompoundFile<R>,
+    l: SheetLimits,
+) -> Result<(), OpenError> {
     let stream = ["/Workbook", "/Book"]
         .iter()
         .find_map(|name| container.open_stream(name).ok());
@@ -469,11 +665,11 @@ fn dimensions(body: &[u8]) -> Option<(u32, u32, u32)> {
 /// repeating one filled cell 90 million times aborts a 512 MiB process. `content.xml` is
 /// streamed here first; empty repeated rows and cells (LibreOffice writes them for every
 /// sheet) cost nothing.
-fn check_ods(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
+fn check_ods<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    l: SheetLimits,
+) -> Result<(), OpenError> {
     use quick_xml::events::Event;
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
-    };
     let Ok(content) = archive.by_name("content.xml") else {
         return Ok(());
     };
@@ -542,26 +738,4 @@ fn check_ods(bytes: &[u8], l: SheetLimits) -> Result<(), OpenError> {
         buf.clear();
     }
     Ok(())
-}
-
-/// calamine's error in words a unit can act on.
-fn describe(error: &calamine::Error) -> String {
-    let text = error.to_string();
-    let lower = text.to_lowercase();
-    if lower.contains("password") || lower.contains("encrypt") {
-        "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại".to_owned()
-    } else if [
-        "cannot detect file format",
-        "zip",
-        "not found",
-        "invalid",
-        "eof",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-    {
-        format!("tệp không phải bảng tính hoặc đã bị hỏng ({text})")
-    } else {
-        format!("không mở được bảng tính: {text}")
-    }
 }

@@ -211,7 +211,7 @@ pub fn load(path: &Path, shown_as: &str) -> Loaded {
 /// [`load`] of a file held in memory, named `name` as shown.
 pub fn load_bytes(bytes: Vec<u8>, name: &str) -> Loaded {
     let (ext, stem) = ext_and_stem(Path::new(name));
-    loaded(name, stem, &ext, || Workbook::from_bytes(bytes, &ext))
+    loaded(name, stem, &ext, || Workbook::from_bytes(bytes))
 }
 
 fn loaded<RS: std::io::Read + std::io::Seek>(
@@ -266,7 +266,25 @@ fn skip_foreign(shown_as: &str, ext: &str) -> Option<Submission> {
         return None;
     }
     let mut s = Submission::new(shown_as, FileStatus::Skipped);
-    let message = "tệp không phải bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods); bỏ qua";
+    // A name of another spreadsheet-like format says what to do with it.
+    let message = match ext {
+        "xltx" | "xltm" | "xlt" => {
+            "tệp mẫu (template) của Excel, chibo không đọc; nếu đây là báo cáo, hãy mở bằng Excel rồi lưu thành .xlsx; bỏ qua"
+        }
+        "ots" | "fods" => {
+            "tệp mẫu hoặc tệp phẳng của LibreOffice, chibo không đọc; nếu đây là báo cáo, hãy mở bằng LibreOffice rồi lưu thành .ods hoặc .xlsx; bỏ qua"
+        }
+        "csv" | "tsv" => {
+            "tệp văn bản CSV, không phải bảng tính; nếu đây là báo cáo, hãy mở bằng Excel rồi lưu thành .xlsx; bỏ qua"
+        }
+        "htm" | "html" | "mht" | "mhtml" => {
+            "trang web (HTML), không phải bảng tính; nếu đây là báo cáo, hãy mở bằng Excel rồi lưu thành .xlsx; bỏ qua"
+        }
+        "wks" | "wk1" | "wk3" | "wk4" | "wq1" | "wb1" | "qpw" => {
+            "bảng tính Lotus 1-2-3 hoặc Quattro Pro, chibo không đọc; nếu đây là báo cáo, hãy mở bằng LibreOffice rồi lưu thành .xlsx; bỏ qua"
+        }
+        _ => "tệp không phải bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods); bỏ qua",
+    };
     s.diagnostics.push(Diagnostic::notice(
         Code::FileSkipped,
         Location::file(shown_as),

@@ -15,6 +15,7 @@ mod hostile;
 mod init;
 mod layout;
 mod limits;
+mod open;
 mod roster_files;
 mod run;
 mod snapshots;
