@@ -150,7 +150,8 @@ impl<'a, K: ColumnKey> Table<'a, K> {
     }
 
     /// The data rows, top to bottom: every row below the header with something in it,
-    /// down to a footer line (excluded), totals rows left out.
+    /// down to a footer line (excluded), totals rows left out. A row is told by what is
+    /// typed in it: one that only a merged cell above reaches into is blank.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_, K>> {
         (self.data_start..self.grid.rows().end)
             .map(move |line| {
@@ -239,11 +240,15 @@ impl<'t, K: ColumnKey> Row<'t, K> {
         self.cell(key).unwrap_or_else(|| self.first())
     }
 
-    /// The value of column `key`; empty when the table has no such column.
+    /// The value of column `key`; empty when the table has no such column. A cell
+    /// merged down over several data rows gives its value to each of them (SPEC §4).
     pub fn data(self, key: K) -> &'t Data {
         static EMPTY: Data = Data::Empty;
         match self.cell(key) {
-            Some(cell) => self.table.grid.get(cell),
+            Some(cell) => self
+                .table
+                .grid
+                .get_in_rows_from(cell, self.table.data_start),
             None => &EMPTY,
         }
     }

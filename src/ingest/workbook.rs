@@ -230,8 +230,8 @@ impl<RS: Read + Seek> Workbook<RS> {
         // rows is refused before anything is allocated for it.
         let sheet_limits = self.limits;
         let sheets = &mut self.sheets;
-        let cells = guarded(|| {
-            Ok(match sheets {
+        let (cells, merges) = guarded(|| {
+            let cells = match sheets {
                 Sheets::Xlsx(x) => {
                     let mut reader = x
                         .worksheet_cells_reader(&name)
@@ -255,9 +255,26 @@ impl<RS: Read + Seek> Workbook<RS> {
                     });
                     bounded(shown, sheet_limits, || used.next().unwrap_or(Ok(None)))?
                 }
-            })
+            };
+            // Merged regions, at absolute positions. calamine reads them from .xlsx and
+            // .xls only; for .xlsb and .ods it gives none, so there a merged cell is read
+            // from its top-left cell alone.
+            let merges = match sheets {
+                Sheets::Xlsx(x) => x
+                    .merge_cells_by_sheet_name(&name)
+                    .map_err(|e| unreadable(&e))?,
+                Sheets::Xls(x) => x
+                    .merge_cells_by_sheet_name(&name)
+                    .map_err(|e| unreadable(&e))?,
+                Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+            };
+            Ok((cells, merges))
         })?;
-        Ok(Grid::new(calamine::Range::from_sparse(cells)))
+        // A merge whose top-left cell is beyond the limits has no value to give.
+        let merges = merges
+            .into_iter()
+            .filter(|m| m.start.0 < sheet_limits.rows && m.start.1 < sheet_limits.cols);
+        Ok(Grid::new(calamine::Range::from_sparse(cells)).with_merges(merges))
     }
 }
 
