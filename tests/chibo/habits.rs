@@ -155,3 +155,26 @@ fn merged_cells_booleans_totals_hidden_rows_and_broken_labels_are_read() {
         text(&out)
     );
 }
+
+/// The same report saved by LibreOffice Calc as .xls and .ods reads the same: calamine
+/// gives an .xls's merges, chibo reads an .ods's from its content.
+#[test]
+fn libreoffice_xls_and_ods_keep_the_merges() {
+    if !crate::common::tool("soffice", &["--version"]) {
+        return;
+    }
+    let (tmp, ws) = demo();
+    let folder = only_month(&ws, "2020-07");
+    let source = tmp.path().join("YC-gop-o.xlsx");
+    merged_report(&source);
+    for ext in ["xls", "ods"] {
+        let saved = crate::common::soffice(&source, ext, tmp.path());
+        let path = folder.join(format!("YC-gop-o.{ext}"));
+        std::fs::rename(&saved, &path).unwrap();
+        let s = checked(&ws, &path);
+        assert_eq!(found(&s), Vec::<String>::new(), "{ext}");
+        assert_eq!((s.read, s.accepted(), s.rejected), (5, 5, 0), "{ext}");
+        assert_eq!(rows_of(&ws, &s), MERGED_ROWS, "{ext}");
+        std::fs::remove_file(&path).unwrap();
+    }
+}
