@@ -34,8 +34,8 @@ impl Grid {
     /// Adds the sheet's merged regions, at absolute positions (as calamine gives them).
     /// Only merges over more than one row are kept, by their first column: a merge
     /// across columns is read from its top-left cell like any other cell, and the
-    /// columns right of a block's first are left empty. Overlapping merges (which Excel
-    /// refuses to write) keep the first.
+    /// columns right of a block's first are left empty. Of merges that overlap in a column
+    /// (which Excel refuses to write), the one starting higher is kept.
     #[must_use]
     pub fn with_merges(mut self, merges: impl IntoIterator<Item = Dimensions>) -> Grid {
         for m in merges {

@@ -269,14 +269,13 @@ impl<RS: Read + Seek> Workbook<RS> {
             };
             // Merged regions, at absolute positions. calamine reads them from .xlsx and
             // .xls; an .ods's were read from its content when it opened; an .xlsb gives
-            // none, so there a merged cell is read from its top-left cell alone.
+            // none, so there a merged cell is read from its top-left cell alone. The
+            // cells have been read: a sheet whose list of merges (after its cells in the
+            // file) is damaged is read without them, and the rows that needed them say
+            // what they miss.
             let merges = match sheets {
-                Sheets::Xlsx(x) => x
-                    .merge_cells_by_sheet_name(&name)
-                    .map_err(|e| unreadable(&e))?,
-                Sheets::Xls(x) => x
-                    .merge_cells_by_sheet_name(&name)
-                    .map_err(|e| unreadable(&e))?,
+                Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
                 Sheets::Ods(_) => ods_merges
                     .iter()
                     .find(|(sheet, _)| *sheet == name)
