@@ -532,6 +532,41 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_merged_down_over_data_rows_fills_each_of_them() {
+        let at = |a: &str| CellRef::parse(a).unwrap();
+        let merge = |from: &str, to: &str| {
+            let (from, to) = (at(from), at(to));
+            calamine::Dimensions::new((from.row, from.col), (to.row, to.col))
+        };
+        // `Họ và tên` merged over the two header rows; An merged down over B3:B5, whose
+        // last row has nothing else in it.
+        let grid = Grid::from_text(&[
+            &["Họ và tên", "Thông tin"],
+            &["", "Ngày"],
+            &["An", "01/07/2020"],
+            &["", "02/07/2020"],
+            &[],
+            &["Bình", "03/07/2020"],
+        ])
+        .with_merges([merge("A1", "A2"), merge("A3", "A5"), merge("B1", "C1")]);
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        assert_eq!(table.data_start(), 2);
+        let rows: Vec<(u32, Option<String>)> = table
+            .rows()
+            .map(|r| (r.line() + 1, r.quiet_text(Col::Name)))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (3, Some("An".into())),
+                (4, Some("An".into())),
+                (6, Some("Bình".into()))
+            ],
+            "row 5 has only what the merge reaches into: blank"
+        );
+    }
+
+    #[test]
     fn footers_and_totals() {
         let cases = [
             ("Người lập biểu", RowKind::Footer),
