@@ -2,8 +2,12 @@
 //!
 //! calamine's `Range` is indexed relative to its first used cell; a [`Grid`] converts
 //! once, so every position that leaves this module is the cell a person sees in Excel.
+//! It also keeps the sheet's cells merged down over several rows, so that a table can
+//! give a value written once for several data rows to each of them.
 
-use calamine::{Data, Range};
+use std::collections::BTreeMap;
+
+use calamine::{Data, Dimensions, Range};
 
 use crate::diagnostic::CellRef;
 
@@ -13,12 +17,40 @@ static EMPTY: Data = Data::Empty;
 #[derive(Clone, Debug, Default)]
 pub struct Grid {
     range: Range<Data>,
+    /// Cells merged down over more than one row: for each column, the first and last
+    /// rows of each merge whose top-left cell is in that column, sorted.
+    merged_down: BTreeMap<u32, Vec<(u32, u32)>>,
 }
 
 impl Grid {
     /// Wraps a range read by calamine.
     pub fn new(range: Range<Data>) -> Grid {
-        Grid { range }
+        Grid {
+            range,
+            merged_down: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the sheet's merged regions, at absolute positions (as calamine gives them).
+    /// Only merges over more than one row are kept, by their first column: a merge
+    /// across columns is read from its top-left cell like any other cell, and the
+    /// columns right of a block's first are left empty. Of merges that overlap in a column
+    /// (which Excel refuses to write), the one starting higher is kept.
+    #[must_use]
+    pub fn with_merges(mut self, merges: impl IntoIterator<Item = Dimensions>) -> Grid {
+        for m in merges {
+            if m.end.0 > m.start.0 && m.end.1 >= m.start.1 {
+                self.merged_down
+                    .entry(m.start.1)
+                    .or_default()
+                    .push((m.start.0, m.end.0));
+            }
+        }
+        for spans in self.merged_down.values_mut() {
+            spans.sort_unstable();
+            spans.dedup_by(|later, kept| later.0 <= kept.1);
+        }
+        self
     }
 
     /// Builds a grid from rows of values, the first at `top_left` (for tests and for
@@ -63,6 +95,27 @@ impl Grid {
     /// The value at an absolute position; empty outside the used range.
     pub fn get(&self, cell: CellRef) -> &Data {
         self.range.get_value((cell.row, cell.col)).unwrap_or(&EMPTY)
+    }
+
+    /// The value at `cell` as a data row reads it: a cell merged down from a row at or
+    /// below `first_row` gives its value to every row it covers; any other cell is
+    /// [`Grid::get`]. Merges that start above `first_row` (a header or a title merged
+    /// over two rows) give nothing.
+    pub fn get_in_rows_from(&self, cell: CellRef, first_row: u32) -> &Data {
+        match self.merge_top(cell) {
+            Some(top) if top.row >= first_row => self.get(top),
+            _ => self.get(cell),
+        }
+    }
+
+    /// The top-left cell of the merge down over several rows that covers `cell` below
+    /// its first row, if any.
+    pub fn merge_top(&self, cell: CellRef) -> Option<CellRef> {
+        let spans = self.merged_down.get(&cell.col)?;
+        // The last merge starting at or above `cell`: the only one that can cover it.
+        let i = spans.partition_point(|&(first, _)| first <= cell.row);
+        let &(first, last) = spans.get(i.checked_sub(1)?)?;
+        (first < cell.row && cell.row <= last).then_some(CellRef::new(first, cell.col))
     }
 
     /// Absolute row numbers of the used range, top to bottom.
@@ -135,6 +188,64 @@ mod tests {
         assert_eq!(grid.columns(), 2..4);
         let row: Vec<String> = grid.row_cells(3).map(|(c, _)| c.to_string()).collect();
         assert_eq!(row, ["D4"]);
+    }
+
+    #[test]
+    fn a_merge_down_gives_its_value_to_the_rows_below_it() {
+        let at = |a: &str| CellRef::parse(a).unwrap();
+        let d = |r: u32, c: u32, r2: u32, c2: u32| Dimensions::new((r, c), (r2, c2));
+        let grid = Grid::from_rows(
+            at("A1"),
+            vec![
+                vec![
+                    Data::String("Họ và tên".into()),
+                    Data::String("Ghi chú".into()),
+                ],
+                vec![Data::String("An".into()), Data::String("gộp ngang".into())],
+                vec![Data::Empty, Data::Int(7)],
+                vec![Data::Empty, Data::Empty],
+                vec![Data::String("Bình".into())],
+            ],
+        )
+        .with_merges([
+            d(1, 0, 3, 0), // A2:A4, a name written once for three rows
+            d(1, 1, 1, 2), // B2:C2, across columns only
+            d(4, 0, 5, 1), // A5:B6, a block
+        ]);
+        let an = Data::String("An".into());
+        assert_eq!(grid.merge_top(at("A3")), Some(at("A2")));
+        assert_eq!(
+            grid.merge_top(at("A2")),
+            None,
+            "the top row is the cell itself"
+        );
+        assert_eq!(grid.merge_top(at("C2")), None);
+        assert_eq!(grid.get_in_rows_from(at("A3"), 1), &an);
+        assert_eq!(grid.get_in_rows_from(at("A4"), 1), &an);
+        assert_eq!(
+            grid.get_in_rows_from(at("A5"), 1),
+            &Data::String("Bình".into())
+        );
+        assert_eq!(
+            grid.get_in_rows_from(at("A6"), 1),
+            &Data::String("Bình".into())
+        );
+        assert_eq!(
+            grid.get_in_rows_from(at("B6"), 1),
+            &Data::Empty,
+            "first column only"
+        );
+        assert_eq!(grid.get_in_rows_from(at("C2"), 1), &Data::Empty);
+        assert_eq!(grid.get_in_rows_from(at("B3"), 1), &Data::Int(7));
+        // A table whose data starts lower does not take A2:A4's value.
+        assert_eq!(grid.get_in_rows_from(at("A2"), 1), &an);
+        assert_eq!(grid.get_in_rows_from(at("A3"), 2), &Data::Empty);
+        // Plain reading is unchanged.
+        assert_eq!(grid.get(at("A3")), &Data::Empty);
+        assert!(grid.is_blank_row(3));
+        // Overlapping merges keep the first.
+        let grid = grid.with_merges([d(2, 0, 6, 0)]);
+        assert_eq!(grid.merge_top(at("A6")), Some(at("A5")));
     }
 
     #[test]

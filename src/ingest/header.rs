@@ -403,6 +403,25 @@ mod tests {
     }
 
     #[test]
+    fn labels_broken_over_lines_with_alt_enter_are_found() {
+        // Excel stores Alt+Enter as a line feed; some files carry a carriage return too.
+        let cases = [
+            ["Mã\nđơn vị", "Tên\nđơn vị"],
+            ["Mã đơn\r\nvị", "Tên đơn vị\n"],
+            ["Mã\n\nđơn\tvị", " Tên  đơn \u{2028}vị"],
+        ];
+        for labels in cases {
+            let h = find_header::<Col>(&grid(&[&labels])).unwrap();
+            assert_eq!(
+                (h.col(Col::Code), h.col(Col::Name)),
+                (Some(0), Some(1)),
+                "{labels:?}"
+            );
+            assert!(h.unknown.is_empty(), "{labels:?}");
+        }
+    }
+
+    #[test]
     fn no_header_in_the_scanned_rows() {
         let mut rows: Vec<&[&str]> = vec![&["x"]; 30];
         rows.push(&["Mã đơn vị", "Tên đơn vị"]);

@@ -49,9 +49,17 @@ fn word<T: PartialEq + Clone>(
 }
 
 /// `Có dự`: yes (`Có`, `x`, `✓`, `1`, `Đã dự`, TRUE) or no (`Không`, `0`, `Vắng`, FALSE).
+/// A boolean cell counts, and so does its text `TRUE` or `FALSE` in any case (as a
+/// LibreOffice CSV export or Gnumeric may write it).
 pub fn attended(data: &Data) -> Result<Option<bool>, MarkError> {
-    if let Data::Bool(b) = data {
-        return Ok(Some(*b));
+    match data {
+        Data::Bool(b) => return Ok(Some(*b)),
+        Data::String(text) => match text.trim().to_ascii_uppercase().as_str() {
+            "TRUE" => return Ok(Some(true)),
+            "FALSE" => return Ok(Some(false)),
+            _ => {}
+        },
+        _ => {}
     }
     word(data, &ATTENDED, &ATTENDED_KEYS)
 }
@@ -121,6 +129,15 @@ mod tests {
         assert_eq!(attended(&Data::Int(1)), Ok(Some(true)));
         assert_eq!(attended(&Data::Float(0.0)), Ok(Some(false)));
         assert_eq!(attended(&Data::Bool(true)), Ok(Some(true)));
+        assert_eq!(attended(&Data::Bool(false)), Ok(Some(false)));
+        for (text, want) in [
+            ("TRUE", true),
+            ("true", true),
+            (" FALSE ", false),
+            ("False", false),
+        ] {
+            assert_eq!(attended(&s(text)), Ok(Some(want)), "{text:?}");
+        }
         assert_eq!(attended(&Data::Empty), Ok(None));
         for bad in ["Co", "có lẽ", "2", "y"] {
             assert!(attended(&s(bad)).is_err(), "{bad:?}");

@@ -150,7 +150,8 @@ impl<'a, K: ColumnKey> Table<'a, K> {
     }
 
     /// The data rows, top to bottom: every row below the header with something in it,
-    /// down to a footer line (excluded), totals rows left out.
+    /// down to a footer line (excluded), totals rows left out. A row is told by what is
+    /// typed in it: one that only a merged cell above reaches into is blank.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_, K>> {
         (self.data_start..self.grid.rows().end)
             .map(move |line| {
@@ -239,11 +240,15 @@ impl<'t, K: ColumnKey> Row<'t, K> {
         self.cell(key).unwrap_or_else(|| self.first())
     }
 
-    /// The value of column `key`; empty when the table has no such column.
+    /// The value of column `key`; empty when the table has no such column. A cell
+    /// merged down over several data rows gives its value to each of them (SPEC §4).
     pub fn data(self, key: K) -> &'t Data {
         static EMPTY: Data = Data::Empty;
         match self.cell(key) {
-            Some(cell) => self.table.grid.get(cell),
+            Some(cell) => self
+                .table
+                .grid
+                .get_in_rows_from(cell, self.table.data_start),
             None => &EMPTY,
         }
     }
@@ -523,6 +528,41 @@ mod tests {
                 ("row-bad-value", "C2".to_owned()),
                 ("row-missing-value", "D2".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn a_cell_merged_down_over_data_rows_fills_each_of_them() {
+        let at = |a: &str| CellRef::parse(a).unwrap();
+        let merge = |from: &str, to: &str| {
+            let (from, to) = (at(from), at(to));
+            calamine::Dimensions::new((from.row, from.col), (to.row, to.col))
+        };
+        // `Họ và tên` merged over the two header rows; An merged down over B3:B5, whose
+        // last row has nothing else in it.
+        let grid = Grid::from_text(&[
+            &["Họ và tên", "Thông tin"],
+            &["", "Ngày"],
+            &["An", "01/07/2020"],
+            &["", "02/07/2020"],
+            &[],
+            &["Bình", "03/07/2020"],
+        ])
+        .with_merges([merge("A1", "A2"), merge("A3", "A5"), merge("B1", "C1")]);
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        assert_eq!(table.data_start(), 2);
+        let rows: Vec<(u32, Option<String>)> = table
+            .rows()
+            .map(|r| (r.line() + 1, r.quiet_text(Col::Name)))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (3, Some("An".into())),
+                (4, Some("An".into())),
+                (6, Some("Bình".into()))
+            ],
+            "row 5 has only what the merge reaches into: blank"
         );
     }
 

@@ -4,7 +4,7 @@
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
-use calamine::{Reader, Sheets};
+use calamine::{Dimensions, Reader, Sheets};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::ingest::grid::Grid;
@@ -104,6 +104,9 @@ pub struct Workbook<RS: Read + Seek = Cursor<Vec<u8>>> {
     names: Vec<String>,
     /// How much of a sheet is read.
     limits: SheetLimits,
+    /// The merged regions of an `.ods`'s sheets by raw name, read from its content
+    /// (calamine gives none for OpenDocument).
+    ods_merges: Vec<(String, Vec<Dimensions>)>,
 }
 
 impl Workbook<Cursor<Vec<u8>>> {
@@ -168,6 +171,7 @@ impl Workbook<Cursor<Vec<u8>>> {
             )));
         }
         let format = sniff(&bytes, sheet_limits)?;
+        let ods_merges = ods_merges(&bytes, sheet_limits);
         let sheets = guarded(|| {
             let rs = Cursor::new(bytes);
             Ok(match format {
@@ -185,12 +189,16 @@ impl Workbook<Cursor<Vec<u8>>> {
                 ),
             })
         })?;
-        Ok(Workbook::with(sheets, sheet_limits))
+        Ok(Workbook::with(sheets, sheet_limits, ods_merges))
     }
 }
 
 impl<RS: Read + Seek> Workbook<RS> {
-    fn with(sheets: Sheets<RS>, limits: SheetLimits) -> Self {
+    fn with(
+        sheets: Sheets<RS>,
+        limits: SheetLimits,
+        ods_merges: Vec<(String, Vec<Dimensions>)>,
+    ) -> Self {
         // Chart, dialog and macro sheets hold no cells to read (calamine refuses to
         // read them as worksheets): they are left out as if absent.
         let raw_names: Vec<String> = sheets
@@ -205,6 +213,7 @@ impl<RS: Read + Seek> Workbook<RS> {
             raw_names,
             names,
             limits,
+            ods_merges,
         }
     }
 
@@ -240,8 +249,9 @@ impl<RS: Read + Seek> Workbook<RS> {
         // rows is refused before anything is allocated for it.
         let sheet_limits = self.limits;
         let sheets = &mut self.sheets;
-        let cells = guarded(|| {
-            Ok(match sheets {
+        let ods_merges = &self.ods_merges;
+        let (cells, merges) = guarded(|| {
+            let cells = match sheets {
                 Sheets::Xlsx(x) => {
                     let mut reader = x
                         .worksheet_cells_reader(&name)
@@ -265,9 +275,30 @@ impl<RS: Read + Seek> Workbook<RS> {
                     });
                     bounded(shown, sheet_limits, || used.next().unwrap_or(Ok(None)))?
                 }
-            })
+            };
+            // Merged regions, at absolute positions. calamine reads them from .xlsx and
+            // .xls; an .ods's were read from its content when it opened; an .xlsb gives
+            // none, so there a merged cell is read from its top-left cell alone. The
+            // cells have been read: a sheet whose list of merges (after its cells in the
+            // file) is damaged is read without them, and the rows that needed them say
+            // what they miss.
+            let merges = match sheets {
+                Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                Sheets::Ods(_) => ods_merges
+                    .iter()
+                    .find(|(sheet, _)| *sheet == name)
+                    .map(|(_, merges)| merges.clone())
+                    .unwrap_or_default(),
+                Sheets::Xlsb(_) => Vec::new(),
+            };
+            Ok((cells, merges))
         })?;
-        Ok(Grid::new(calamine::Range::from_sparse(cells)))
+        // A merge whose top-left cell is beyond the limits has no value to give.
+        let merges = merges
+            .into_iter()
+            .filter(|m| m.start.0 < sheet_limits.rows && m.start.1 < sheet_limits.cols);
+        Ok(Grid::new(calamine::Range::from_sparse(cells)).with_merges(merges))
     }
 }
 
@@ -738,4 +769,146 @@ fn check_ods<R: Read + Seek>(
         buf.clear();
     }
     Ok(())
+}
+
+/// The merged regions of each sheet of an `.ods` (none for any other file), by the
+/// sheet's name as stored. OpenDocument marks a merge on its top-left cell with
+/// `table:number-rows-spanned` and `table:number-columns-spanned`, which calamine does not
+/// read; `content.xml` is streamed here, counting rows and cells with their repeats as
+/// [`check_ods`] does. Merges whose top-left cell is beyond the limits are left out, and
+/// a sheet keeps at most as many merges as it may have cells.
+fn ods_merges(bytes: &[u8], l: SheetLimits) -> Vec<(String, Vec<Dimensions>)> {
+    use quick_xml::events::Event;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let Ok(content) = archive.by_name("content.xml") else {
+        return Vec::new();
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
+    let number = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut sheets: Vec<(String, Vec<Dimensions>)> = Vec::new();
+    let (mut row, mut row_repeat, mut col) = (0u64, 1u64, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(event) => event,
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
+                let name = e
+                    .try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .map(std::borrow::Cow::into_owned)
+                    })
+                    .unwrap_or_default();
+                sheets.push((name, Vec::new()));
+                row = 0;
+            }
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                (row_repeat, col) = (number(&e, "table:number-rows-repeated"), 0);
+            }
+            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(number(&e, "table:number-rows-repeated"));
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(row_repeat);
+            }
+            Event::Start(ref e) | Event::Empty(ref e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let rows = number(e, "table:number-rows-spanned");
+                let cols = number(e, "table:number-columns-spanned");
+                let inside = (u32::try_from(row), u32::try_from(col));
+                if (rows > 1 || cols > 1)
+                    && let (Ok(r), Ok(c)) = inside
+                    && r < l.rows
+                    && c < l.cols
+                    && let Some((_, merges)) = sheets.last_mut()
+                    && merges.len() < l.cells
+                {
+                    let last = |start: u32, span: u64| {
+                        let end = u64::from(start).saturating_add(span.max(1) - 1);
+                        u32::try_from(end).unwrap_or(u32::MAX)
+                    };
+                    merges.push(Dimensions::new((r, c), (last(r, rows), last(c, cols))));
+                }
+                col = col.saturating_add(number(e, "table:number-columns-repeated"));
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    sheets
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// An .ods holding `content` as its `content.xml`.
+    fn ods(content: &str) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        z.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(content.as_bytes()).unwrap();
+        z.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn ods_merges_count_repeated_rows_and_cells() {
+        let content = r#"<office:document-content><office:body><office:spreadsheet>
+            <table:table table:name="Tiêu &amp; đề">
+              <table:table-row><table:table-cell table:number-columns-spanned="3"/></table:table-row>
+            </table:table>
+            <table:table table:name="Báo cáo">
+              <table:table-header-rows><table:table-row><table:table-cell/></table:table-row></table:table-header-rows>
+              <table:table-row table:number-rows-repeated="4"><table:table-cell/></table:table-row>
+              <table:table-row>
+                <table:table-cell table:number-columns-repeated="2"/>
+                <table:table-cell table:number-rows-spanned="3"><text:p>An</text:p></table:table-cell>
+                <table:table-cell table:number-rows-spanned="2" table:number-columns-spanned="2"/>
+                <table:covered-table-cell/>
+              </table:table-row>
+              <table:table-row><table:table-cell table:number-rows-spanned="9" table:number-columns-repeated="1"/></table:table-row>
+            </table:table>
+        </office:spreadsheet></office:body></office:document-content>"#;
+        let got = ods_merges(&ods(content), SheetLimits::REPORT);
+        let d = |r, c, r2, c2| Dimensions::new((r, c), (r2, c2));
+        assert_eq!(
+            got,
+            [
+                ("Tiêu & đề".to_owned(), vec![d(0, 0, 0, 2)]),
+                (
+                    "Báo cáo".to_owned(),
+                    vec![d(5, 2, 7, 2), d(5, 3, 6, 4), d(6, 0, 14, 0)]
+                ),
+            ]
+        );
+        // A merge whose top-left cell lies beyond the limits is left out, and a file
+        // that is not an .ods has none.
+        let small = SheetLimits {
+            rows: 6,
+            cols: 3,
+            cells: 100,
+        };
+        assert_eq!(ods_merges(&ods(content), small)[1].1, [d(5, 2, 7, 2)]);
+        assert_eq!(ods_merges(b"not a zip", SheetLimits::REPORT), []);
+    }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chibo::ingest::Column;
 use chibo::submission::columns::{REPORT, ReportCol};
-use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 
 /// A sheet: its name and rows of cells.
 pub type Sheet<'a> = (&'a str, Vec<Vec<&'a str>>);
@@ -17,34 +17,39 @@ pub type Sheet<'a> = (&'a str, Vec<Vec<&'a str>>);
 /// Writes `sheets` to `path` as .xlsx.
 pub fn write(path: &Path, sheets: &[Sheet]) {
     let mut book = Workbook::new();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
     for (name, rows) in sheets {
         let sheet = book.add_worksheet().set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
-                if cell.is_empty() {
-                    continue;
-                }
-                if let Some(literal) = cell.strip_prefix('\\') {
-                    sheet.write_string(r, c, literal).unwrap();
-                } else if let Some(n) = cell.strip_prefix('#') {
-                    sheet.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
-                } else if let Some(d) = cell.strip_prefix('@') {
-                    let d = ExcelDateTime::parse_from_str(d).unwrap();
-                    sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
-                } else if let Some(error) = cell.strip_prefix('!') {
-                    let formula = Formula::new(format!("={error}")).set_result(error);
-                    sheet.write_formula(r, c, formula).unwrap();
-                } else if cell.starts_with('=') {
-                    sheet.write_formula(r, c, *cell).unwrap();
-                } else {
-                    sheet.write_string(r, c, *cell).unwrap();
-                }
+        fill(sheet, rows);
+    }
+    book.save(path).unwrap();
+}
+
+/// Writes `rows` into `sheet` from A1, each cell as the module's documentation says.
+pub fn fill(sheet: &mut Worksheet, rows: &[Vec<&str>]) {
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+            if cell.is_empty() {
+                continue;
+            }
+            if let Some(literal) = cell.strip_prefix('\\') {
+                sheet.write_string(r, c, literal).unwrap();
+            } else if let Some(n) = cell.strip_prefix('#') {
+                sheet.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
+            } else if let Some(d) = cell.strip_prefix('@') {
+                let d = ExcelDateTime::parse_from_str(d).unwrap();
+                sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
+            } else if let Some(error) = cell.strip_prefix('!') {
+                let formula = Formula::new(format!("={error}")).set_result(error);
+                sheet.write_formula(r, c, formula).unwrap();
+            } else if cell.starts_with('=') {
+                sheet.write_formula(r, c, *cell).unwrap();
+            } else {
+                sheet.write_string(r, c, *cell).unwrap();
             }
         }
     }
-    book.save(path).unwrap();
 }
 
 /// The report header row a unit keeps when it makes its own sheet: the canonical labels

@@ -10,6 +10,7 @@ mod docs;
 mod email;
 mod fuzz;
 mod grid;
+mod habits;
 mod header_cases;
 mod hostile;
 mod init;
