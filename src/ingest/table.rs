@@ -278,12 +278,13 @@ impl<'t, K: ColumnKey> Row<'t, K> {
                 diags.push(self.error(self.table.codes.bad_value, key, message));
                 None
             }
+            Data::String(raw) => {
+                let text = legacy_text(raw, || self.at(key), diags);
+                (!text.is_empty()).then_some(text)
+            }
             data => {
                 let text = display(data);
-                if text.is_empty() {
-                    return None;
-                }
-                Some(legacy_text(text, || self.at(key), diags))
+                (!text.is_empty()).then_some(text)
             }
         }
     }
@@ -309,37 +310,39 @@ impl<'t, K: ColumnKey> Row<'t, K> {
     pub fn quiet_text(self, key: K) -> Option<String> {
         match self.data(key) {
             Data::Error(_) => None,
+            Data::String(raw) => {
+                let text = crate::text::read_stored(raw).text;
+                (!text.is_empty()).then_some(text)
+            }
             data => {
                 let text = display(data);
-                if text.is_empty() {
-                    return None;
-                }
-                Some(crate::text::decode_legacy(&text).map_or(text, |(decoded, _)| decoded))
+                (!text.is_empty()).then_some(text)
             }
         }
     }
 }
 
-/// Text as read, converted from a legacy font encoding (TCVN3, VNI) when it is one; the
-/// conversion is reported as a warning at the cell, quoting the text as typed.
+/// The text of a cell as stored, read by [`crate::text::read_stored`]: checked for a
+/// legacy font encoding (TCVN3, VNI) before cleaning, converted when it is one, then
+/// cleaned. The conversion is reported as a warning at the cell, quoting the text as
+/// typed.
 pub fn legacy_text(
-    text: String,
+    raw: &str,
     at: impl FnOnce() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    match crate::text::decode_legacy(&text) {
-        Some((decoded, encoding)) => {
-            let message = format!(
-                "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{decoded}». Hãy gõ bằng Unicode",
-                encoding.name()
-            );
-            diags.push(
-                Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(text),
-            );
-            decoded
-        }
-        None => text,
+    let read = crate::text::read_stored(raw);
+    if let Some(legacy) = read.legacy {
+        let message = format!(
+            "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{}». Hãy gõ bằng Unicode",
+            legacy.encoding.name(),
+            read.text
+        );
+        diags.push(
+            Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(legacy.typed),
+        );
     }
+    read.text
 }
 
 #[cfg(test)]
@@ -523,6 +526,55 @@ mod tests {
                 ("row-bad-value", "C2".to_owned()),
                 ("row-missing-value", "D2".to_owned())
             ]
+        );
+    }
+
+    /// The legacy check reads the text as stored: U+00AD, which cleaning removes, is
+    /// TCVN3's `ư`. Genuine Latin-1 text and Unicode text are left as they are.
+    #[test]
+    fn legacy_text_is_read_before_cleaning() {
+        use crate::text::{LegacyEncoding, encode_legacy};
+        let tcvn3 = |t: &str| encode_legacy(t, LegacyEncoding::Tcvn3).unwrap();
+        let commune = format!(" {} ", tcvn3("Phường  Quyết Thắng"));
+        let name = tcvn3("Lò Văn Cư");
+        assert!(commune.contains('\u{ad}') && name.ends_with("C\u{ad}"));
+        let grid = Grid::from_rows(
+            CellRef::new(0, 0),
+            vec![
+                vec![s("Họ và tên"), s("Mã"), s("Ngày"), s("Ghi chú")],
+                vec![s(&name), s(&commune), s("Café Hélène, Zürich"), s("Phường")],
+            ],
+        );
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        let row = table.rows().next().unwrap();
+        let mut diags = Vec::new();
+        let texts: Vec<Option<String>> = [Col::Name, Col::Code, Col::Date, Col::Note]
+            .into_iter()
+            .map(|k| row.text(k, &mut diags))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                Some("Lò Văn Cư".to_owned()),
+                Some("Phường Quyết Thắng".to_owned()),
+                Some("Café Hélène, Zürich".to_owned()),
+                Some("Phường".to_owned()),
+            ]
+        );
+        let got = found(&diags);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            (got[0].0, got[0].1.as_str()),
+            ("text-legacy-encoding", "A2")
+        );
+        assert!(got[0].2.contains("«Lò Văn Cư»"), "{}", got[0].2);
+        assert_eq!(got[0].3, Some(name.as_str()));
+        // The quote is the text as typed, soft hyphen kept, white space tidied.
+        assert_eq!(got[1].1, "B2");
+        assert_eq!(got[1].3, Some("Ph\u{ad}êng QuyÕt Th¾ng"));
+        assert_eq!(
+            row.quiet_text(Col::Code).as_deref(),
+            Some("Phường Quyết Thắng")
         );
     }
 

@@ -77,6 +77,39 @@ pub fn decode_legacy(text: &str) -> Option<(String, LegacyEncoding)> {
     Some((decoded.nfc().collect(), encoding))
 }
 
+/// `text` as a workbook holds it when typed with a legacy font in `encoding`: each
+/// Vietnamese letter as the Windows-1252 characters of its bytes in the tables below,
+/// ASCII unchanged. TCVN3 has no toned capitals, so they take the lowercase code, as
+/// Unikey writes them. `None` when a character outside ASCII has no code.
+///
+/// For tests and tools that build legacy text from the same tables the decoder reads.
+#[doc(hidden)]
+#[must_use]
+pub fn encode_legacy(text: &str, encoding: LegacyEncoding) -> Option<String> {
+    let tcvn3_byte = |letter: char| {
+        TCVN3
+            .iter()
+            .find(|&&(_, l)| l == letter)
+            .map(|&(code, _)| char::from(code).to_string())
+    };
+    text.nfc()
+        .map(|c| {
+            if c.is_ascii() {
+                return Some(c.to_string());
+            }
+            match encoding {
+                LegacyEncoding::Tcvn3 => {
+                    tcvn3_byte(c).or_else(|| tcvn3_byte(c.to_lowercase().next()?))
+                }
+                LegacyEncoding::Vni => VNI
+                    .iter()
+                    .find(|&&(letter, _)| letter == c)
+                    .map(|&(_, code)| code.to_owned()),
+            }
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // Mapping tables
 // ---------------------------------------------------------------------------
@@ -876,43 +909,16 @@ mod tests {
     use proptest::prelude::*;
     use std::sync::LazyLock;
 
-    /// Test-only TCVN3 encoder: Unicode letters to VN3 bytes, shown as the
-    /// Windows-1252 characters a workbook would hold. VN3 has no toned
-    /// capitals, so they are written with the lowercase code, as Unikey does.
+    /// Test-only TCVN3 encoder (see [`encode_legacy`]).
     fn encode_tcvn3(text: &str) -> String {
-        let byte = |letter: char| {
-            TCVN3
-                .iter()
-                .find(|&&(_, l)| l == letter)
-                .map(|&(code, _)| code)
-        };
-        text.nfc()
-            .map(|c| {
-                if c.is_ascii() {
-                    return c;
-                }
-                let code = byte(c)
-                    .or_else(|| byte(c.to_lowercase().next()?))
-                    .unwrap_or_else(|| panic!("{c:?} has no TCVN3 code"));
-                char::from(code)
-            })
-            .collect()
+        encode_legacy(text, LegacyEncoding::Tcvn3)
+            .unwrap_or_else(|| panic!("{text:?} has a letter without a TCVN3 code"))
     }
 
-    /// Test-only VNI encoder: Unicode letters to VNI-Windows spellings.
+    /// Test-only VNI encoder (see [`encode_legacy`]).
     fn encode_vni(text: &str) -> String {
-        text.nfc()
-            .map(|c| {
-                if c.is_ascii() {
-                    return c.to_string();
-                }
-                let (_, code) = VNI
-                    .iter()
-                    .find(|&&(letter, _)| letter == c)
-                    .unwrap_or_else(|| panic!("{c:?} has no VNI code"));
-                (*code).to_string()
-            })
-            .collect()
+        encode_legacy(text, LegacyEncoding::Vni)
+            .unwrap_or_else(|| panic!("{text:?} has a letter without a VNI code"))
     }
 
     /// Converts with one table, without detection, for table-level tests.

@@ -784,6 +784,60 @@ fn legacy_font_text_is_converted_and_matched() {
     assert_eq!(row.reason, Some(chibo::model::AbsenceReason::BusinessTrip));
 }
 
+/// `text` typed with a `.VnTime` (TCVN3) font, as the workbook stores it.
+fn tcvn3(text: &str) -> String {
+    chibo::text::encode_legacy(text, chibo::text::LegacyEncoding::Tcvn3).unwrap()
+}
+
+/// TCVN3's `ư` is stored as U+00AD, the soft hyphen that cleaning removes: the legacy
+/// check reads the text as stored, so `Phường` and `Lường` are read, not `Phêng` and
+/// `Lêng`, and the row is matched and accepted.
+#[test]
+fn tcvn3_u_horn_is_read_before_cleaning() {
+    let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
+    let path = ws.join("inbox/2020-07/TP.xlsx");
+    let (cadre, cell, commune) = (
+        tcvn3("Lường Văn Tâm"),
+        tcvn3("Bản Cọ"),
+        tcvn3("Phường Quyết Thắng"),
+    );
+    assert!(cadre.contains('\u{ad}') && commune.contains('\u{ad}'));
+    let rows = vec![
+        vec!["BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ THÁNG 7 NĂM 2020"],
+        vec![],
+        book::header(),
+        vec!["#1", &cadre, &cell, &commune, "05/07/2020", "Có"],
+    ];
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding B4",
+            "text-legacy-encoding C4",
+            "text-legacy-encoding D4"
+        ]
+    );
+    assert!(
+        s.diagnostics[2].message.contains("«Phường Quyết Thắng»"),
+        "{}",
+        s.diagnostics[2].message
+    );
+    assert_eq!(s.diagnostics[2].value.as_deref(), Some(commune.as_str()));
+    assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
+    let row = &s.rows[0];
+    assert_eq!(
+        (
+            row.cadre.map(|c| roster[c].code.as_str()),
+            row.cell.map(|c| roster[c].code.as_str())
+        ),
+        (Some("BTV04"), Some("TP-QT-04"))
+    );
+    assert_eq!(row.cadre_text, "Lường Văn Tâm");
+    assert_eq!(row.commune.as_deref(), Some("Phường Quyết Thắng"));
+}
+
 #[test]
 fn recommendations_get_codes_and_bad_cells_are_named() {
     let (_tmp, ws) = demo();
