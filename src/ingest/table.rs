@@ -9,6 +9,8 @@
 //! first column in that row, and every text goes through [`Row::text`] (Excel errors
 //! rejected, legacy font encodings decoded with a warning, white space cleaned).
 
+use std::borrow::Cow;
+
 use calamine::Data;
 
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
@@ -287,6 +289,24 @@ impl<'t, K: ColumnKey> Row<'t, K> {
                 (!text.is_empty()).then_some(text)
             }
         }
+    }
+
+    /// The value of column `key` for a reader of its own (marks, ratings, statuses,
+    /// dates): text typed in a legacy font encoding is converted and cleaned, with the
+    /// warning [`Row::text`] gives; any other value is the cell's as it is.
+    pub fn decoded(self, key: K, diags: &mut Vec<Diagnostic>) -> Cow<'t, Data> {
+        let data = self.data(key);
+        if let Data::String(raw) = data
+            && !raw.is_ascii()
+        {
+            let mut found = Vec::new();
+            let text = legacy_text(raw, || self.at(key), &mut found);
+            if !found.is_empty() {
+                diags.append(&mut found);
+                return Cow::Owned(Data::String(text));
+            }
+        }
+        Cow::Borrowed(data)
     }
 
     /// [`Row::text`] of a column that must be filled: blank is an error with `code`

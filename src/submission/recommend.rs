@@ -113,7 +113,7 @@ fn parse(
 ) -> Option<RecRow> {
     let raised_on = rec_date(row, RecCol::RaisedOn, true, diags);
     let resolved_on = rec_date(row, RecCol::ResolvedOn, false, diags);
-    let status = match rec_status(row.data(RecCol::Status)) {
+    let status = match rec_status(&row.decoded(RecCol::Status, diags)) {
         Ok(Some(s)) => Some(s),
         Ok(None) => {
             diags.push(row.error(
@@ -180,7 +180,7 @@ fn rec_date(
     required: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<NaiveDate> {
-    match date(row.data(key), false) {
+    match date(&row.decoded(key, diags), false) {
         Ok(None) if required => {
             diags.push(row.error(Code::RecBadRow, key, "thiếu ngày nêu kiến nghị"));
             None

@@ -838,6 +838,117 @@ fn tcvn3_u_horn_is_read_before_cleaning() {
     assert_eq!(row.commune.as_deref(), Some("Phường Quyết Thắng"));
 }
 
+/// `text` typed with a VNI font, as the workbook stores it.
+fn vni(text: &str) -> String {
+    chibo::text::encode_legacy(text, chibo::text::LegacyEncoding::Vni).unwrap()
+}
+
+/// Marks, ratings, statuses and dates typed as text in a legacy font are converted
+/// before they are read, each with the same warning as names: `Đã dự`, `Không`,
+/// `Trung bình`, `ngày 5 tháng 7 năm 2020` in TCVN3; `Đã chuyển` and a date in VNI.
+#[test]
+fn legacy_marks_ratings_statuses_and_dates_are_converted() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let (date, went, rating) = (
+        tcvn3("ngày 5 tháng 7 năm 2020"),
+        tcvn3("Đã dự"),
+        tcvn3("Trung bình"),
+    );
+    let (not_went, reason) = (tcvn3("Không"), tcvn3("Ốm đau"));
+    let mut report = yc_title();
+    report.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        &date,
+        &went,
+        "",
+        "#42",
+        "#30",
+        "",
+        "#2",
+        "#1",
+        &rating,
+    ]);
+    report.push(vec![
+        "#2",
+        "Tòng Văn Hải",
+        "Bản Mới",
+        "Chiềng Sàng",
+        "08/07/2020",
+        &not_went,
+        &reason,
+    ]);
+    let header: Vec<&str> = RECOMMENDATIONS
+        .iter()
+        .filter(|c| c.key != RecCol::CellCode)
+        .map(chibo::ingest::Column::canonical)
+        .collect();
+    let (raised, status) = (vni("ngày 6 tháng 7 năm 2020"), vni("Đã chuyển"));
+    let recs = vec![
+        header,
+        vec!["#1", "", "Bản Mới", &raised, "Nước sạch", "", "", &status],
+    ];
+    book::write(&path, &[("Báo cáo", report), ("Kiến nghị", recs)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding E7",
+            "text-legacy-encoding F7",
+            "text-legacy-encoding M7",
+            "text-legacy-encoding F8",
+            "text-legacy-encoding G8",
+            "text-legacy-encoding D2",
+            "text-legacy-encoding H2",
+        ]
+    );
+    assert!(
+        s.diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning)
+    );
+    let quoted: Vec<&str> = s
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .collect();
+    assert_eq!(
+        quoted,
+        [&date, &went, &rating, &not_went, &reason, &raised, &status]
+    );
+    assert!(s.diagnostics[5].message.contains("VNI"));
+    assert_eq!((s.read, s.accepted(), s.rejected), (2, 2, 0));
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?} {:?}",
+                r.date,
+                r.attended,
+                r.reason,
+                r.rating.map(chibo::model::Rating::label)
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2020-07-05 true None Some(\"Trung bình\")",
+            "2020-07-08 false Some(Sick) None"
+        ]
+    );
+    let recs: Vec<String> = s
+        .recommendations
+        .iter()
+        .map(|r| format!("{} {:?}", r.raised_on, r.status))
+        .collect();
+    assert_eq!(recs, ["2020-07-06 Forwarded"]);
+}
+
 #[test]
 fn recommendations_get_codes_and_bad_cells_are_named() {
     let (_tmp, ws) = demo();
