@@ -69,12 +69,16 @@ impl<'a, K: ColumnKey> Table<'a, K> {
         {
             let mut added = false;
             for (cell, value) in grid.row_cells(neighbour) {
-                let Some(key) = labels.column(value).map(|i| K::COLUMNS[i].key) else {
+                let Some((i, legacy)) = labels.read(value) else {
                     continue;
                 };
+                let key = K::COLUMNS[i].key;
                 let column_taken = header.columns().any(|(_, c)| c.col == cell.col);
                 if !header.has(key) && !column_taken {
                     header.set(key, cell);
+                    if let Some(label) = legacy {
+                        header.legacy.push((cell, label));
+                    }
                     header.unknown.retain(|(c, _)| c.col != cell.col);
                     added = true;
                 }
@@ -141,6 +145,16 @@ impl<'a, K: ColumnKey> Table<'a, K> {
             diags.push(
                 Diagnostic::warning(codes.duplicate, self.location(*cell), message)
                     .with_value(label),
+            );
+        }
+        for (cell, label) in &h.legacy {
+            diags.push(
+                Diagnostic::warning(
+                    Code::TextLegacyEncoding,
+                    self.location(*cell),
+                    legacy_message(label.encoding, &label.text),
+                )
+                .with_value(&label.typed),
             );
         }
         for (cell, label) in &h.unknown {
@@ -353,16 +367,21 @@ pub fn legacy_text(
 ) -> String {
     let read = crate::text::read_stored(raw);
     if let Some(legacy) = read.legacy {
-        let message = format!(
-            "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{}». Hãy gõ bằng Unicode",
-            legacy.encoding.name(),
-            read.text
-        );
+        let message = legacy_message(legacy.encoding, &read.text);
         diags.push(
             Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(legacy.typed),
         );
     }
     read.text
+}
+
+/// The `text-legacy-encoding` warning's message: what the text was typed in and how
+/// it was read.
+fn legacy_message(encoding: crate::text::LegacyEncoding, read: &str) -> String {
+    format!(
+        "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{read}». Hãy gõ bằng Unicode",
+        encoding.name()
+    )
 }
 
 #[cfg(test)]

@@ -389,13 +389,21 @@ fn identify_file(
     }
     if let Some((i, Some(table))) = report {
         let (sheet, grid) = &sheets.sheets[*i];
-        let title: Vec<(CellRef, String)> = (grid.rows().start..table.header().row)
-            .flat_map(|r| {
-                grid.row_cells(r)
-                    .map(|(c, v)| (c, display(v)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        // Title cells typed in a legacy font are read as any text is, with a warning.
+        let mut title: Vec<(CellRef, String)> = Vec::new();
+        for r in grid.rows().start..table.header().row {
+            for (c, v) in grid.row_cells(r) {
+                let text = match v {
+                    calamine::Data::String(raw) => crate::ingest::table::legacy_text(
+                        raw,
+                        || Location::cell(file, sheet, c),
+                        &mut s.diagnostics,
+                    ),
+                    v => display(v),
+                };
+                title.push((c, text));
+            }
+        }
         evidence.title(sheet, title.iter().map(|(c, t)| (*c, t.as_str())), roster);
     }
     evidence.path(file_stem, ctx.folder_month, roster);

@@ -49,7 +49,7 @@ pub fn read_stored(raw: &str) -> Stored {
             legacy: None,
         };
     }
-    let typed = collapse(raw, true);
+    let typed = tidy_stored(raw);
     match decode_legacy(&typed) {
         Some((decoded, encoding)) => Stored {
             text: clean(&decoded),
@@ -79,6 +79,13 @@ pub struct Legacy {
     /// The text as typed, to quote: white space tidied as [`clean`] tidies it, soft
     /// hyphens kept, not normalized.
     pub typed: String,
+}
+
+/// The text of a cell as the legacy check reads it: white space and invisible
+/// characters tidied as [`clean`] tidies them, soft hyphens (TCVN3's `ư`) kept, not
+/// normalized.
+pub(crate) fn tidy_stored(raw: &str) -> String {
+    collapse(raw, true)
 }
 
 /// [`clean`] the long way: character by character, then NFC.

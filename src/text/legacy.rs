@@ -77,6 +77,22 @@ pub fn decode_legacy(text: &str) -> Option<(String, LegacyEncoding)> {
     Some((decoded.nfc().collect(), encoding))
 }
 
+/// Both readings of `text` as legacy text, TCVN3 then VNI, convincing or not; `None`
+/// when it cannot be legacy text (ASCII, or a letter outside Windows-1252).
+///
+/// For closed vocabularies (column labels, marks): a reading that is one of their words
+/// is evidence that [`decode_legacy`], judging syllables alone, cannot weigh.
+#[must_use]
+pub fn legacy_readings(text: &str) -> Option<[(String, LegacyEncoding); 2]> {
+    if text.is_ascii() {
+        return None;
+    }
+    let source = read_source(text)?;
+    let tcvn3: String = render_tcvn3(&decode_tcvn3(&source)).nfc().collect();
+    let vni: String = decode_vni(&source).iter().map(|p| p.ch).nfc().collect();
+    Some([(tcvn3, LegacyEncoding::Tcvn3), (vni, LegacyEncoding::Vni)])
+}
+
 /// `text` as a workbook holds it when typed with a legacy font in `encoding`: each
 /// Vietnamese letter as the Windows-1252 characters of its bytes in the tables below,
 /// ASCII unchanged. TCVN3 has no toned capitals, so they take the lowercase code, as

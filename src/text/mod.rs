@@ -12,6 +12,7 @@ mod key;
 mod legacy;
 mod tone;
 
+pub(crate) use clean::tidy_stored;
 pub use clean::{Legacy, Stored, clean, is_invisible_or_space, read_stored};
 pub use key::{FoldedKey, LabelKey, MatchKey};
-pub use legacy::{LegacyEncoding, decode_legacy, encode_legacy};
+pub use legacy::{LegacyEncoding, decode_legacy, encode_legacy, legacy_readings};

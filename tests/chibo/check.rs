@@ -949,6 +949,65 @@ fn legacy_marks_ratings_statuses_and_dates_are_converted() {
     assert_eq!(recs, ["2020-07-06 Forwarded"]);
 }
 
+/// A report whose title block and header row were typed with a `.VnTime` font: the
+/// labels are read (`Cã dù`, TCVN3's `Có dự`, reads as Vietnamese either way, but only
+/// one reading is a label), the title gives the unit and month, each cell with a
+/// warning, and the row is read.
+#[test]
+fn legacy_title_block_and_header_labels_are_read() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/bao-cao.xlsx");
+    let title: Vec<Vec<String>> = book::yc_title()
+        .iter()
+        .map(|row| row.iter().map(|cell| tcvn3(cell)).collect())
+        .collect();
+    let header: Vec<String> = book::header().iter().map(|l| tcvn3(l)).collect();
+    assert_eq!(header[5], "Cã dù");
+    let mut rows: Vec<Vec<&str>> = title[..5]
+        .iter()
+        .map(|row| row.iter().map(String::as_str).collect())
+        .collect();
+    rows.push(header.iter().map(String::as_str).collect());
+    rows.push(book::YC_MEETING.to_vec());
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    let mut want: Vec<String> = ["A1", "F1", "A3", "A4"]
+        .iter()
+        .map(|c| format!("text-legacy-encoding {c}"))
+        .collect();
+    // Every label but `STT`, which is ASCII.
+    want.extend(('B'..='N').map(|c| format!("text-legacy-encoding {c}6")));
+    assert_eq!(found(s), want);
+    assert!(
+        s.diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning)
+    );
+    let read = |cell: &str| {
+        let d = s
+            .diagnostics
+            .iter()
+            .find(|d| d.location.cell.map(|c| c.to_string()).as_deref() == Some(cell))
+            .unwrap();
+        (d.value.clone().unwrap(), d.message.clone())
+    };
+    let (typed, message) = read("A1");
+    assert_eq!(typed, title[0][0]);
+    assert!(message.contains("«HUYỆN ỦY YÊN CHÂU»"), "{message}");
+    let (typed, message) = read("F6");
+    assert_eq!(typed, "Cã dù");
+    assert!(
+        message.contains("TCVN3") && message.contains("«Có dự»"),
+        "{message}"
+    );
+    assert_eq!(s.identity.unit.as_deref(), Some("YC"));
+    assert_eq!(
+        s.identity.month.map(|m| m.to_string()).as_deref(),
+        Some("2020-07")
+    );
+    assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
+}
+
 #[test]
 fn recommendations_get_codes_and_bad_cells_are_named() {
     let (_tmp, ws) = demo();
