@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::CellRef;
 use crate::ingest::grid::Grid;
 use crate::ingest::value;
-use crate::text::{LabelKey, LegacyEncoding, clean, legacy_readings, read_stored, tidy_stored};
+use crate::text::{LabelKey, LegacyEncoding, read_known};
 
 /// How many rows from the top of a sheet are searched for the header row.
 pub const HEADER_SCAN_ROWS: u32 = 30;
@@ -261,46 +261,18 @@ impl Labels {
     }
 
     /// The index of the column a cell's value names and, for a label typed in a legacy
-    /// font encoding, how it was read. Such a label is read when the text is convincing
-    /// legacy text ([`crate::text::read_stored`]), or when exactly one of its two legacy
-    /// readings is a known label: in a closed list of labels that is evidence enough
-    /// (`Cã dù`, `Có dự` in TCVN3, reads as Vietnamese either way).
+    /// font encoding, how it was read ([`crate::text::read_known`]).
     pub fn read(&self, data: &Data) -> Option<(usize, Option<LegacyLabel>)> {
         let Data::String(s) = data else {
             return None;
         };
-        if let Some(&i) = self.0.get(&LabelKey::new(s)) {
-            return Some((i, None));
-        }
-        if s.is_ascii() {
-            return None;
-        }
-        let stored = read_stored(s);
-        if let Some(legacy) = stored.legacy {
-            let i = *self.0.get(&LabelKey::new(&stored.text))?;
-            let label = LegacyLabel {
-                encoding: legacy.encoding,
-                typed: legacy.typed,
-                text: stored.text,
-            };
-            return Some((i, Some(label)));
-        }
-        let typed = tidy_stored(s);
-        let readings = legacy_readings(&typed)?;
-        let mut found = readings.into_iter().filter_map(|(reading, encoding)| {
-            let i = *self.0.get(&LabelKey::new(&reading))?;
-            Some((i, reading, encoding))
+        let (i, legacy) = read_known(s, |t| self.0.get(&LabelKey::new(t)).copied())?;
+        let label = legacy.map(|(legacy, text)| LegacyLabel {
+            encoding: legacy.encoding,
+            typed: legacy.typed,
+            text,
         });
-        let (i, reading, encoding) = found.next()?;
-        if found.any(|(other, _, _)| other != i) {
-            return None;
-        }
-        let label = LegacyLabel {
-            encoding,
-            text: clean(&reading),
-            typed,
-        };
-        Some((i, Some(label)))
+        Some((i, label))
     }
 }
 

@@ -312,9 +312,37 @@ fn load_sheets<RS: std::io::Read + std::io::Seek>(
 }
 
 fn is_sheet(name: &str, names: &[&str]) -> bool {
-    names
-        .iter()
-        .any(|n| LabelKey::new(n) == LabelKey::new(name))
+    sheet_reading(name, names).is_some()
+}
+
+/// Whether the sheet `name` is one of `names` (`Some`), with its reading when it was
+/// typed in a legacy font encoding ([`crate::text::read_known`]).
+type SheetReading = Option<((), Option<(crate::text::Legacy, String)>)>;
+
+fn sheet_reading(name: &str, names: &[&str]) -> SheetReading {
+    crate::text::read_known(name, |t| {
+        let key = LabelKey::new(t);
+        names.iter().any(|n| LabelKey::new(n) == key).then_some(())
+    })
+}
+
+/// A `text-legacy-encoding` warning on the sheet `name` of `file` when it is one of
+/// `names` typed in a legacy font encoding.
+fn legacy_sheet_name(file: &str, name: &str, names: &[&str], diags: &mut Vec<Diagnostic>) {
+    if let Some(((), Some((legacy, read)))) = sheet_reading(name, names) {
+        let message = format!(
+            "tên trang được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{read}». Hãy gõ bằng Unicode",
+            legacy.encoding.name()
+        );
+        diags.push(
+            Diagnostic::warning(
+                Code::TextLegacyEncoding,
+                Location::sheet(file, name),
+                message,
+            )
+            .with_value(legacy.typed),
+        );
+    }
 }
 
 /// Reads a submission from its loaded sheets. Pure.
@@ -347,12 +375,17 @@ pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Sub
         return s;
     }
 
+    if let Some((i, _)) = &report {
+        let name = &sheets.sheets[*i].0;
+        legacy_sheet_name(file, name, columns::REPORT_SHEET, &mut s.diagnostics);
+    }
     read_report(&mut s, sheets, report, ctx);
     if let Some((name, grid)) = sheets
         .sheets
         .iter()
         .find(|(n, _)| is_sheet(n, columns::REC_SHEET))
     {
+        legacy_sheet_name(file, name, columns::REC_SHEET, &mut s.diagnostics);
         s.rec_sheet = Some(name.clone());
         s.recommendations = recommend::read(
             file,

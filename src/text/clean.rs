@@ -62,6 +62,39 @@ pub fn read_stored(raw: &str) -> Stored {
     }
 }
 
+/// What `raw` (a label, a sheet name) names in a closed list, looked up by `find`: as
+/// typed, or as read from a legacy font encoding, with that reading (cleaned). The
+/// legacy reading is taken when [`read_stored`] finds the text convincing, or when
+/// exactly one of its two readings ([`super::legacy_readings`]) is in the list: a word
+/// of a closed list is evidence that syllables alone cannot weigh (`Cã dù`, TCVN3's
+/// `Có dự`, reads as Vietnamese either way, but only one reading is a label).
+pub fn read_known<T: PartialEq>(
+    raw: &str,
+    find: impl Fn(&str) -> Option<T>,
+) -> Option<(T, Option<(Legacy, String)>)> {
+    if let Some(found) = find(raw) {
+        return Some((found, None));
+    }
+    if raw.is_ascii() {
+        return None;
+    }
+    let stored = read_stored(raw);
+    if let Some(legacy) = stored.legacy {
+        let found = find(&stored.text)?;
+        return Some((found, Some((legacy, stored.text))));
+    }
+    let typed = tidy_stored(raw);
+    let readings = super::legacy_readings(&typed)?;
+    let mut found = readings
+        .into_iter()
+        .filter_map(|(reading, encoding)| Some((find(&reading)?, reading, encoding)));
+    let (first, reading, encoding) = found.next()?;
+    if found.any(|(other, _, _)| other != first) {
+        return None;
+    }
+    Some((first, Some((Legacy { encoding, typed }, clean(&reading)))))
+}
+
 /// A cell's text as [`read_stored`] reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stored {
@@ -84,7 +117,7 @@ pub struct Legacy {
 /// The text of a cell as the legacy check reads it: white space and invisible
 /// characters tidied as [`clean`] tidies them, soft hyphens (TCVN3's `ư`) kept, not
 /// normalized.
-pub(crate) fn tidy_stored(raw: &str) -> String {
+fn tidy_stored(raw: &str) -> String {
     collapse(raw, true)
 }
 

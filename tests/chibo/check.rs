@@ -1008,6 +1008,57 @@ fn legacy_title_block_and_header_labels_are_read() {
     assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
 }
 
+/// Sheet names typed in a legacy font are recognised, with a warning on the sheet:
+/// `B¸o c¸o` and `KiÕn nghÞ` (TCVN3) are the report and the recommendations.
+#[test]
+fn legacy_sheet_names_are_recognised() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let (report_name, recs_name) = (tcvn3("Báo cáo"), tcvn3("Kiến nghị"));
+    let header: Vec<&str> = RECOMMENDATIONS
+        .iter()
+        .filter(|c| c.key != RecCol::CellCode)
+        .map(chibo::ingest::Column::canonical)
+        .collect();
+    let recs = vec![
+        header,
+        vec![
+            "#1",
+            "",
+            "Bản Mới",
+            "06/07/2020",
+            "Nước sạch",
+            "",
+            "",
+            "Đã chuyển",
+        ],
+    ];
+    // The report sheet comes second: it is found by its name, not as the first sheet.
+    book::write(
+        &path,
+        &[(&recs_name, recs), (&report_name, book::yc_report())],
+    );
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    let sheets: Vec<(String, Option<&str>)> = s
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.value.as_deref()))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            (
+                "text-legacy-encoding".to_owned(),
+                Some(report_name.as_str())
+            ),
+            ("text-legacy-encoding".to_owned(), Some(recs_name.as_str())),
+        ]
+    );
+    assert!(s.diagnostics[1].message.contains("«Kiến nghị»"));
+    assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
+    assert_eq!(s.recommendations.len(), 1);
+}
+
 #[test]
 fn recommendations_get_codes_and_bad_cells_are_named() {
     let (_tmp, ws) = demo();
