@@ -1292,6 +1292,11 @@ mod tests {
         // "cã" is a valid syllable as written, and TCVN3 "có" is the only
         // other reading: the text gives no way to choose.
         assert_eq!(decode_legacy("cã cã"), None);
+        // Words valid both ways (VNI "Toát" is Tốt, TCVN3 "Cã" is Có) and single weak
+        // words (TCVN3 "Tèt" is Tốt, "KÐm" is Kém) are left for other evidence.
+        for text in ["Cã", "Toát", "Tèt", "KÐm"] {
+            assert_eq!(decode_legacy(text), None, "{text}");
+        }
     }
 
     #[test]
