@@ -323,6 +323,38 @@ impl<'t, K: ColumnKey> Row<'t, K> {
         Cow::Borrowed(data)
     }
 
+    /// [`Row::decoded`] for a column of a closed list of words (marks, ratings,
+    /// statuses), which `find` looks a text up in: a text that is no word of the list
+    /// as typed is also read from a legacy font when exactly one of its two readings is
+    /// one ([`crate::text::read_known`]), as TCVN3 `Cã` is `Có` and VNI `Toát` is `Tốt`,
+    /// words that read as Vietnamese either way. A word of the list as typed stays.
+    pub fn decoded_in<T: PartialEq>(
+        self,
+        key: K,
+        diags: &mut Vec<Diagnostic>,
+        find: impl Fn(&str) -> Option<T>,
+    ) -> Cow<'t, Data> {
+        let data = self.data(key);
+        let Data::String(raw) = data else {
+            return Cow::Borrowed(data);
+        };
+        match crate::text::read_known(raw, find) {
+            Some((_, None)) => Cow::Borrowed(data),
+            Some((_, Some((legacy, text)))) => {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::TextLegacyEncoding,
+                        self.at(key),
+                        legacy_message(legacy.encoding, &text),
+                    )
+                    .with_value(legacy.typed),
+                );
+                Cow::Owned(Data::String(text))
+            }
+            None => self.decoded(key, diags),
+        }
+    }
+
     /// [`Row::text`] of a column that must be filled: blank is an error with `code`
     /// and `message` (an Excel error is reported once, as such).
     pub fn required_text(

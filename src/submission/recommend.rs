@@ -8,7 +8,7 @@ use super::columns::{REC_CODES, RecCol};
 use super::identify::Identity;
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location, Severity};
 use crate::ingest::date::date;
-use crate::ingest::marks::rec_status;
+use crate::ingest::marks::{rec_status, status_word};
 use crate::ingest::{Grid, Row, Table};
 use crate::matching::Matcher;
 use crate::model::{CellId, RecStatus};
@@ -113,7 +113,7 @@ fn parse(
 ) -> Option<RecRow> {
     let raised_on = rec_date(row, RecCol::RaisedOn, true, diags);
     let resolved_on = rec_date(row, RecCol::ResolvedOn, false, diags);
-    let status = match rec_status(&row.decoded(RecCol::Status, diags)) {
+    let status = match rec_status(&row.decoded_in(RecCol::Status, diags, status_word)) {
         Ok(Some(s)) => Some(s),
         Ok(None) => {
             diags.push(row.error(

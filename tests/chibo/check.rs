@@ -1008,6 +1008,81 @@ fn legacy_title_block_and_header_labels_are_read() {
     assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
 }
 
+/// Marks and ratings that read as Vietnamese either way (TCVN3 `Cã` for `Có`, VNI
+/// `Toát` for `Tốt`) or are one weak word (TCVN3 `KÐm` for `Kém`) are read by their
+/// closed list: no word of it as typed, exactly one reading is. A word of the list as
+/// typed (`Có`) stays, and Latin-1 that no reading makes a word (`Café`) is an error.
+#[test]
+fn ambiguous_legacy_marks_are_read_by_their_list() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let (yes, good, poor) = (tcvn3("Có"), vni("Tốt"), tcvn3("Kém"));
+    assert_eq!((yes.as_str(), good.as_str()), ("Cã", "Toát"));
+    let meeting = |name, cell, commune, day, went, rating| {
+        vec![
+            "#1", name, cell, commune, day, went, "", "", "", "", "", "", rating,
+        ]
+    };
+    let mut report = yc_title();
+    report.extend([
+        meeting(
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/07/2020",
+            &yes,
+            &good,
+        ),
+        meeting(
+            "Tòng Văn Hải",
+            "Bản Mới",
+            "Chiềng Sàng",
+            "08/07/2020",
+            "Có",
+            &poor,
+        ),
+        meeting(
+            "Tòng Văn Hải",
+            "Bản Mới",
+            "Chiềng Sàng",
+            "09/07/2020",
+            "Có",
+            "Café",
+        ),
+    ]);
+    book::write(&path, &[("Báo cáo", report)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding F7",
+            "text-legacy-encoding M7",
+            "text-legacy-encoding M8",
+            "row-bad-value M9"
+        ]
+    );
+    let quoted: Vec<&str> = s
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .collect();
+    assert_eq!(quoted, [yes.as_str(), good.as_str(), poor.as_str(), "Café"]);
+    assert!(s.diagnostics[1].message.contains("VNI") && s.diagnostics[1].message.contains("«Tốt»"));
+    assert_eq!((s.read, s.accepted(), s.rejected), (3, 2, 1));
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {:?}",
+                r.attended,
+                r.rating.map(chibo::model::Rating::label)
+            )
+        })
+        .collect();
+    assert_eq!(rows, ["true Some(\"Tốt\")", "true Some(\"Kém\")"]);
+}
+
 /// Sheet names typed in a legacy font are recognised, with a warning on the sheet:
 /// `B¸o c¸o` and `KiÕn nghÞ` (TCVN3) are the report and the recommendations.
 #[test]
