@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::CellRef;
 use crate::ingest::grid::Grid;
 use crate::ingest::value;
-use crate::text::LabelKey;
+use crate::text::{LabelKey, LegacyEncoding, read_known};
 
 /// How many rows from the top of a sheet are searched for the header row.
 pub const HEADER_SCAN_ROWS: u32 = 30;
@@ -150,6 +150,19 @@ pub struct Header<K> {
     pub unknown: Vec<(CellRef, String)>,
     /// A known column named a second time: its key, the ignored cell and its label.
     pub repeated: Vec<(K, CellRef, String)>,
+    /// Labels typed in a legacy font encoding, with how they were read.
+    pub legacy: Vec<(CellRef, LegacyLabel)>,
+}
+
+/// A label typed in a legacy font encoding (TCVN3, VNI).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LegacyLabel {
+    /// The encoding.
+    pub encoding: LegacyEncoding,
+    /// The label as typed.
+    pub typed: String,
+    /// The label read, cleaned.
+    pub text: String,
 }
 
 impl<K: ColumnKey> Header<K> {
@@ -159,6 +172,7 @@ impl<K: ColumnKey> Header<K> {
             cells: vec![None; K::COLUMNS.len()],
             unknown: Vec::new(),
             repeated: Vec::new(),
+            legacy: Vec::new(),
         }
     }
 
@@ -243,10 +257,22 @@ impl Labels {
 
     /// The index of the column a cell's value names. Only text can be a label.
     pub fn column(&self, data: &Data) -> Option<usize> {
-        match data {
-            Data::String(s) => self.0.get(&LabelKey::new(s)).copied(),
-            _ => None,
-        }
+        self.read(data).map(|(i, _)| i)
+    }
+
+    /// The index of the column a cell's value names and, for a label typed in a legacy
+    /// font encoding, how it was read ([`crate::text::read_known`]).
+    pub fn read(&self, data: &Data) -> Option<(usize, Option<LegacyLabel>)> {
+        let Data::String(s) = data else {
+            return None;
+        };
+        let (i, legacy) = read_known(s, |t| self.0.get(&LabelKey::new(t)).copied())?;
+        let label = legacy.map(|(legacy, text)| LegacyLabel {
+            encoding: legacy.encoding,
+            typed: legacy.typed,
+            text,
+        });
+        Some((i, label))
     }
 }
 
@@ -290,7 +316,11 @@ pub fn find_header_with<K: ColumnKey>(grid: &Grid, labels: &Labels) -> Option<He
     let (_, row) = best?;
     let mut header = Header::new(row);
     for (cell, data) in grid.row_cells(row) {
-        let key = labels.column(data).map(|i| columns[i].key);
+        let read = labels.read(data);
+        let key = read.as_ref().map(|(i, _)| columns[*i].key);
+        if let Some((_, Some(label))) = read {
+            header.legacy.push((cell, label));
+        }
         match key {
             Some(key) if header.has(key) => {
                 header.repeated.push((key, cell, value::display(data)));
@@ -334,6 +364,52 @@ mod tests {
 
     fn grid(rows: &[&[&str]]) -> Grid {
         Grid::from_text(rows)
+    }
+
+    /// Labels typed in a legacy font are read: convincing text by its syllables, and text
+    /// whose syllables alone do not convince (`Maõ ÑV`, VNI for `Mã ĐV`: one letter
+    /// outside ASCII in one syllable) because exactly one of its readings is a label.
+    /// Latin-1 and Unicode text stay as they are.
+    #[test]
+    fn legacy_labels() {
+        use crate::text::{LegacyEncoding, encode_legacy};
+        let labels = Labels::new(Col::COLUMNS);
+        let s = |t: &str| Data::String(t.into());
+        let tcvn3 = |t: &str| encode_legacy(t, LegacyEncoding::Tcvn3).unwrap();
+        let vni = |t: &str| encode_legacy(t, LegacyEncoding::Vni).unwrap();
+        let read = |t: &str| {
+            labels
+                .read(&s(t))
+                .map(|(i, l)| (i, l.map(|l| (l.encoding, l.typed, l.text))))
+        };
+        let typed = tcvn3("Mã đơn vị");
+        assert_eq!(
+            read(&typed),
+            Some((0, Some((LegacyEncoding::Tcvn3, typed, "Mã đơn vị".into()))))
+        );
+        let typed = vni("Tên tắt");
+        assert_eq!(
+            read(&typed),
+            Some((3, Some((LegacyEncoding::Vni, typed, "Tên tắt".into()))))
+        );
+        let typed = vni("Mã ĐV");
+        assert_eq!(
+            crate::text::decode_legacy(&typed),
+            None,
+            "not convincing alone"
+        );
+        assert_eq!(
+            read(&typed),
+            Some((0, Some((LegacyEncoding::Vni, typed, "Mã ĐV".into()))))
+        );
+        // `Thư điện tử` in TCVN3 is stored with a soft hyphen for ư.
+        let typed = tcvn3("Thư điện tử");
+        assert!(typed.contains('\u{ad}'));
+        assert_eq!(read(&typed).map(|(i, _)| i), Some(2));
+        assert_eq!(read("Tên đơn vị"), Some((1, None)));
+        for other in ["Café Hélène, Zürich", "Ghi chú", "Tªn", "NguyÔn V¨n Hoµ"] {
+            assert_eq!(read(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -48,6 +48,36 @@ fn word<T: PartialEq + Clone>(
         })
 }
 
+/// The value of the word of `vocabulary` that `text` is, typed exactly as a label or
+/// alias, else compared as a match key.
+fn term<T: PartialEq + Clone>(
+    text: &str,
+    vocabulary: &'static Vocabulary<T>,
+    keys: &Keys<T>,
+) -> Option<T> {
+    let term = match vocabulary.as_typed(text) {
+        Some(term) => term,
+        None => keys.find(&MatchKey::new(text))?,
+    };
+    Some(term.value.clone())
+}
+
+/// What `text` means as a `Có dự` mark, if it is one (for reading a legacy font against
+/// the list: [`crate::ingest::table::Row::decoded_in`]).
+pub fn attended_word(text: &str) -> Option<bool> {
+    term(text, &ATTENDED, &ATTENDED_KEYS)
+}
+
+/// What `text` means as a rating, if it is one.
+pub fn rating_word(text: &str) -> Option<Rating> {
+    term(text, &RATINGS, &RATING_KEYS)
+}
+
+/// What `text` means as a recommendation status, if it is one.
+pub fn status_word(text: &str) -> Option<RecStatus> {
+    term(text, &STATUSES, &STATUS_KEYS)
+}
+
 /// `Có dự`: yes (`Có`, `x`, `✓`, `1`, `Đã dự`, TRUE) or no (`Không`, `0`, `Vắng`, FALSE).
 /// A boolean cell counts, and so does its text `TRUE` or `FALSE` in any case (as a
 /// LibreOffice CSV export or Gnumeric may write it).

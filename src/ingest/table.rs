@@ -9,6 +9,8 @@
 //! first column in that row, and every text goes through [`Row::text`] (Excel errors
 //! rejected, legacy font encodings decoded with a warning, white space cleaned).
 
+use std::borrow::Cow;
+
 use calamine::Data;
 
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
@@ -67,12 +69,16 @@ impl<'a, K: ColumnKey> Table<'a, K> {
         {
             let mut added = false;
             for (cell, value) in grid.row_cells(neighbour) {
-                let Some(key) = labels.column(value).map(|i| K::COLUMNS[i].key) else {
+                let Some((i, legacy)) = labels.read(value) else {
                     continue;
                 };
+                let key = K::COLUMNS[i].key;
                 let column_taken = header.columns().any(|(_, c)| c.col == cell.col);
                 if !header.has(key) && !column_taken {
                     header.set(key, cell);
+                    if let Some(label) = legacy {
+                        header.legacy.push((cell, label));
+                    }
                     header.unknown.retain(|(c, _)| c.col != cell.col);
                     added = true;
                 }
@@ -139,6 +145,16 @@ impl<'a, K: ColumnKey> Table<'a, K> {
             diags.push(
                 Diagnostic::warning(codes.duplicate, self.location(*cell), message)
                     .with_value(label),
+            );
+        }
+        for (cell, label) in &h.legacy {
+            diags.push(
+                Diagnostic::warning(
+                    Code::TextLegacyEncoding,
+                    self.location(*cell),
+                    legacy_message(label.encoding, &label.text),
+                )
+                .with_value(&label.typed),
             );
         }
         for (cell, label) in &h.unknown {
@@ -283,13 +299,64 @@ impl<'t, K: ColumnKey> Row<'t, K> {
                 diags.push(self.error(self.table.codes.bad_value, key, message));
                 None
             }
+            Data::String(raw) => {
+                let text = legacy_text(raw, || self.at(key), diags);
+                (!text.is_empty()).then_some(text)
+            }
             data => {
                 let text = display(data);
-                if text.is_empty() {
-                    return None;
-                }
-                Some(legacy_text(text, || self.at(key), diags))
+                (!text.is_empty()).then_some(text)
             }
+        }
+    }
+
+    /// The value of column `key` for a reader of its own (marks, ratings, statuses,
+    /// dates): text typed in a legacy font encoding is converted and cleaned, with the
+    /// warning [`Row::text`] gives; any other value is the cell's as it is.
+    pub fn decoded(self, key: K, diags: &mut Vec<Diagnostic>) -> Cow<'t, Data> {
+        let data = self.data(key);
+        if let Data::String(raw) = data
+            && !raw.is_ascii()
+        {
+            let mut found = Vec::new();
+            let text = legacy_text(raw, || self.at(key), &mut found);
+            if !found.is_empty() {
+                diags.append(&mut found);
+                return Cow::Owned(Data::String(text));
+            }
+        }
+        Cow::Borrowed(data)
+    }
+
+    /// [`Row::decoded`] for a column of a closed list of words (marks, ratings,
+    /// statuses), which `find` looks a text up in: a text that is no word of the list
+    /// as typed is also read from a legacy font when exactly one of its two readings is
+    /// one ([`crate::text::read_known`]), as TCVN3 `Cã` is `Có` and VNI `Toát` is `Tốt`,
+    /// words that read as Vietnamese either way. A word of the list as typed stays.
+    pub fn decoded_in<T: PartialEq>(
+        self,
+        key: K,
+        diags: &mut Vec<Diagnostic>,
+        find: impl Fn(&str) -> Option<T>,
+    ) -> Cow<'t, Data> {
+        let data = self.data(key);
+        let Data::String(raw) = data else {
+            return Cow::Borrowed(data);
+        };
+        match crate::text::read_known(raw, find) {
+            Some((_, None)) => Cow::Borrowed(data),
+            Some((_, Some((legacy, text)))) => {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::TextLegacyEncoding,
+                        self.at(key),
+                        legacy_message(legacy.encoding, &text),
+                    )
+                    .with_value(legacy.typed),
+                );
+                Cow::Owned(Data::String(text))
+            }
+            None => self.decoded(key, diags),
         }
     }
 
@@ -314,37 +381,44 @@ impl<'t, K: ColumnKey> Row<'t, K> {
     pub fn quiet_text(self, key: K) -> Option<String> {
         match self.data(key) {
             Data::Error(_) => None,
+            Data::String(raw) => {
+                let text = crate::text::read_stored(raw).text;
+                (!text.is_empty()).then_some(text)
+            }
             data => {
                 let text = display(data);
-                if text.is_empty() {
-                    return None;
-                }
-                Some(crate::text::decode_legacy(&text).map_or(text, |(decoded, _)| decoded))
+                (!text.is_empty()).then_some(text)
             }
         }
     }
 }
 
-/// Text as read, converted from a legacy font encoding (TCVN3, VNI) when it is one; the
-/// conversion is reported as a warning at the cell, quoting the text as typed.
+/// The text of a cell as stored, read by [`crate::text::read_stored`]: checked for a
+/// legacy font encoding (TCVN3, VNI) before cleaning, converted when it is one, then
+/// cleaned. The conversion is reported as a warning at the cell, quoting the text as
+/// typed.
 pub fn legacy_text(
-    text: String,
+    raw: &str,
     at: impl FnOnce() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    match crate::text::decode_legacy(&text) {
-        Some((decoded, encoding)) => {
-            let message = format!(
-                "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{decoded}». Hãy gõ bằng Unicode",
-                encoding.name()
-            );
-            diags.push(
-                Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(text),
-            );
-            decoded
-        }
-        None => text,
+    let read = crate::text::read_stored(raw);
+    if let Some(legacy) = read.legacy {
+        let message = legacy_message(legacy.encoding, &read.text);
+        diags.push(
+            Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(legacy.typed),
+        );
     }
+    read.text
+}
+
+/// The `text-legacy-encoding` warning's message: what the text was typed in and how
+/// it was read.
+fn legacy_message(encoding: crate::text::LegacyEncoding, read: &str) -> String {
+    format!(
+        "chữ được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{read}». Hãy gõ bằng Unicode",
+        encoding.name()
+    )
 }
 
 #[cfg(test)]
@@ -528,6 +602,55 @@ mod tests {
                 ("row-bad-value", "C2".to_owned()),
                 ("row-missing-value", "D2".to_owned())
             ]
+        );
+    }
+
+    /// The legacy check reads the text as stored: U+00AD, which cleaning removes, is
+    /// TCVN3's `ư`. Genuine Latin-1 text and Unicode text are left as they are.
+    #[test]
+    fn legacy_text_is_read_before_cleaning() {
+        use crate::text::{LegacyEncoding, encode_legacy};
+        let tcvn3 = |t: &str| encode_legacy(t, LegacyEncoding::Tcvn3).unwrap();
+        let commune = format!(" {} ", tcvn3("Phường  Quyết Thắng"));
+        let name = tcvn3("Lò Văn Cư");
+        assert!(commune.contains('\u{ad}') && name.ends_with("C\u{ad}"));
+        let grid = Grid::from_rows(
+            CellRef::new(0, 0),
+            vec![
+                vec![s("Họ và tên"), s("Mã"), s("Ngày"), s("Ghi chú")],
+                vec![s(&name), s(&commune), s("Café Hélène, Zürich"), s("Phường")],
+            ],
+        );
+        let table = Table::<Col>::find("f.xlsx", "S", &grid, &CODES).unwrap();
+        let row = table.rows().next().unwrap();
+        let mut diags = Vec::new();
+        let texts: Vec<Option<String>> = [Col::Name, Col::Code, Col::Date, Col::Note]
+            .into_iter()
+            .map(|k| row.text(k, &mut diags))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                Some("Lò Văn Cư".to_owned()),
+                Some("Phường Quyết Thắng".to_owned()),
+                Some("Café Hélène, Zürich".to_owned()),
+                Some("Phường".to_owned()),
+            ]
+        );
+        let got = found(&diags);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            (got[0].0, got[0].1.as_str()),
+            ("text-legacy-encoding", "A2")
+        );
+        assert!(got[0].2.contains("«Lò Văn Cư»"), "{}", got[0].2);
+        assert_eq!(got[0].3, Some(name.as_str()));
+        // The quote is the text as typed, soft hyphen kept, white space tidied.
+        assert_eq!(got[1].1, "B2");
+        assert_eq!(got[1].3, Some("Ph\u{ad}êng QuyÕt Th¾ng"));
+        assert_eq!(
+            row.quiet_text(Col::Code).as_deref(),
+            Some("Phường Quyết Thắng")
         );
     }
 

@@ -330,9 +330,37 @@ fn load_sheets<RS: std::io::Read + std::io::Seek>(
 }
 
 fn is_sheet(name: &str, names: &[&str]) -> bool {
-    names
-        .iter()
-        .any(|n| LabelKey::new(n) == LabelKey::new(name))
+    sheet_reading(name, names).is_some()
+}
+
+/// Whether the sheet `name` is one of `names` (`Some`), with its reading when it was
+/// typed in a legacy font encoding ([`crate::text::read_known`]).
+type SheetReading = Option<((), Option<(crate::text::Legacy, String)>)>;
+
+fn sheet_reading(name: &str, names: &[&str]) -> SheetReading {
+    crate::text::read_known(name, |t| {
+        let key = LabelKey::new(t);
+        names.iter().any(|n| LabelKey::new(n) == key).then_some(())
+    })
+}
+
+/// A `text-legacy-encoding` warning on the sheet `name` of `file` when it is one of
+/// `names` typed in a legacy font encoding.
+fn legacy_sheet_name(file: &str, name: &str, names: &[&str], diags: &mut Vec<Diagnostic>) {
+    if let Some(((), Some((legacy, read)))) = sheet_reading(name, names) {
+        let message = format!(
+            "tên trang được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{read}». Hãy gõ bằng Unicode",
+            legacy.encoding.name()
+        );
+        diags.push(
+            Diagnostic::warning(
+                Code::TextLegacyEncoding,
+                Location::sheet(file, name),
+                message,
+            )
+            .with_value(legacy.typed),
+        );
+    }
 }
 
 /// Reads a submission from its loaded sheets. Pure.
@@ -365,12 +393,17 @@ pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Sub
         return s;
     }
 
+    if let Some((i, _)) = &report {
+        let name = &sheets.sheets[*i].0;
+        legacy_sheet_name(file, name, columns::REPORT_SHEET, &mut s.diagnostics);
+    }
     read_report(&mut s, sheets, report, ctx);
     if let Some((name, grid)) = sheets
         .sheets
         .iter()
         .find(|(n, _)| is_sheet(n, columns::REC_SHEET))
     {
+        legacy_sheet_name(file, name, columns::REC_SHEET, &mut s.diagnostics);
         s.rec_sheet = Some(name.clone());
         s.recommendations = recommend::read(
             file,
@@ -407,13 +440,21 @@ fn identify_file(
     }
     if let Some((i, Some(table))) = report {
         let (sheet, grid) = &sheets.sheets[*i];
-        let title: Vec<(CellRef, String)> = (grid.rows().start..table.header().row)
-            .flat_map(|r| {
-                grid.row_cells(r)
-                    .map(|(c, v)| (c, display(v)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        // Title cells typed in a legacy font are read as any text is, with a warning.
+        let mut title: Vec<(CellRef, String)> = Vec::new();
+        for r in grid.rows().start..table.header().row {
+            for (c, v) in grid.row_cells(r) {
+                let text = match v {
+                    calamine::Data::String(raw) => crate::ingest::table::legacy_text(
+                        raw,
+                        || Location::cell(file, sheet, c),
+                        &mut s.diagnostics,
+                    ),
+                    v => display(v),
+                };
+                title.push((c, text));
+            }
+        }
         evidence.title(sheet, title.iter().map(|(c, t)| (*c, t.as_str())), roster);
     }
     evidence.path(file_stem, ctx.folder_month, roster);

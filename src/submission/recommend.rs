@@ -8,7 +8,7 @@ use super::columns::{REC_CODES, RecCol};
 use super::identify::Identity;
 use crate::diagnostic::{CellRef, Code, Diagnostic, Location, Severity};
 use crate::ingest::date::date;
-use crate::ingest::marks::rec_status;
+use crate::ingest::marks::{rec_status, status_word};
 use crate::ingest::{Grid, Row, Table};
 use crate::matching::Matcher;
 use crate::model::{CellId, RecStatus};
@@ -113,7 +113,7 @@ fn parse(
 ) -> Option<RecRow> {
     let raised_on = rec_date(row, RecCol::RaisedOn, true, diags);
     let resolved_on = rec_date(row, RecCol::ResolvedOn, false, diags);
-    let status = match rec_status(row.data(RecCol::Status)) {
+    let status = match rec_status(&row.decoded_in(RecCol::Status, diags, status_word)) {
         Ok(Some(s)) => Some(s),
         Ok(None) => {
             diags.push(row.error(
@@ -180,7 +180,7 @@ fn rec_date(
     required: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<NaiveDate> {
-    match date(row.data(key), false) {
+    match date(&row.decoded(key, diags), false) {
         Ok(None) if required => {
             diags.push(row.error(Code::RecBadRow, key, "thiếu ngày nêu kiến nghị"));
             None

@@ -9,7 +9,7 @@ use super::RowCells;
 use super::columns::{RESULT_KEYS, ReportCol};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ingest::date::date;
-use crate::ingest::marks::{absence_reason, attended, rating};
+use crate::ingest::marks::{absence_reason, attended, attended_word, rating, rating_word};
 use crate::ingest::value::count;
 use crate::ingest::{Row, Table};
 use crate::matching::{MatchError, Matcher, Note};
@@ -206,7 +206,11 @@ impl Line<'_> {
 
     /// The result columns, each checked, with the consistency rules between them.
     fn results(&self, diags: &mut Vec<Diagnostic>) -> Results {
-        let went = match attended(self.row.data(ReportCol::Attended)) {
+        let went = match attended(
+            &self
+                .row
+                .decoded_in(ReportCol::Attended, diags, attended_word),
+        ) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
                 diags.push(self.error(
@@ -256,10 +260,11 @@ impl Line<'_> {
             );
             diags.push(self.error(Code::RowInconsistent, ReportCol::ResolvedOnSpot, message));
         }
-        let rating = rating(self.row.data(ReportCol::Rating)).unwrap_or_else(|e| {
-            diags.push(self.error(Code::RowBadValue, ReportCol::Rating, e.to_string()));
-            None
-        });
+        let rating = rating(&self.row.decoded_in(ReportCol::Rating, diags, rating_word))
+            .unwrap_or_else(|e| {
+                diags.push(self.error(Code::RowBadValue, ReportCol::Rating, e.to_string()));
+                None
+            });
         Results {
             went,
             reason,
@@ -274,7 +279,10 @@ impl Line<'_> {
     /// The date, checked against the report month: dates of the report year up to the
     /// month's end are accepted (an earlier month with a notice).
     fn date(&self, diags: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
-        let day = match date(self.row.data(ReportCol::Date), self.ctx.epoch_1904) {
+        let day = match date(
+            &self.row.decoded(ReportCol::Date, diags),
+            self.ctx.epoch_1904,
+        ) {
             Ok(Some(d)) => d,
             Ok(None) => {
                 diags.push(self.error(

@@ -2,6 +2,8 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+use super::legacy::{LegacyEncoding, decode_legacy};
+
 /// Characters that render as nothing and only break comparisons.
 pub(crate) const INVISIBLE: [char; 6] = [
     '\u{200B}', // zero width space
@@ -25,15 +27,121 @@ pub fn clean(raw: &str) -> String {
     rebuild(raw)
 }
 
+/// The text of a cell as it is read: checked as stored for a legacy font encoding
+/// (TCVN3, VNI) and converted when it is one, then [`clean`]ed.
+///
+/// The check sees the text before cleaning would lose anything of it: U+00AD, the soft
+/// hyphen that cleaning removes, is TCVN3's `ư`, and text in decomposed Unicode (NFD,
+/// whose combining marks show it is Unicode) is not yet composed into Latin-1 look-alikes.
+/// Only white space and the other invisible characters are tidied first, as cleaning
+/// tidies them, so that they neither split nor start words.
+///
+/// ```
+/// let read = chibo::text::read_stored("Ph\u{ad}êng  QuyÕt Th¾ng");
+/// assert_eq!(read.text, "Phường Quyết Thắng");
+/// assert_eq!(read.legacy.map(|l| l.typed), Some("Ph\u{ad}êng QuyÕt Th¾ng".to_owned()));
+/// ```
+#[must_use]
+pub fn read_stored(raw: &str) -> Stored {
+    if raw.is_ascii() {
+        return Stored {
+            text: clean(raw),
+            legacy: None,
+        };
+    }
+    let typed = tidy_stored(raw);
+    match decode_legacy(&typed) {
+        Some((decoded, encoding)) => Stored {
+            text: clean(&decoded),
+            legacy: Some(Legacy { encoding, typed }),
+        },
+        None => Stored {
+            text: clean(raw),
+            legacy: None,
+        },
+    }
+}
+
+/// What `raw` (a label, a sheet name) names in a closed list, looked up by `find`: as
+/// typed, or as read from a legacy font encoding, with that reading (cleaned). The
+/// legacy reading is taken when [`read_stored`] finds the text convincing, or when
+/// exactly one of its two readings ([`super::legacy_readings`]) is in the list: a word
+/// of a closed list is evidence that syllables alone cannot weigh (`Cã dù`, TCVN3's
+/// `Có dự`, reads as Vietnamese either way, but only one reading is a label).
+pub fn read_known<T: PartialEq>(
+    raw: &str,
+    find: impl Fn(&str) -> Option<T>,
+) -> Option<(T, Option<(Legacy, String)>)> {
+    if let Some(found) = find(raw) {
+        return Some((found, None));
+    }
+    if raw.is_ascii() {
+        return None;
+    }
+    let stored = read_stored(raw);
+    if let Some(legacy) = stored.legacy {
+        let found = find(&stored.text)?;
+        return Some((found, Some((legacy, stored.text))));
+    }
+    let typed = tidy_stored(raw);
+    let readings = super::legacy_readings(&typed)?;
+    let mut found = readings
+        .into_iter()
+        .filter_map(|(reading, encoding)| Some((find(&reading)?, reading, encoding)));
+    let (first, reading, encoding) = found.next()?;
+    if found.any(|(other, _, _)| other != first) {
+        return None;
+    }
+    Some((first, Some((Legacy { encoding, typed }, clean(&reading)))))
+}
+
+/// A cell's text as [`read_stored`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    /// The text, converted when it was typed in a legacy font encoding, and cleaned.
+    pub text: String,
+    /// The legacy encoding it was typed in, if any.
+    pub legacy: Option<Legacy>,
+}
+
+/// Text found typed in a legacy font encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Legacy {
+    /// The encoding.
+    pub encoding: LegacyEncoding,
+    /// The text as typed, to quote: white space tidied as [`clean`] tidies it, soft
+    /// hyphens kept, not normalized.
+    pub typed: String,
+}
+
+/// The text of a cell as the legacy check reads it: white space and invisible
+/// characters tidied as [`clean`] tidies them, soft hyphens (TCVN3's `ư`) kept, not
+/// normalized.
+fn tidy_stored(raw: &str) -> String {
+    collapse(raw, true)
+}
+
 /// [`clean`] the long way: character by character, then NFC.
 fn rebuild(raw: &str) -> String {
+    let out = collapse(raw, false);
+    // Nearly all text is already NFC: the quick check avoids recomposing it.
+    if surely_nfc(&out) || is_nfc_quick(out.chars()) == IsNormalized::Yes {
+        out
+    } else {
+        out.nfc().collect()
+    }
+}
+
+/// `raw` trimmed, with invisible characters removed (soft hyphens kept if
+/// `keep_soft_hyphens`) and every run of white space collapsed to one space; not
+/// normalized.
+fn collapse(raw: &str, keep_soft_hyphens: bool) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
     // The invisible characters all lie above U+00AC.
-    for c in raw
-        .chars()
-        .filter(|&c| c < '\u{ad}' || !INVISIBLE.contains(&c))
-    {
+    for c in raw.chars().filter(|&c| {
+        c < '\u{ad}' || (keep_soft_hyphens && c == '\u{ad}') || !INVISIBLE.contains(&c)
+    }) {
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();
         } else {
@@ -44,12 +152,7 @@ fn rebuild(raw: &str) -> String {
             out.push(c);
         }
     }
-    // Nearly all text is already NFC: the quick check avoids recomposing it.
-    if surely_nfc(&out) || is_nfc_quick(out.chars()) == IsNormalized::Yes {
-        out
-    } else {
-        out.nfc().collect()
-    }
+    out
 }
 
 /// Whether `text` is in NFC for want of anything to compose: every character is one

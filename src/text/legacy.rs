@@ -77,6 +77,55 @@ pub fn decode_legacy(text: &str) -> Option<(String, LegacyEncoding)> {
     Some((decoded.nfc().collect(), encoding))
 }
 
+/// Both readings of `text` as legacy text, TCVN3 then VNI, convincing or not; `None`
+/// when it cannot be legacy text (ASCII, or a letter outside Windows-1252).
+///
+/// For closed vocabularies (column labels, marks): a reading that is one of their words
+/// is evidence that [`decode_legacy`], judging syllables alone, cannot weigh.
+#[must_use]
+pub fn legacy_readings(text: &str) -> Option<[(String, LegacyEncoding); 2]> {
+    if text.is_ascii() {
+        return None;
+    }
+    let source = read_source(text)?;
+    let tcvn3: String = render_tcvn3(&decode_tcvn3(&source)).nfc().collect();
+    let vni: String = decode_vni(&source).iter().map(|p| p.ch).nfc().collect();
+    Some([(tcvn3, LegacyEncoding::Tcvn3), (vni, LegacyEncoding::Vni)])
+}
+
+/// `text` as a workbook holds it when typed with a legacy font in `encoding`: each
+/// Vietnamese letter as the Windows-1252 characters of its bytes in the tables below,
+/// ASCII unchanged. TCVN3 has no toned capitals, so they take the lowercase code, as
+/// Unikey writes them. `None` when a character outside ASCII has no code.
+///
+/// For tests and tools that build legacy text from the same tables the decoder reads.
+#[doc(hidden)]
+#[must_use]
+pub fn encode_legacy(text: &str, encoding: LegacyEncoding) -> Option<String> {
+    let tcvn3_byte = |letter: char| {
+        TCVN3
+            .iter()
+            .find(|&&(_, l)| l == letter)
+            .map(|&(code, _)| char::from(code).to_string())
+    };
+    text.nfc()
+        .map(|c| {
+            if c.is_ascii() {
+                return Some(c.to_string());
+            }
+            match encoding {
+                LegacyEncoding::Tcvn3 => {
+                    tcvn3_byte(c).or_else(|| tcvn3_byte(c.to_lowercase().next()?))
+                }
+                LegacyEncoding::Vni => VNI
+                    .iter()
+                    .find(|&&(letter, _)| letter == c)
+                    .map(|&(_, code)| code.to_owned()),
+            }
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // Mapping tables
 // ---------------------------------------------------------------------------
@@ -876,43 +925,16 @@ mod tests {
     use proptest::prelude::*;
     use std::sync::LazyLock;
 
-    /// Test-only TCVN3 encoder: Unicode letters to VN3 bytes, shown as the
-    /// Windows-1252 characters a workbook would hold. VN3 has no toned
-    /// capitals, so they are written with the lowercase code, as Unikey does.
+    /// Test-only TCVN3 encoder (see [`encode_legacy`]).
     fn encode_tcvn3(text: &str) -> String {
-        let byte = |letter: char| {
-            TCVN3
-                .iter()
-                .find(|&&(_, l)| l == letter)
-                .map(|&(code, _)| code)
-        };
-        text.nfc()
-            .map(|c| {
-                if c.is_ascii() {
-                    return c;
-                }
-                let code = byte(c)
-                    .or_else(|| byte(c.to_lowercase().next()?))
-                    .unwrap_or_else(|| panic!("{c:?} has no TCVN3 code"));
-                char::from(code)
-            })
-            .collect()
+        encode_legacy(text, LegacyEncoding::Tcvn3)
+            .unwrap_or_else(|| panic!("{text:?} has a letter without a TCVN3 code"))
     }
 
-    /// Test-only VNI encoder: Unicode letters to VNI-Windows spellings.
+    /// Test-only VNI encoder (see [`encode_legacy`]).
     fn encode_vni(text: &str) -> String {
-        text.nfc()
-            .map(|c| {
-                if c.is_ascii() {
-                    return c.to_string();
-                }
-                let (_, code) = VNI
-                    .iter()
-                    .find(|&&(letter, _)| letter == c)
-                    .unwrap_or_else(|| panic!("{c:?} has no VNI code"));
-                (*code).to_string()
-            })
-            .collect()
+        encode_legacy(text, LegacyEncoding::Vni)
+            .unwrap_or_else(|| panic!("{text:?} has a letter without a VNI code"))
     }
 
     /// Converts with one table, without detection, for table-level tests.
@@ -1270,6 +1292,11 @@ mod tests {
         // "cã" is a valid syllable as written, and TCVN3 "có" is the only
         // other reading: the text gives no way to choose.
         assert_eq!(decode_legacy("cã cã"), None);
+        // Words valid both ways (VNI "Toát" is Tốt, TCVN3 "Cã" is Có) and single weak
+        // words (TCVN3 "Tèt" is Tốt, "KÐm" is Kém) are left for other evidence.
+        for text in ["Cã", "Toát", "Tèt", "KÐm"] {
+            assert_eq!(decode_legacy(text), None, "{text}");
+        }
     }
 
     #[test]

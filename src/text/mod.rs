@@ -12,6 +12,6 @@ mod key;
 mod legacy;
 mod tone;
 
-pub use clean::{clean, is_invisible_or_space};
+pub use clean::{Legacy, Stored, clean, is_invisible_or_space, read_known, read_stored};
 pub use key::{FoldedKey, LabelKey, MatchKey};
-pub use legacy::{LegacyEncoding, decode_legacy};
+pub use legacy::{LegacyEncoding, decode_legacy, encode_legacy, legacy_readings};

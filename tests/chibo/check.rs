@@ -784,6 +784,356 @@ fn legacy_font_text_is_converted_and_matched() {
     assert_eq!(row.reason, Some(chibo::model::AbsenceReason::BusinessTrip));
 }
 
+/// `text` typed with a `.VnTime` (TCVN3) font, as the workbook stores it.
+fn tcvn3(text: &str) -> String {
+    chibo::text::encode_legacy(text, chibo::text::LegacyEncoding::Tcvn3).unwrap()
+}
+
+/// TCVN3's `ư` is stored as U+00AD, the soft hyphen that cleaning removes: the legacy
+/// check reads the text as stored, so `Phường` and `Lường` are read, not `Phêng` and
+/// `Lêng`, and the row is matched and accepted.
+#[test]
+fn tcvn3_u_horn_is_read_before_cleaning() {
+    let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
+    let path = ws.join("inbox/2020-07/TP.xlsx");
+    let (cadre, cell, commune) = (
+        tcvn3("Lường Văn Tâm"),
+        tcvn3("Bản Cọ"),
+        tcvn3("Phường Quyết Thắng"),
+    );
+    assert!(cadre.contains('\u{ad}') && commune.contains('\u{ad}'));
+    let rows = vec![
+        vec!["BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ THÁNG 7 NĂM 2020"],
+        vec![],
+        book::header(),
+        vec!["#1", &cadre, &cell, &commune, "05/07/2020", "Có"],
+    ];
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding B4",
+            "text-legacy-encoding C4",
+            "text-legacy-encoding D4"
+        ]
+    );
+    assert!(
+        s.diagnostics[2].message.contains("«Phường Quyết Thắng»"),
+        "{}",
+        s.diagnostics[2].message
+    );
+    assert_eq!(s.diagnostics[2].value.as_deref(), Some(commune.as_str()));
+    assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
+    let row = &s.rows[0];
+    assert_eq!(
+        (
+            row.cadre.map(|c| roster[c].code.as_str()),
+            row.cell.map(|c| roster[c].code.as_str())
+        ),
+        (Some("BTV04"), Some("TP-QT-04"))
+    );
+    assert_eq!(row.cadre_text, "Lường Văn Tâm");
+    assert_eq!(row.commune.as_deref(), Some("Phường Quyết Thắng"));
+}
+
+/// `text` typed with a VNI font, as the workbook stores it.
+fn vni(text: &str) -> String {
+    chibo::text::encode_legacy(text, chibo::text::LegacyEncoding::Vni).unwrap()
+}
+
+/// Marks, ratings, statuses and dates typed as text in a legacy font are converted
+/// before they are read, each with the same warning as names: `Đã dự`, `Không`,
+/// `Trung bình`, `ngày 5 tháng 7 năm 2020` in TCVN3; `Đã chuyển` and a date in VNI.
+#[test]
+fn legacy_marks_ratings_statuses_and_dates_are_converted() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let (date, went, rating) = (
+        tcvn3("ngày 5 tháng 7 năm 2020"),
+        tcvn3("Đã dự"),
+        tcvn3("Trung bình"),
+    );
+    let (not_went, reason) = (tcvn3("Không"), tcvn3("Ốm đau"));
+    let mut report = yc_title();
+    report.push(vec![
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        &date,
+        &went,
+        "",
+        "#42",
+        "#30",
+        "",
+        "#2",
+        "#1",
+        &rating,
+    ]);
+    report.push(vec![
+        "#2",
+        "Tòng Văn Hải",
+        "Bản Mới",
+        "Chiềng Sàng",
+        "08/07/2020",
+        &not_went,
+        &reason,
+    ]);
+    let header: Vec<&str> = RECOMMENDATIONS
+        .iter()
+        .filter(|c| c.key != RecCol::CellCode)
+        .map(chibo::ingest::Column::canonical)
+        .collect();
+    let (raised, status) = (vni("ngày 6 tháng 7 năm 2020"), vni("Đã chuyển"));
+    let recs = vec![
+        header,
+        vec!["#1", "", "Bản Mới", &raised, "Nước sạch", "", "", &status],
+    ];
+    book::write(&path, &[("Báo cáo", report), ("Kiến nghị", recs)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding E7",
+            "text-legacy-encoding F7",
+            "text-legacy-encoding M7",
+            "text-legacy-encoding F8",
+            "text-legacy-encoding G8",
+            "text-legacy-encoding D2",
+            "text-legacy-encoding H2",
+        ]
+    );
+    assert!(
+        s.diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning)
+    );
+    let quoted: Vec<&str> = s
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .collect();
+    assert_eq!(
+        quoted,
+        [&date, &went, &rating, &not_went, &reason, &raised, &status]
+    );
+    assert!(s.diagnostics[5].message.contains("VNI"));
+    assert_eq!((s.read, s.accepted(), s.rejected), (2, 2, 0));
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?} {:?}",
+                r.date,
+                r.attended,
+                r.reason,
+                r.rating.map(chibo::model::Rating::label)
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2020-07-05 true None Some(\"Trung bình\")",
+            "2020-07-08 false Some(Sick) None"
+        ]
+    );
+    let recs: Vec<String> = s
+        .recommendations
+        .iter()
+        .map(|r| format!("{} {:?}", r.raised_on, r.status))
+        .collect();
+    assert_eq!(recs, ["2020-07-06 Forwarded"]);
+}
+
+/// A report whose title block and header row were typed with a `.VnTime` font: the
+/// labels are read (`Cã dù`, TCVN3's `Có dự`, reads as Vietnamese either way, but only
+/// one reading is a label), the title gives the unit and month, each cell with a
+/// warning, and the row is read.
+#[test]
+fn legacy_title_block_and_header_labels_are_read() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/bao-cao.xlsx");
+    let title: Vec<Vec<String>> = book::yc_title()
+        .iter()
+        .map(|row| row.iter().map(|cell| tcvn3(cell)).collect())
+        .collect();
+    let header: Vec<String> = book::header().iter().map(|l| tcvn3(l)).collect();
+    assert_eq!(header[5], "Cã dù");
+    let mut rows: Vec<Vec<&str>> = title[..5]
+        .iter()
+        .map(|row| row.iter().map(String::as_str).collect())
+        .collect();
+    rows.push(header.iter().map(String::as_str).collect());
+    rows.push(book::YC_MEETING.to_vec());
+    book::write(&path, &[("Báo cáo", rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    let mut want: Vec<String> = ["A1", "F1", "A3", "A4"]
+        .iter()
+        .map(|c| format!("text-legacy-encoding {c}"))
+        .collect();
+    // Every label but `STT`, which is ASCII.
+    want.extend(('B'..='N').map(|c| format!("text-legacy-encoding {c}6")));
+    assert_eq!(found(s), want);
+    assert!(
+        s.diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning)
+    );
+    let read = |cell: &str| {
+        let d = s
+            .diagnostics
+            .iter()
+            .find(|d| d.location.cell.map(|c| c.to_string()).as_deref() == Some(cell))
+            .unwrap();
+        (d.value.clone().unwrap(), d.message.clone())
+    };
+    let (typed, message) = read("A1");
+    assert_eq!(typed, title[0][0]);
+    assert!(message.contains("«HUYỆN ỦY YÊN CHÂU»"), "{message}");
+    let (typed, message) = read("F6");
+    assert_eq!(typed, "Cã dù");
+    assert!(
+        message.contains("TCVN3") && message.contains("«Có dự»"),
+        "{message}"
+    );
+    assert_eq!(s.identity.unit.as_deref(), Some("YC"));
+    assert_eq!(
+        s.identity.month.map(|m| m.to_string()).as_deref(),
+        Some("2020-07")
+    );
+    assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
+}
+
+/// Marks and ratings that read as Vietnamese either way (TCVN3 `Cã` for `Có`, VNI
+/// `Toát` for `Tốt`) or are one weak word (TCVN3 `KÐm` for `Kém`) are read by their
+/// closed list: no word of it as typed, exactly one reading is. A word of the list as
+/// typed (`Có`) stays, and Latin-1 that no reading makes a word (`Café`) is an error.
+#[test]
+fn ambiguous_legacy_marks_are_read_by_their_list() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let (yes, good, poor) = (tcvn3("Có"), vni("Tốt"), tcvn3("Kém"));
+    assert_eq!((yes.as_str(), good.as_str()), ("Cã", "Toát"));
+    let meeting = |name, cell, commune, day, went, rating| {
+        vec![
+            "#1", name, cell, commune, day, went, "", "", "", "", "", "", rating,
+        ]
+    };
+    let mut report = yc_title();
+    report.extend([
+        meeting(
+            "Nguyễn Văn Hoà",
+            "Bản Mới",
+            "Chiềng Đông",
+            "05/07/2020",
+            &yes,
+            &good,
+        ),
+        meeting(
+            "Tòng Văn Hải",
+            "Bản Mới",
+            "Chiềng Sàng",
+            "08/07/2020",
+            "Có",
+            &poor,
+        ),
+        meeting(
+            "Tòng Văn Hải",
+            "Bản Mới",
+            "Chiềng Sàng",
+            "09/07/2020",
+            "Có",
+            "Café",
+        ),
+    ]);
+    book::write(&path, &[("Báo cáo", report)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(
+        found(s),
+        [
+            "text-legacy-encoding F7",
+            "text-legacy-encoding M7",
+            "text-legacy-encoding M8",
+            "row-bad-value M9"
+        ]
+    );
+    let quoted: Vec<&str> = s
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .collect();
+    assert_eq!(quoted, [yes.as_str(), good.as_str(), poor.as_str(), "Café"]);
+    assert!(s.diagnostics[1].message.contains("VNI") && s.diagnostics[1].message.contains("«Tốt»"));
+    assert_eq!((s.read, s.accepted(), s.rejected), (3, 2, 1));
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {:?}",
+                r.attended,
+                r.rating.map(chibo::model::Rating::label)
+            )
+        })
+        .collect();
+    assert_eq!(rows, ["true Some(\"Tốt\")", "true Some(\"Kém\")"]);
+}
+
+/// Sheet names typed in a legacy font are recognised, with a warning on the sheet:
+/// `B¸o c¸o` and `KiÕn nghÞ` (TCVN3) are the report and the recommendations.
+#[test]
+fn legacy_sheet_names_are_recognised() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/YC.xlsx");
+    let (report_name, recs_name) = (tcvn3("Báo cáo"), tcvn3("Kiến nghị"));
+    let header: Vec<&str> = RECOMMENDATIONS
+        .iter()
+        .filter(|c| c.key != RecCol::CellCode)
+        .map(chibo::ingest::Column::canonical)
+        .collect();
+    let recs = vec![
+        header,
+        vec![
+            "#1",
+            "",
+            "Bản Mới",
+            "06/07/2020",
+            "Nước sạch",
+            "",
+            "",
+            "Đã chuyển",
+        ],
+    ];
+    // The report sheet comes second: it is found by its name, not as the first sheet.
+    book::write(
+        &path,
+        &[(&recs_name, recs), (&report_name, book::yc_report())],
+    );
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    let sheets: Vec<(String, Option<&str>)> = s
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.value.as_deref()))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            (
+                "text-legacy-encoding".to_owned(),
+                Some(report_name.as_str())
+            ),
+            ("text-legacy-encoding".to_owned(), Some(recs_name.as_str())),
+        ]
+    );
+    assert!(s.diagnostics[1].message.contains("«Kiến nghị»"));
+    assert_eq!((s.read, s.accepted(), s.rejected), (1, 1, 0));
+    assert_eq!(s.recommendations.len(), 1);
+}
+
 #[test]
 fn recommendations_get_codes_and_bad_cells_are_named() {
     let (_tmp, ws) = demo();
