@@ -232,11 +232,26 @@ impl<RS: Read + Seek> Workbook<RS> {
             .position(|n| wanted.contains(&LabelKey::new(n)))
     }
 
-    /// The cells of sheet `index`.
+    /// The cells of sheet `index`, with its merged regions.
     ///
     /// # Errors
     /// The sheet's data cannot be decoded.
     pub fn grid(&mut self, index: usize) -> Result<Grid, OpenError> {
+        self.grid_merged_if(index, &|_| true)
+    }
+
+    /// The cells of sheet `index`, with its merged regions when `wanted` says the cells
+    /// need them. Finding an `.xlsx` or `.xls` sheet's merges reads the sheet a second
+    /// time (calamine keeps them after the cells), which doubles the cost of reading a
+    /// report: a reader that can tell from the cells alone that no merge matters skips it.
+    ///
+    /// # Errors
+    /// The sheet's data cannot be decoded.
+    pub fn grid_merged_if(
+        &mut self,
+        index: usize,
+        wanted: &dyn Fn(&Grid) -> bool,
+    ) -> Result<Grid, OpenError> {
         let name = self.raw_names[index].clone();
         let shown = &self.names[index];
         // calamine's words are English and technical; a unit is told what to do.
@@ -250,8 +265,8 @@ impl<RS: Read + Seek> Workbook<RS> {
         let sheet_limits = self.limits;
         let sheets = &mut self.sheets;
         let ods_merges = &self.ods_merges;
-        let (cells, merges) = guarded(|| {
-            let cells = match sheets {
+        let cells = guarded(|| {
+            Ok(match sheets {
                 Sheets::Xlsx(x) => {
                     let mut reader = x
                         .worksheet_cells_reader(&name)
@@ -275,7 +290,13 @@ impl<RS: Read + Seek> Workbook<RS> {
                     });
                     bounded(shown, sheet_limits, || used.next().unwrap_or(Ok(None)))?
                 }
-            };
+            })
+        })?;
+        let grid = Grid::new(calamine::Range::from_sparse(cells));
+        if !wanted(&grid) {
+            return Ok(grid);
+        }
+        let merges = guarded(|| {
             // Merged regions, at absolute positions. calamine reads them from .xlsx and
             // .xls; an .ods's were read from its content when it opened; an .xlsb gives
             // none, so there a merged cell is read from its top-left cell alone. The
@@ -292,13 +313,13 @@ impl<RS: Read + Seek> Workbook<RS> {
                     .unwrap_or_default(),
                 Sheets::Xlsb(_) => Vec::new(),
             };
-            Ok((cells, merges))
+            Ok(merges)
         })?;
         // A merge whose top-left cell is beyond the limits has no value to give.
         let merges = merges
             .into_iter()
             .filter(|m| m.start.0 < sheet_limits.rows && m.start.1 < sheet_limits.cols);
-        Ok(Grid::new(calamine::Range::from_sparse(cells)).with_merges(merges))
+        Ok(grid.with_merges(merges))
     }
 }
 

@@ -318,15 +318,48 @@ fn load_sheets<RS: std::io::Read + std::io::Seek>(
     // no more than its report and recommendations.
     for (i, name) in names.into_iter().enumerate() {
         if Some(i) == meta {
-            out.meta = Some(book.grid(i)?);
-        } else if Some(i) == report
-            || Some(i) == recs
-            || (report.is_none() && out.sheets.len() < SEARCHED_SHEETS)
-        {
+            out.meta = Some(book.grid_merged_if(i, &|_| false)?);
+        } else if Some(i) == recs {
             out.sheets.push((name, book.grid(i)?));
+        } else if Some(i) == report || (report.is_none() && out.sheets.len() < SEARCHED_SHEETS) {
+            out.sheets
+                .push((name, book.grid_merged_if(i, &needs_merges)?));
         }
     }
     Ok(out)
+}
+
+/// Whether a sheet's merged regions can matter to its report rows: a cadre, a cell or a
+/// commune merged down over several rows leaves the rows below its first one blank in
+/// that column. So they matter when a data row under the report's header has a date or
+/// a mark but a blank name or code column, or when no report header is found (the
+/// sheet is then read for what it is, merges and all). A report filled in row by row
+/// is read without looking for merges, which would read the sheet a second time.
+fn needs_merges(grid: &Grid) -> bool {
+    use crate::ingest::{ColumnKey, Labels, find_header_with};
+    use columns::ReportCol::{Attended, Cadre, CadreCode, Cell, CellCode, Commune, Date};
+    // The report's labels, indexed once for every sheet of the run.
+    static LABELS: std::sync::LazyLock<Labels> =
+        std::sync::LazyLock::new(|| Labels::new(columns::ReportCol::COLUMNS));
+    let Some(header) = find_header_with::<columns::ReportCol>(grid, &LABELS) else {
+        return true;
+    };
+    let identity: Vec<u32> = [Cadre, CadreCode, Cell, CellCode, Commune]
+        .iter()
+        .filter_map(|&key| header.col(key))
+        .collect();
+    let results: Vec<u32> = [Date, Attended]
+        .iter()
+        .filter_map(|&key| header.col(key))
+        .collect();
+    let blank = |row: u32, col: u32| match grid.get(CellRef::new(row, col)) {
+        calamine::Data::Empty => true,
+        calamine::Data::String(text) => text.trim().is_empty(),
+        _ => false,
+    };
+    (header.row + 1..grid.rows().end).any(|row| {
+        results.iter().any(|&c| !blank(row, c)) && identity.iter().any(|&c| blank(row, c))
+    })
 }
 
 fn is_sheet(name: &str, names: &[&str]) -> bool {
@@ -543,9 +576,38 @@ fn read_report(
 mod tests {
     use calamine::{CellErrorType, Data};
 
-    use super::{Context, Sheets, parse};
+    use super::{Context, Sheets, needs_merges, parse};
     use crate::diagnostic::CellRef;
     use crate::ingest::Grid;
+
+    /// A sheet's merges are looked for only when a data row lacks its name or code
+    /// beside a date or a mark, or when no report header is found.
+    #[test]
+    fn merges_are_looked_for_only_where_rows_lack_a_name() {
+        let grid = |rows: &[&[&str]]| {
+            let rows = rows
+                .iter()
+                .map(|r| r.iter().map(|s| Data::String((*s).into())).collect())
+                .collect();
+            Grid::from_rows(CellRef::new(0, 0), rows)
+        };
+        let header: &[&str] = &["Họ và tên", "Chi bộ", "Ngày sinh hoạt", "Có dự"];
+        let full = grid(&[header, &["A", "Bản Mới", "05/07/2020", "Có"]]);
+        assert!(!needs_merges(&full));
+        let merged_down = grid(&[
+            header,
+            &["A", "Bản Mới", "05/07/2020", "Có"],
+            &["", "Bản Cọ", "06/07/2020", "Có"],
+        ]);
+        assert!(needs_merges(&merged_down));
+        let blank_row_below = grid(&[
+            header,
+            &["A", "Bản Mới", "05/07/2020", "Có"],
+            &["", "", "", ""],
+        ]);
+        assert!(!needs_merges(&blank_row_below));
+        assert!(needs_merges(&grid(&[&["Hướng dẫn"], &["Ghi ngày"]])));
+    }
 
     /// A file read for counting only keeps and rejects the same rows as one read whole:
     /// free text is skipped, but an Excel error in it still rejects its row.

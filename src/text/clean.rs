@@ -43,7 +43,11 @@ pub fn clean(raw: &str) -> String {
 /// ```
 #[must_use]
 pub fn read_stored(raw: &str) -> Stored {
-    if raw.is_ascii() {
+    // ASCII, or text holding a letter only Unicode has (`ư`, `ơ`, `ă`, `đ`, `ĩ`, `ũ`, a
+    // precomposed vowel with its tone, a combining tone mark): the legacy fonts write
+    // their letters with Latin-1 and Windows-1252 characters, none of these. Most text
+    // units type is such, and is read without trying the legacy readings.
+    if raw.is_ascii() || raw.chars().any(only_unicode) {
         return Stored {
             text: clean(raw),
             legacy: None,
@@ -60,6 +64,14 @@ pub fn read_stored(raw: &str) -> Stored {
             legacy: None,
         },
     }
+}
+
+/// A Vietnamese letter or tone mark that no legacy font encoding writes.
+fn only_unicode(c: char) -> bool {
+    matches!(c,
+        '\u{102}' | '\u{103}' | '\u{110}' | '\u{111}' | '\u{128}' | '\u{129}'
+        | '\u{168}' | '\u{169}' | '\u{1a0}' | '\u{1a1}' | '\u{1af}' | '\u{1b0}'
+        | '\u{300}'..='\u{323}' | '\u{1ea0}'..='\u{1ef9}')
 }
 
 /// What `raw` (a label, a sheet name) names in a closed list, looked up by `find`: as
