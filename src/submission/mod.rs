@@ -329,37 +329,61 @@ fn load_sheets<RS: std::io::Read + std::io::Seek>(
     Ok(out)
 }
 
-/// Whether a sheet's merged regions can matter to its report rows: a cadre, a cell or a
-/// commune merged down over several rows leaves the rows below its first one blank in
-/// that column. So they matter when a data row under the report's header has a date or
-/// a mark but a blank name or code column, or when no report header is found (the
-/// sheet is then read for what it is, merges and all). A report filled in row by row
-/// is read without looking for merges, which would read the sheet a second time.
+/// Whether a sheet's merged regions can matter to its report rows: a cell merged down
+/// over several rows (a cadre, a cell, a commune or a date written once for several
+/// meetings) leaves the rows below its first one blank in that column. So they matter
+/// when a row under the report's header has something in the columns a row needs (the
+/// cadre by name or code, the cell by name or code, the commune, the date, `Có dự`) yet
+/// lacks one of them, or when no report header is found (the sheet is then read for what
+/// it is, merges and all). A report filled in row by row is read without looking for
+/// merges, which would read the sheet a second time.
 fn needs_merges(grid: &Grid) -> bool {
+    use crate::ingest::table::{RowKind, row_kind};
     use crate::ingest::{ColumnKey, Labels, find_header_with};
-    use columns::ReportCol::{Attended, Cadre, CadreCode, Cell, CellCode, Commune, Date};
+    use columns::ReportCol::{self, Attended, Cadre, CadreCode, Cell, CellCode, Commune, Date};
     // The report's labels, indexed once for every sheet of the run.
     static LABELS: std::sync::LazyLock<Labels> =
-        std::sync::LazyLock::new(|| Labels::new(columns::ReportCol::COLUMNS));
-    let Some(header) = find_header_with::<columns::ReportCol>(grid, &LABELS) else {
+        std::sync::LazyLock::new(|| Labels::new(ReportCol::COLUMNS));
+    let Some(header) = find_header_with::<ReportCol>(grid, &LABELS) else {
         return true;
     };
-    let identity: Vec<u32> = [Cadre, CadreCode, Cell, CellCode, Commune]
-        .iter()
-        .filter_map(|&key| header.col(key))
-        .collect();
-    let results: Vec<u32> = [Date, Attended]
-        .iter()
-        .filter_map(|&key| header.col(key))
-        .collect();
+    // Each thing a row needs, by the columns that can hold it.
+    let needs: Vec<Vec<u32>> = [
+        &[Cadre, CadreCode][..],
+        &[Cell, CellCode],
+        &[Commune],
+        &[Date],
+        &[Attended],
+    ]
+    .iter()
+    .map(|keys| {
+        keys.iter()
+            .filter_map(|&k| header.col(k))
+            .collect::<Vec<u32>>()
+    })
+    .filter(|cols| !cols.is_empty())
+    .collect();
     let blank = |row: u32, col: u32| match grid.get(CellRef::new(row, col)) {
         calamine::Data::Empty => true,
         calamine::Data::String(text) => text.trim().is_empty(),
         _ => false,
     };
-    (header.row + 1..grid.rows().end).any(|row| {
-        results.iter().any(|&c| !blank(row, c)) && identity.iter().any(|&c| blank(row, c))
-    })
+    for row in header.row + 1..grid.rows().end {
+        // Rows run to the footer; a totals row is no meeting (as the table reader reads).
+        match grid.row_cells(row).next().map(|(_, first)| row_kind(first)) {
+            Some(RowKind::Footer) => break,
+            Some(RowKind::Total) | None => continue,
+            Some(RowKind::Data) => {}
+        }
+        let given: Vec<bool> = needs
+            .iter()
+            .map(|cols| cols.iter().any(|&c| !blank(row, c)))
+            .collect();
+        if given.contains(&true) && given.contains(&false) {
+            return true;
+        }
+    }
+    false
 }
 
 fn is_sheet(name: &str, names: &[&str]) -> bool {
