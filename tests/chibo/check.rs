@@ -39,7 +39,7 @@ fn check_in(ws: &Path, files: &[PathBuf]) -> Vec<Submission> {
 }
 
 /// `code cell` of every diagnostic, in order.
-fn found(s: &Submission) -> Vec<String> {
+pub fn found(s: &Submission) -> Vec<String> {
     s.diagnostics
         .iter()
         .map(|d| {

@@ -10,6 +10,7 @@ use chibo::workspace::Workspace;
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::book::{self, yc_title};
+use crate::check::found;
 use crate::common::{chibo, demo_workspace as demo, only_month, text};
 
 /// Yên Châu's July report as a unit lays it out (the header on row 6, data from row 7):
@@ -93,20 +94,6 @@ fn rows_of(ws: &Path, s: &Submission) -> Vec<String> {
                 r.attended,
                 r.reason,
                 r.note
-            )
-        })
-        .collect()
-}
-
-/// `code cell` of every diagnostic, in order.
-fn found(s: &Submission) -> Vec<String> {
-    s.diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {}",
-                d.code,
-                d.location.cell.map(|c| c.to_string()).unwrap_or_default()
             )
         })
         .collect()
