@@ -340,7 +340,10 @@ fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
     while let Some(cell) = next()? {
         let (row, col) = cell.get_position();
         let value: calamine::Data = cell.get_value().clone().into();
-        if value == calamine::Data::Empty {
+        // An empty cell, or one holding only spaces (a space typed far below the table,
+        // row 1,048,576 when a unit pressed Ctrl+↓), is no data: it counts toward no
+        // limit and reads as blank, as cleaning would make it anyway.
+        if value == calamine::Data::Empty || is_blank_text(&value) {
             continue;
         }
         if row >= l.rows || col >= l.cols || cells.len() >= l.cells {
@@ -353,6 +356,17 @@ fn bounded<T: calamine::CellType + Clone + Into<calamine::Data>>(
         cells.push(calamine::Cell::new((row, col), value));
     }
     Ok(cells)
+}
+
+/// Text of spaces only (line breaks, non-breaking and zero-width spaces included):
+/// cleaning leaves nothing of it. A soft hyphen is not one: it is TCVN3's `ư`.
+fn is_blank_text(value: &calamine::Data) -> bool {
+    match value {
+        calamine::Data::String(text) => text.chars().all(|c| {
+            c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+        }),
+        _ => false,
+    }
 }
 
 /// The formats chibo reads, as a file's content shows them.

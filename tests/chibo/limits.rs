@@ -34,6 +34,37 @@ fn a_cell_at_the_far_corner_is_refused_before_allocation() {
     assert!(started.elapsed().as_secs() < 10);
 }
 
+/// What is not data far below a report is no reason to refuse it (issue 16): a styled
+/// blank cell at `Q1048576`, a cell holding only spaces, a line break or a
+/// non-breaking space at the last row. The report reads whole; a real value there
+/// is still refused.
+#[test]
+fn blanks_and_spaces_far_below_a_report_are_not_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, far: Option<&str>| {
+        let path = tmp.path().join(name);
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sheet = wb.add_worksheet().set_name("Báo cáo").unwrap();
+        book::fill(sheet, &book::yc_report());
+        let styled = rust_xlsxwriter::Format::new().set_bold();
+        sheet.write_blank(1_048_575, 16, &styled).unwrap();
+        for (col, text) in [(17, "   "), (18, "\n"), (19, "\u{a0}\u{200b}")] {
+            sheet.write_string(1_048_575, col, text).unwrap();
+        }
+        if let Some(text) = far {
+            sheet.write_string(1_048_575, 30, text).unwrap();
+        }
+        wb.save(&path).unwrap();
+        path
+    };
+    let s = read(&write("spaces.xlsx", None));
+    assert_eq!(s.status, FileStatus::Read, "{:?}", s.diagnostics);
+    assert_eq!((s.read, s.rejected), (1, 0));
+    let s = read(&write("value.xlsx", Some("x")));
+    assert_eq!(s.diagnostics[0].code.as_str(), "file-too-large");
+    assert!(s.diagnostics[0].message.contains("AE1048576"));
+}
+
 #[test]
 fn a_decompression_bomb_is_refused_before_inflating() {
     let tmp = tempfile::tempdir().unwrap();
