@@ -171,7 +171,12 @@ impl Workbook<Cursor<Vec<u8>>> {
             )));
         }
         let format = sniff(&bytes, sheet_limits)?;
-        let ods_merges = ods_merges(&bytes, sheet_limits);
+        // calamine gives no merges for OpenDocument; any other format has its own.
+        let ods_merges = if format == Format::Ods {
+            ods_merges(&bytes, sheet_limits)
+        } else {
+            Vec::new()
+        };
         let sheets = guarded(|| {
             let rs = Cursor::new(bytes);
             Ok(match format {
@@ -740,13 +745,6 @@ fn check_ods<R: Read + Seek>(
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
-    let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
-        e.try_get_attribute(name)
-            .ok()
-            .flatten()
-            .and_then(|a| a.value.parse().ok())
-            .unwrap_or(1)
-    };
     let too_large = || {
         OpenError::TooLarge(format!(
             "bảng tính có quá nhiều ô dữ liệu (lặp lại), ngoài giới hạn {} dòng × {} cột ({} ô) mà chibo đọc",
@@ -764,10 +762,10 @@ fn check_ods<R: Read + Seek>(
         match event {
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => row = 0,
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
-                (row_repeat, col, row_cells) = (repeat(&e, "table:number-rows-repeated"), 0, 0);
+                (row_repeat, col, row_cells) = (ods_count(&e, "table:number-rows-repeated"), 0, 0);
             }
             Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(repeat(&e, "table:number-rows-repeated"));
+                row = row.saturating_add(ods_count(&e, "table:number-rows-repeated"));
             }
             Event::Start(ref e) | Event::Empty(ref e)
                 if matches!(
@@ -775,7 +773,7 @@ fn check_ods<R: Read + Seek>(
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                let times = repeat(e, "table:number-columns-repeated");
+                let times = ods_count(e, "table:number-columns-repeated");
                 let filled = matches!(event, Event::Start(_))
                     || e.try_get_attribute("office:value-type")
                         .ok()
@@ -806,6 +804,16 @@ fn check_ods<R: Read + Seek>(
     Ok(())
 }
 
+/// An OpenDocument count attribute of `e` (`table:number-rows-repeated`,
+/// `table:number-columns-spanned`, …): 1 when absent or unreadable.
+fn ods_count(e: &quick_xml::events::BytesStart, name: &str) -> u64 {
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .and_then(|a| a.value.parse().ok())
+        .unwrap_or(1)
+}
+
 /// The merged regions of each sheet of an `.ods` (none for any other file), by the
 /// sheet's name as stored. OpenDocument marks a merge on its top-left cell with
 /// `table:number-rows-spanned` and `table:number-columns-spanned`, which calamine does not
@@ -821,13 +829,6 @@ fn ods_merges(bytes: &[u8], l: SheetLimits) -> Vec<(String, Vec<Dimensions>)> {
         return Vec::new();
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
-    let number = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
-        e.try_get_attribute(name)
-            .ok()
-            .flatten()
-            .and_then(|a| a.value.parse().ok())
-            .unwrap_or(1)
-    };
     let mut sheets: Vec<(String, Vec<Dimensions>)> = Vec::new();
     let (mut row, mut row_repeat, mut col) = (0u64, 1u64, 0u64);
     let mut buf = Vec::new();
@@ -852,10 +853,10 @@ fn ods_merges(bytes: &[u8], l: SheetLimits) -> Vec<(String, Vec<Dimensions>)> {
                 row = 0;
             }
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
-                (row_repeat, col) = (number(&e, "table:number-rows-repeated"), 0);
+                (row_repeat, col) = (ods_count(&e, "table:number-rows-repeated"), 0);
             }
             Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(number(&e, "table:number-rows-repeated"));
+                row = row.saturating_add(ods_count(&e, "table:number-rows-repeated"));
             }
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 row = row.saturating_add(row_repeat);
@@ -866,8 +867,8 @@ fn ods_merges(bytes: &[u8], l: SheetLimits) -> Vec<(String, Vec<Dimensions>)> {
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                let rows = number(e, "table:number-rows-spanned");
-                let cols = number(e, "table:number-columns-spanned");
+                let rows = ods_count(e, "table:number-rows-spanned");
+                let cols = ods_count(e, "table:number-columns-spanned");
                 let inside = (u32::try_from(row), u32::try_from(col));
                 if (rows > 1 || cols > 1)
                     && let (Ok(r), Ok(c)) = inside
@@ -882,7 +883,7 @@ fn ods_merges(bytes: &[u8], l: SheetLimits) -> Vec<(String, Vec<Dimensions>)> {
                     };
                     merges.push(Dimensions::new((r, c), (last(r, rows), last(c, cols))));
                 }
-                col = col.saturating_add(number(e, "table:number-columns-repeated"));
+                col = col.saturating_add(ods_count(e, "table:number-columns-repeated"));
             }
             _ => {}
         }
