@@ -22,10 +22,10 @@ fn parse_month(text: &str) -> Result<YearMonth, String> {
 
 /// chibo: tổng hợp báo cáo dự sinh hoạt chi bộ khu dân cư của Tỉnh ủy viên.
 #[derive(Debug, Parser)]
-#[command(name = "chibo", version)]
+#[command(name = "chibo", override_usage = "chibo [TÙY CHỌN] <LỆNH>")]
 pub struct Cli {
     /// Tệp cấu hình của không gian làm việc [mặc định: chibo.toml].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "TỆP")]
     pub config: Option<PathBuf>,
     /// Chỉ in lỗi.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -42,42 +42,48 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Tạo không gian làm việc mới (với --demo: tỉnh mẫu Sơn La).
+    #[command(override_usage = "chibo init [THƯ_MỤC] [--demo]")]
     Init {
         /// Thư mục (mặc định: thư mục hiện tại).
+        #[arg(value_name = "THƯ_MỤC")]
         dir: Option<PathBuf>,
         /// Chép dữ liệu tỉnh mẫu.
         #[arg(long)]
         demo: bool,
     },
     /// Tạo mẫu báo cáo tháng cho từng đơn vị (out/YYYY-MM/mau/<mã đơn vị>.xlsx).
+    #[command(override_usage = "chibo template --month YYYY-MM [--unit MÃ]")]
     Template {
         /// Tháng báo cáo, dạng YYYY-MM.
-        #[arg(long, value_parser = parse_month)]
+        #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
         month: YearMonth,
         /// Chỉ tạo mẫu cho đơn vị này.
-        #[arg(long, value_name = "CODE")]
+        #[arg(long, value_name = "MÃ")]
         unit: Option<String>,
     },
     /// Tổng hợp báo cáo của tháng: đọc, đối chiếu, ghi kết quả.
+    #[command(override_usage = "chibo run --month YYYY-MM [--no-email]")]
     Run {
         /// Tháng báo cáo, dạng YYYY-MM.
-        #[arg(long, value_parser = parse_month)]
+        #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
         month: YearMonth,
         /// Không gửi và không xếp hàng thư.
         #[arg(long)]
         no_email: bool,
     },
     /// Gửi các thư đang chờ trong hộp thư đi (out/YYYY-MM/outbox).
+    #[command(override_usage = "chibo send [--month YYYY-MM]")]
     Send {
         /// Chỉ gửi thư của tháng này (mặc định: mọi tháng).
-        #[arg(long, value_parser = parse_month)]
+        #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
         month: Option<YearMonth>,
     },
     /// Kiểm tra tệp báo cáo trước khi nộp; thoát với mã 1 nếu có lỗi.
+    #[command(override_usage = "chibo check [--json] TỆP|THƯ_MỤC...")]
     Check {
         /// Các tệp báo cáo, thư mục (mọi tệp ngay trong thư mục) hoặc mẫu tên tệp như
         /// inbox/2020-07/*.xlsx.
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "TỆP")]
         files: Vec<PathBuf>,
         /// In các vấn đề dạng JSON (như mục issues của summary.json).
         #[arg(long)]
@@ -131,7 +137,10 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
 /// status.
 pub fn main() -> ExitCode {
     crate::ingest::workbook::install_quiet_panic_hook();
-    let cli = Cli::parse();
+    let cli = match crate::usage::parse_from::<Cli>(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(status) => return ExitCode::from(status),
+    };
     let result = run(&cli);
     if let Err(e) = &result {
         // A failing stderr leaves nothing else to report to.
@@ -407,10 +416,10 @@ mod tests {
             (
                 Error::Io {
                     path: PathBuf::from("out/2020-07"),
-                    source: std::io::Error::other("đĩa đầy"),
+                    source: std::io::Error::from(std::io::ErrorKind::StorageFull),
                 },
                 3,
-                "chibo: out/2020-07: đĩa đầy\n",
+                "chibo: out/2020-07: ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại\n",
             ),
             (
                 Error::Xlsx(rust_xlsxwriter::XlsxError::ParameterError("x".into())),
@@ -442,5 +451,77 @@ mod tests {
             shown.starts_with("chibo: không tạo được bảng tính\n  nguyên nhân: "),
             "{shown}"
         );
+    }
+
+    // clap's words in Vietnamese (`usage`), on this command line.
+
+    fn mistake(args: &[&str]) -> clap::Error {
+        let mut command = crate::usage::vietnamese(<Cli as clap::CommandFactory>::command());
+        command
+            .try_get_matches_from_mut(args.iter().copied())
+            .expect_err("a mistake")
+    }
+
+    fn printed(args: &[&str]) -> String {
+        let mut command = crate::usage::vietnamese(<Cli as clap::CommandFactory>::command());
+        let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        crate::usage::failure(&mistake_of(&args), &mut command, &args)
+    }
+
+    fn mistake_of(args: &[std::ffi::OsString]) -> clap::Error {
+        let mut command = crate::usage::vietnamese(<Cli as clap::CommandFactory>::command());
+        command
+            .try_get_matches_from_mut(args)
+            .expect_err("a mistake")
+    }
+
+    #[test]
+    fn each_mistake_is_said_in_vietnamese() {
+        let said = |args: &[&str]| crate::usage::message(&mistake(args));
+        assert_eq!(
+            said(&["chibo", "runn"]),
+            "không có lệnh «runn»; có phải ý là «run»?"
+        );
+        assert_eq!(
+            said(&["chibo", "run", "--mont", "2020-07"]),
+            "không có tùy chọn «--mont»; có phải ý là «--month»?"
+        );
+        assert_eq!(said(&["chibo", "run"]), "thiếu «--month <YYYY-MM>»");
+        assert_eq!(
+            said(&["chibo", "run", "--month", "2020-13"]),
+            "«--month <YYYY-MM>»: «2020-13» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"
+        );
+        assert_eq!(
+            said(&["chibo", "-q", "-v", "check", "a.xlsx"]),
+            "không dùng «--quiet» cùng với «--verbose»"
+        );
+        assert_eq!(
+            said(&["chibo", "run", "--month", "2020-07", "--month", "2020-08"]),
+            "«--month <YYYY-MM>» chỉ được ghi một lần"
+        );
+    }
+
+    #[test]
+    fn help_and_usage_have_no_english_from_clap() {
+        let help = crate::usage::vietnamese(<Cli as clap::CommandFactory>::command())
+            .render_help()
+            .to_string();
+        for english in ["Usage", "Options", "Commands", "Print", "\n  help "] {
+            assert!(!help.contains(english), "{english} in:\n{help}");
+        }
+        assert!(help.contains("Cách dùng: chibo"), "{help}");
+        for args in [
+            &["chibo", "run"][..],
+            &["chibo", "run", "--month", "2020-13"],
+            &["chibo", "-q", "run", "--month", "x"],
+        ] {
+            let text = printed(args);
+            assert!(
+                text.contains("Cách dùng: chibo run --month YYYY-MM"),
+                "{text}"
+            );
+            assert!(text.ends_with("Xem thêm: chibo run --help\n"), "{text}");
+        }
+        assert!(printed(&["chibo", "runn"]).ends_with("Xem thêm: chibo --help\n"));
     }
 }

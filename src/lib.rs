@@ -7,6 +7,7 @@
 //! | module | what it owns |
 //! |---|---|
 //! | [`cli`] | the command line, what each command prints, the one exit status mapping |
+//! | [`usage`] | clap's help and errors in Vietnamese |
 //! | [`commands`] | `init`, `template`, `check`, `run`, `send`: orchestrators only |
 //! | [`workspace`] | `chibo.toml` and the roster loaded together; how paths are shown |
 //! | [`inbox`] | month folders, `received.txt`, which files in which order, decoding early |
@@ -17,10 +18,11 @@
 //! | [`reconcile`] | pure: the roster and the year's files → the month's figures |
 //! | [`report`] | renderers: summary, workbooks, template, emails, terminal, their style |
 //! | [`mail`] | messages, the outbox, SMTP delivery (the other edge) |
-//! | [`config`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`] | the ground floor |
+//! | [`config`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`], [`os_error`] | the ground floor |
 
 pub mod cli;
 pub mod commands;
+pub mod usage;
 pub mod workspace;
 
 pub mod inbox;
@@ -38,6 +40,7 @@ pub mod report;
 pub mod config;
 pub mod diagnostic;
 pub mod model;
+pub mod os_error;
 pub mod output;
 pub mod roster;
 pub mod vocabulary;
@@ -131,7 +134,7 @@ pub enum Error {
         source: mail::message::MessageError,
     },
     /// A file or folder cannot be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), os_error::reason(source))]
     Io {
         /// The path concerned.
         path: PathBuf,

@@ -43,7 +43,9 @@ fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> 
         .prefix(".chibo-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    // Through the plain file: `NamedTempFile`'s own writer wraps the OS's error and
+    // hides its number (tempfile's `PathError` skips it as a source).
+    tmp.as_file_mut().write_all(bytes)?;
     // Temporary files are created private (0600); outputs are for the whole office.
     #[cfg(unix)]
     {

@@ -91,7 +91,14 @@ pub fn failure(e: &crate::Error, verbose: bool) -> String {
     if verbose {
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
-            let _ = writeln!(text, "  nguyên nhân: {s}");
+            // The OS's own text is English: its number is what a technician can use.
+            let cause = match s.downcast_ref::<std::io::Error>() {
+                Some(io) => crate::os_error::code(io),
+                None => Some(s.to_string()),
+            };
+            if let Some(cause) = cause {
+                let _ = writeln!(text, "  nguyên nhân: {cause}");
+            }
             source = s.source();
         }
     }
