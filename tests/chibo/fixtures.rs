@@ -112,6 +112,7 @@ fn excel_habits_are_read_as_the_unit_meant_them() {
         r#"<c r="I7" s="4"><f t="shared" si="0"/><v>17</v>"#,
         r#"t="str"><f t="shared" si="2"/><v>Khá</v>"#,
         r#"<c r="F8" s="4" t="b"><v>0</v>"#,
+        r#"<c r="E8" s="5"><v>44043</v>"#,
         r#"<c r="C10" s="4" t="e">"#,
         "<row><c s=\"4\">",
     ] {
@@ -132,8 +133,9 @@ fn excel_habits_are_read_as_the_unit_meant_them() {
     assert_eq!((s.read, s.accepted(), s.rejected), (5, 4, 1));
     // Row 6: the name split over two rich-text runs is read whole; I6 and M6 are shared
     // formulas' masters (a number, a text `t="str"`), I7 and M7 their children, read by
-    // their cached values; `Có dự` holds booleans; E6 and E8 are `[$-42A]dd/mm/yyyy`,
-    // E7 `dd/mm/yyyy;@`, all read day first. Row 9 and its cells A–F, I, L, M carry no
+    // their cached values; `Có dự` holds booleans; dates are numbers formatted
+    // `[$-42A]dd/mm/yyyy` (E6), `dd/mm/yyyy;@` (E7), `"ngày "dd" tháng "mm" năm "yyyy`
+    // (E8) and `d\/m\/yyyy` (E9), all read day first. Row 9 and its cells A–F, I, L, M carry no
     // `r` and land in their columns (commune D, present I, resolved L, rating M).
     assert_eq!(s.rows[0].cadre_text, "Nguyễn Văn Hoà");
     assert_eq!(
