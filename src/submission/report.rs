@@ -125,6 +125,13 @@ impl Line<'_> {
         self.text(key, diags)
     }
 
+    /// Whether column `a` or `b` holds an Excel error (`#N/A`, `#REF!`…).
+    fn has_error(&self, a: ReportCol, b: ReportCol) -> bool {
+        [a, b]
+            .into_iter()
+            .any(|key| matches!(self.row.data(key), Data::Error(_)))
+    }
+
     fn count(&self, key: ReportCol, diags: &mut Vec<Diagnostic>) -> Option<u32> {
         count(self.row.data(key)).unwrap_or_else(|e| {
             diags.push(self.error(Code::RowBadNumber, key, e.to_string()));
@@ -138,14 +145,21 @@ impl Line<'_> {
         let cell_name = self.text(ReportCol::Cell, diags);
         let cell_code = self.text(ReportCol::CellCode, diags);
         let commune = self.text(ReportCol::Commune, diags);
-        if cadre_name.is_none() && cadre_code.is_none() {
+        // A name or code column holding an Excel error was reported as such by `text`.
+        if cadre_name.is_none()
+            && cadre_code.is_none()
+            && !self.has_error(ReportCol::Cadre, ReportCol::CadreCode)
+        {
             diags.push(self.error(
                 Code::RowMissingValue,
                 ReportCol::Cadre,
                 "thiếu họ và tên cán bộ dự",
             ));
         }
-        if cell_name.is_none() && cell_code.is_none() {
+        if cell_name.is_none()
+            && cell_code.is_none()
+            && !self.has_error(ReportCol::Cell, ReportCol::CellCode)
+        {
             diags.push(self.error(Code::RowMissingValue, ReportCol::Cell, "thiếu tên chi bộ"));
         }
         let day = self.date(diags);
