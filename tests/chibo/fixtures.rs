@@ -198,6 +198,54 @@ fn excel_habits_are_read_as_the_unit_meant_them() {
     );
 }
 
+/// XlsxWriter's chart sheet first and the report on a sheet not named `Báo cáo`: the
+/// chart sheet is skipped, the report read.
+#[test]
+fn a_chart_sheet_before_the_report_is_skipped() {
+    let name = "report-chart-sheet.xlsx";
+    let book = zip_part(&fixture(name), "xl/workbook.xml");
+    assert!(
+        book.contains(r#"<sheet name="Biểu đồ" sheetId="1""#),
+        "{book}"
+    );
+    assert!(zip_part(&fixture(name), "[Content_Types].xml").contains("chartsheet+xml"));
+    let (_tmp, ws, path) = in_inbox(name);
+    let s = checked(&ws, &path);
+    assert_eq!(found(&s), Vec::<String>::new());
+    assert_eq!(
+        rows_of(&ws, &s),
+        [
+            "BTV01 YC-CD-01 2020-07-05 true None Some(42) Some(30) Some(3) Some(2) Some(\"Tốt\") None",
+            "BTV02 MC-TL-02 2020-07-09 true None Some(33) Some(25) Some(0) Some(0) Some(\"Trung bình\") None",
+        ]
+    );
+}
+
+/// Excel merges written by XlsxWriter: `Bản Mới` merged down over its two meetings
+/// (C6:C7) and a cadre over her two (B9:B10) give their value to every row they cover.
+#[test]
+fn values_merged_down_belong_to_each_row() {
+    let name = "report-vertical-merges.xlsx";
+    let sheet = zip_part(&fixture(name), "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"<mergeCell ref="C6:C7"/>"#), "{sheet}");
+    assert!(sheet.contains(r#"<mergeCell ref="B9:B10"/>"#), "{sheet}");
+    let (_tmp, ws, path) = in_inbox(name);
+    let s = checked(&ws, &path);
+    assert_eq!(found(&s), Vec::<String>::new());
+    assert_eq!(
+        rows_of(&ws, &s),
+        [
+            "BTV01 YC-CD-01 2020-07-05 true None Some(42) Some(30) Some(3) Some(2) Some(\"Tốt\") None",
+            "BT01 YC-CS-01 2020-07-08 true None Some(24) Some(19) Some(1) Some(1) Some(\"Khá\") None",
+            "BCH01 YC-CD-04 2020-07-31 false Some(BusinessTrip) None None None None None None",
+            "BTV02 MC-TL-02 2020-07-09 true None Some(33) Some(25) Some(0) Some(0) Some(\"Trung bình\") None",
+            "BTV02 MC-TL-02 2020-07-23 true None Some(33) Some(27) Some(1) Some(1) Some(\"Khá\") None",
+        ]
+    );
+    let summary = run_july(&ws);
+    assert_eq!(summary["rows"]["accepted"], 5, "{}", summary["rows"]);
+}
+
 /// The top-level workbooks of `tests/fixtures/` but the rosters: what any helper adds
 /// is covered without naming it.
 fn report_fixtures() -> Vec<String> {
