@@ -198,7 +198,7 @@ fn excel_habits_are_read_as_the_unit_meant_them() {
     );
 }
 
-/// XlsxWriter's chart sheet first and the report on a sheet not named `Báo cáo`: the
+/// `XlsxWriter`'s chart sheet first and the report on a sheet not named `Báo cáo`: the
 /// chart sheet is skipped, the report read.
 #[test]
 fn a_chart_sheet_before_the_report_is_skipped() {
@@ -221,7 +221,7 @@ fn a_chart_sheet_before_the_report_is_skipped() {
     );
 }
 
-/// Excel merges written by XlsxWriter: `Bản Mới` merged down over its two meetings
+/// Excel merges written by `XlsxWriter`: `Bản Mới` merged down over its two meetings
 /// (C6:C7) and a cadre over her two (B9:B10) give their value to every row they cover.
 #[test]
 fn values_merged_down_belong_to_each_row() {
