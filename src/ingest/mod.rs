@@ -7,6 +7,7 @@ pub mod date;
 pub mod grid;
 pub mod header;
 pub mod marks;
+mod ods_layout;
 pub mod table;
 pub mod value;
 pub mod workbook;

@@ -8,6 +8,7 @@ use calamine::{Dimensions, Reader, Sheets};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::ingest::grid::Grid;
+use crate::ingest::ods_layout::{self, Layout};
 use crate::text::LabelKey;
 
 /// The resource limits of reading one workbook. A unit's monthly report is a few dozen
@@ -170,7 +171,10 @@ impl Workbook<Cursor<Vec<u8>>> {
                 limits::FILE_BYTES / (1024 * 1024)
             )));
         }
-        let format = sniff(&bytes, sheet_limits)?;
+        let Identified {
+            format,
+            indented_ods,
+        } = identify(&bytes, sheet_limits)?;
         // calamine gives no merges for OpenDocument; any other format has its own.
         let ods_merges = if format == Format::Ods {
             ods_merges(&bytes, sheet_limits)
@@ -178,6 +182,13 @@ impl Workbook<Cursor<Vec<u8>>> {
             Vec::new()
         };
         let sheets = guarded(|| {
+            // calamine 0.38 refuses an indented `content.xml` (Gnumeric writes one): it is
+            // read from a copy without the indentation. Unindented files are read as they are.
+            let bytes = if indented_ods {
+                ods_layout::compact(&bytes).unwrap_or(bytes)
+            } else {
+                bytes
+            };
             let rs = Cursor::new(bytes);
             Ok(match format {
                 Format::Xlsx => Sheets::Xlsx(
@@ -421,6 +432,24 @@ const ZIP: &str =
 /// The file is not a workbook chibo reads, is damaged, has a password, or is beyond a
 /// limit.
 pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
+    identify(bytes, l).map(|i| i.format)
+}
+
+/// What [`sniff`] tells of a file, with what its limit check saw on the way.
+struct Identified {
+    format: Format,
+    /// An `.ods` whose `content.xml` is indented (see [`ods_layout`]).
+    indented_ods: bool,
+}
+
+/// [`sniff`], also telling whether an `.ods` is indented.
+fn identify(bytes: &[u8], l: SheetLimits) -> Result<Identified, OpenError> {
+    let found = |format| {
+        Ok(Identified {
+            format,
+            indented_ods: false,
+        })
+    };
     let unreadable = |m: &str| Err(OpenError::Unreadable(m.into()));
     // A zip's first local header, or the end record of an empty zip.
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
@@ -430,10 +459,10 @@ pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
         check_zip(&mut archive)?;
         let has = |name: &str| archive.index_for_name(name).is_some();
         if has("xl/workbook.xml") {
-            return Ok(Format::Xlsx);
+            return found(Format::Xlsx);
         }
         if has("xl/workbook.bin") {
-            return Ok(Format::Xlsb);
+            return found(Format::Xlsb);
         }
         if has("word/document.xml") {
             return unreadable(WORD);
@@ -449,13 +478,16 @@ pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
             {
                 return unreadable(OTHER_ODF);
             }
-            check_ods(&mut archive, l)?;
-            return Ok(Format::Ods);
+            let indented_ods = check_ods(&mut archive, l)?;
+            return Ok(Identified {
+                format: Format::Ods,
+                indented_ods,
+            });
         }
         // An Office Open XML package whose workbook part has another name: calamine
         // follows its relationships.
         if has("[Content_Types].xml") && !has("ppt/presentation.xml") {
-            return Ok(Format::Xlsx);
+            return found(Format::Xlsx);
         }
         return unreadable(ZIP);
     }
@@ -473,7 +505,7 @@ pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
         }
         if container.is_stream("/Workbook") || container.is_stream("/Book") {
             check_xls(&mut container, l)?;
-            return Ok(Format::Xls);
+            return found(Format::Xls);
         }
         if container.is_stream("/WordDocument") {
             return unreadable(WORD);
@@ -735,15 +767,17 @@ fn dimensions(body: &[u8]) -> Option<(u32, u32, u32)> {
 /// and calamine expands it into dense ranges when it opens the file: a 12 KB file
 /// repeating one filled cell 90 million times aborts a 512 MiB process. `content.xml` is
 /// streamed here first; empty repeated rows and cells (LibreOffice writes them for every
-/// sheet) cost nothing.
+/// sheet) cost nothing. The same stream tells whether `content.xml` is indented (true):
+/// such a file is opened from a copy without the indentation ([`ods_layout`]).
 fn check_ods<R: Read + Seek>(
     archive: &mut zip::ZipArchive<R>,
     l: SheetLimits,
-) -> Result<(), OpenError> {
+) -> Result<bool, OpenError> {
     use quick_xml::events::Event;
     let Ok(content) = archive.by_name("content.xml") else {
-        return Ok(());
+        return Ok(false);
     };
+    let (mut layout, mut indented) = (Layout::default(), false);
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     let too_large = || {
         OpenError::TooLarge(format!(
@@ -759,6 +793,7 @@ fn check_ods<R: Read + Seek>(
             Ok(Event::Eof) | Err(_) => break,
             Ok(event) => event,
         };
+        indented |= layout.is_blank_outside_text(&event);
         match event {
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => row = 0,
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
@@ -801,7 +836,7 @@ fn check_ods<R: Read + Seek>(
         }
         buf.clear();
     }
-    Ok(())
+    Ok(indented)
 }
 
 /// An OpenDocument count attribute of `e` (`table:number-rows-repeated`,
@@ -946,5 +981,40 @@ mod tests {
         };
         assert_eq!(ods_merges(&ods(content), small)[1].1, [d(5, 2, 7, 2)]);
         assert_eq!(ods_merges(b"not a zip", SheetLimits::REPORT), []);
+    }
+
+    /// The limit check's stream tells Gnumeric's indented `content.xml` from
+    /// LibreOffice's, which is opened as it is.
+    #[test]
+    fn only_an_indented_ods_is_rewritten() {
+        let fixture = |name: &str| {
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures")
+                    .join(name),
+            )
+            .unwrap()
+        };
+        let indented = |name: &str| identify(&fixture(name), SheetLimits::REPORT).unwrap();
+        let libreoffice = indented("report-yc-2020-07.ods");
+        assert_eq!(libreoffice.format, Format::Ods);
+        assert!(!libreoffice.indented_ods);
+        let gnumeric = indented("report-yc-2020-07-gnumeric.ods");
+        assert_eq!(gnumeric.format, Format::Ods);
+        assert!(gnumeric.indented_ods);
+        assert!(!indented("report-yc-2020-07-gnumeric.xlsx").indented_ods);
+        // calamine refuses Gnumeric's file as it is and reads the rewritten copy.
+        let bytes = fixture("report-yc-2020-07-gnumeric.ods");
+        let as_is: Result<calamine::Ods<_>, _> =
+            calamine::open_workbook_from_rs(Cursor::new(bytes.clone()));
+        assert!(as_is.is_err());
+        let compact = ods_layout::compact(&bytes).unwrap();
+        let mut book: calamine::Ods<_> =
+            calamine::open_workbook_from_rs(Cursor::new(compact)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(
+            range.get_value((0, 0)),
+            Some(&calamine::Data::String("HUYỆN ỦY YÊN CHÂU".into()))
+        );
     }
 }

@@ -15,6 +15,7 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         "report-yc-2020-07.xlsx",
         "report-yc-2020-07.xls",
         "report-yc-2020-07.ods",
+        "report-yc-2020-07-gnumeric.ods",
         "roster-demo.ods",
         "report-password.xlsx",
     ]

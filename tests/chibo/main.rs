@@ -23,3 +23,4 @@ mod run;
 mod snapshots;
 mod template;
 mod words;
+mod writers;

@@ -110,14 +110,19 @@ fn a_roster_that_cannot_be_opened_is_one_clear_error() {
     }
 }
 
-/// The demo roster saved as `.ods` and `.xls` by `LibreOffice` Calc reads exactly like the
-/// .xlsx chibo wrote (fixtures made by tests/fixtures/make.sh).
+/// The demo roster saved as `.ods` and `.xls` by `LibreOffice` Calc, and as `.ods` again by
+/// Gnumeric (indented), reads exactly like the .xlsx chibo wrote (fixtures made by
+/// tests/fixtures/make.sh and make-gnumeric.sh).
 #[test]
 fn the_same_roster_in_every_format_reads_the_same() {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/roster.xlsx");
     let (want, diags) = roster::load(&samples, "roster.xlsx", &default_groups()).unwrap();
     assert_eq!(diags, []);
-    for name in ["roster-demo.ods", "roster-demo.xls"] {
+    for name in [
+        "roster-demo.ods",
+        "roster-demo.xls",
+        "roster-demo-gnumeric.ods",
+    ] {
         let (got, diags) = roster::load(&fixture(name), name, &default_groups()).unwrap();
         assert_eq!(diags, [], "{name}");
         assert_eq!(got.units, want.units, "{name}");
