@@ -4,8 +4,9 @@
 //! new folder beside it, under a name that says how far it got, then swaps the two with
 //! renames:
 //!
-//! 1. `.YYYY-MM.new`: a copy of the current folder (temporary files of a killed process
-//!    left out), then the new files written into it. Everything written is synced.
+//! 1. `.YYYY-MM.new`: a copy of the current folder (hard links where the file system
+//!    has them; temporary files of a killed process left out), then the new files
+//!    written into it. Everything written is synced.
 //! 2. renamed `.YYYY-MM.ready`: the new set is complete (the commit point).
 //! 3. `YYYY-MM` renamed `.YYYY-MM.old`.
 //! 4. `.YYYY-MM.ready` renamed `YYYY-MM`.
@@ -172,7 +173,10 @@ fn recover_month(out: &Path, month: &str) -> Result<(), Error> {
 }
 
 /// Copies folder `from` into the existing folder `to`, leaving out temporary files and
-/// the top-level names in `skip`; each file copied is synced.
+/// the top-level names in `skip`. Files are hard links where the file system has them
+/// (nothing writes into a staged file in place: new files replace them by rename, and
+/// `delivered.log` is appended to only in the month's folder once the set is in place,
+/// when the old one is being removed), else copies, each synced.
 fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<(), Error> {
     for entry in std::fs::read_dir(from).map_err(io_at(from))? {
         let entry = entry.map_err(io_at(from))?;
@@ -193,7 +197,8 @@ fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<(), Error> {
                 let target = std::fs::read_link(&src).map_err(io_at(&src))?;
                 std::os::unix::fs::symlink(target, &dst).map_err(io_at(&dst))?;
             }
-        } else {
+        } else if std::fs::hard_link(&src, &dst).is_err() {
+            // A file system without hard links (FAT on a USB stick) gets a copy.
             std::fs::copy(&src, &dst).map_err(io_at(&src))?;
             std::fs::OpenOptions::new()
                 .write(true)
