@@ -115,6 +115,16 @@ impl Staged {
     }
 }
 
+impl Drop for Staged {
+    /// A set given up before its commit (a write failed) is removed at once; one that
+    /// was committed is no longer there.
+    fn drop(&mut self) {
+        if self.dir.exists() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Applies the recovery rule (see the module) to every month of `out` that a killed
 /// process left unfinished.
 ///
@@ -274,6 +284,17 @@ mod tests {
         assert_eq!(names(&live.join("outbox")), ["delivered.log"]);
         assert_eq!(names(&live), ["mau", "outbox", "summary.json"]);
         assert_eq!(names(out.path()), ["2020-07"]);
+    }
+
+    #[test]
+    fn a_set_given_up_leaves_nothing() {
+        let out = tempfile::tempdir().unwrap();
+        write(&out.path().join("2020-07/summary.json"), "old");
+        let staged = stage(out.path(), "2020-07", &["summary.json"]).unwrap();
+        write(&staged.dir().join("summary.json"), "new");
+        drop(staged);
+        assert_eq!(names(out.path()), ["2020-07"]);
+        assert_eq!(read(&out.path().join("2020-07/summary.json")), "old");
     }
 
     #[test]
