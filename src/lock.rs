@@ -69,10 +69,7 @@ pub fn acquire(
 }
 
 /// [`acquire`] with the wait given.
-///
-/// # Errors
-/// As [`acquire`].
-pub fn acquire_waiting(
+fn acquire_waiting(
     config_path: &Path,
     command: &str,
     wait: Duration,

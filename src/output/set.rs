@@ -141,8 +141,10 @@ pub fn recover(out: &Path) -> Result<(), Error> {
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
             let (month, kind) = name.strip_prefix('.')?.rsplit_once('.')?;
-            ([NEW, READY, OLD].contains(&kind) && !month.is_empty() && !month.starts_with('.'))
-                .then(|| month.to_owned())
+            // Only a month's sides: another hidden folder of `out/` is not chibo's.
+            let ours = [NEW, READY, OLD].contains(&kind)
+                && crate::model::YearMonth::parse(month).is_some_and(|m| m.to_string() == month);
+            ours.then(|| month.to_owned())
         })
         .collect();
     months.sort();
@@ -298,6 +300,15 @@ mod tests {
     }
 
     #[test]
+    fn recovery_leaves_other_hidden_folders_alone() {
+        let out = tempfile::tempdir().unwrap();
+        write(&out.path().join(".backup.old/a.txt"), "mine");
+        write(&out.path().join("backup/b.txt"), "mine too");
+        recover(out.path()).unwrap();
+        assert_eq!(names(out.path()), [".backup.old", "backup"]);
+    }
+
+    #[test]
     fn the_first_set_of_a_month() {
         let out = tempfile::tempdir().unwrap();
         let staged = stage(out.path(), "2020-07", &[]).unwrap();
@@ -307,36 +318,39 @@ mod tests {
         assert_eq!(names(out.path()), ["2020-07"]);
     }
 
-    /// Each state a kill can leave, and what recovery makes of it.
+    /// Each state a kill can leave (folders with their summary), and the summary in
+    /// place after recovery, with nothing else left in `out/`.
     #[test]
     fn recovery_resolves_every_state_to_one_whole_set() {
-        let cases: [(&[&str], &str); 6] = [
-            (&["2020-07", ".2020-07.new"], "old"),
-            (&["2020-07", ".2020-07.ready"], "new"),
-            (&[".2020-07.old", ".2020-07.ready"], "new"),
-            (&["2020-07", ".2020-07.old"], "new-live"),
-            (&[".2020-07.old"], "old"),
-            (&[".2020-07.new"], "none"),
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>);
+        let cases: [Case; 7] = [
+            (&[("2020-07", "old"), (".2020-07.new", "half")], Some("old")),
+            (
+                &[("2020-07", "old"), (".2020-07.ready", "new")],
+                Some("new"),
+            ),
+            (
+                &[(".2020-07.old", "old"), (".2020-07.ready", "new")],
+                Some("new"),
+            ),
+            (&[("2020-07", "new"), (".2020-07.old", "old")], Some("new")),
+            (&[(".2020-07.old", "old")], Some("old")),
+            (&[(".2020-07.new", "half")], None),
+            (&[(".2020-07.ready", "new")], Some("new")),
         ];
         for (present, expected) in cases {
             let out = tempfile::tempdir().unwrap();
-            for name in present {
-                let text = match *name {
-                    "2020-07" if present.contains(&".2020-07.old") => "new",
-                    "2020-07" | ".2020-07.old" => "old",
-                    _ => "new",
-                };
+            for (name, text) in present {
                 write(&out.path().join(name).join("summary.json"), text);
             }
             recover(out.path()).unwrap();
-            let summary = out.path().join("2020-07/summary.json");
             match expected {
-                "none" => assert!(names(out.path()).is_empty(), "{present:?}"),
-                "new-live" => assert_eq!(read(&summary), "new", "{present:?}"),
-                text => assert_eq!(read(&summary), text, "{present:?}"),
-            }
-            if expected != "none" {
-                assert_eq!(names(out.path()), ["2020-07"], "{present:?}");
+                None => assert!(names(out.path()).is_empty(), "{present:?}"),
+                Some(text) => {
+                    assert_eq!(names(out.path()), ["2020-07"], "{present:?}");
+                    let summary = read(&out.path().join("2020-07/summary.json"));
+                    assert_eq!(summary, text, "{present:?}");
+                }
             }
         }
     }
