@@ -160,13 +160,13 @@ fn recover_month(out: &Path, month: &str) -> Result<(), Error> {
     let ready = side(out, month, READY);
     let old = side(out, month, OLD);
     let live = out.join(month);
-    if new.exists() {
-        std::fs::remove_dir_all(&new).map_err(io_at(&new))?;
+    if new.symlink_metadata().is_ok() {
+        remove(&new)?;
     }
     if ready.exists() {
         if live.exists() {
-            if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io_at(&old))?;
+            if old.symlink_metadata().is_ok() {
+                remove(&old)?;
             }
             std::fs::rename(&live, &old).map_err(io_at(&live))?;
         }
@@ -175,13 +175,24 @@ fn recover_month(out: &Path, month: &str) -> Result<(), Error> {
     }
     if old.exists() {
         if live.exists() {
-            std::fs::remove_dir_all(&old).map_err(io_at(&old))?;
+            remove(&old)?;
         } else {
             std::fs::rename(&old, &live).map_err(io_at(&live))?;
             sync_dir(out)?;
         }
     }
     Ok(())
+}
+
+/// Removes a side left behind, a folder or (not made by chibo) anything else.
+fn remove(path: &Path) -> Result<(), Error> {
+    let folder = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+    if folder {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+    .map_err(io_at(path))
 }
 
 /// Copies folder `from` into the existing folder `to`, leaving out temporary files and
@@ -304,6 +315,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         write(&out.path().join(".backup.old/a.txt"), "mine");
         write(&out.path().join("backup/b.txt"), "mine too");
+        write(&out.path().join(".2020-07.new"), "a file, not a folder");
         recover(out.path()).unwrap();
         assert_eq!(names(out.path()), [".backup.old", "backup"]);
     }
