@@ -122,6 +122,7 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
             | Error::NoFileMatches { .. }
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
+            | Error::WorkspaceBusy { .. }
             | Error::NoSender { .. }
             | Error::NoSmtpConfig { .. }
             | Error::NoPassword { .. }
@@ -172,6 +173,13 @@ impl Cli {
 /// Whatever stops the command; see [`exit_status`].
 pub fn run(cli: &Cli) -> Result<Outcome, Error> {
     let mut out = anstream::stdout();
+    // Held until the command returns. `check` only reads, `init` makes the workspace.
+    let _lock = match &cli.command {
+        Command::Template { .. } | Command::Run { .. } | Command::Send { .. } => {
+            Some(lock_workspace(cli)?)
+        }
+        Command::Init { .. } | Command::Check { .. } => None,
+    };
     match &cli.command {
         Command::Init { dir, demo } => {
             let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -211,6 +219,17 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
             })
         }
     }
+}
+
+/// Takes the workspace's lock, saying on standard error (unless `-q`) when it waits for
+/// another process.
+fn lock_workspace(cli: &Cli) -> Result<crate::lock::WorkspaceLock, Error> {
+    let command = crate::lock::this_command();
+    crate::lock::acquire(&cli.config_path(), &command, &mut |holder| {
+        if !cli.quiet {
+            let _ = writeln!(anstream::stderr(), "{}", terminal::lock_wait(holder));
+        }
+    })
 }
 
 fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
@@ -365,6 +384,26 @@ mod tests {
                 },
                 2,
                 "chibo: ws đã có không gian làm việc; chibo không ghi đè: ws/chibo.toml, ws/roster.xlsx\n",
+            ),
+            (
+                Error::WorkspaceBusy {
+                    dir: PathBuf::from("ws"),
+                    holder: Some(crate::lock::Holder {
+                        command: "chibo run --month 2020-07".into(),
+                        pid: 4242,
+                        since: "2026-12-06T11:20:05+07:00".into(),
+                    }),
+                },
+                2,
+                "chibo: không gian làm việc đang bận: lệnh «chibo run --month 2020-07» (tiến trình 4242) đang chạy từ 11:20:05 ngày 06/12/2026; hãy chờ lệnh đó xong rồi chạy lại\n",
+            ),
+            (
+                Error::WorkspaceBusy {
+                    dir: PathBuf::from("ws"),
+                    holder: None,
+                },
+                2,
+                "chibo: không gian làm việc đang bận: một lệnh chibo khác đang chạy; hãy chờ lệnh đó xong rồi chạy lại\n",
             ),
             (
                 Error::NoSender { config: config() },

@@ -9,6 +9,7 @@
 //! | [`cli`] | the command line, what each command prints, the one exit status mapping |
 //! | [`usage`] | clap's help and errors in Vietnamese |
 //! | [`commands`] | `init`, `template`, `check`, `run`, `send`: orchestrators only |
+//! | [`lock`] | one process at a time per workspace (`run`, `send`, `template`) |
 //! | [`workspace`] | `chibo.toml` and the roster loaded together; how paths are shown |
 //! | [`inbox`] | month folders, `received.txt`, which files in which order, decoding early |
 //! | [`ingest`] | opening any workbook format within limits; grid, header, table, value parsing |
@@ -18,10 +19,11 @@
 //! | [`reconcile`] | pure: the roster and the year's files → the month's figures |
 //! | [`report`] | renderers: summary, workbooks, template, emails, terminal, their style |
 //! | [`mail`] | messages, the outbox, SMTP delivery (the other edge) |
-//! | [`config`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`], [`os_error`] | the ground floor |
+//! | [`config`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`], [`os_error`], [`pause`] | the ground floor |
 
 pub mod cli;
 pub mod commands;
+pub mod lock;
 pub mod usage;
 pub mod workspace;
 
@@ -42,6 +44,7 @@ pub mod diagnostic;
 pub mod model;
 pub mod os_error;
 pub mod output;
+pub mod pause;
 pub mod roster;
 pub mod vocabulary;
 
@@ -141,6 +144,24 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// Another chibo process (`run`, `send`, `template`) holds the workspace's lock and
+    /// kept it past the wait.
+    #[error(
+        "{}",
+        match holder {
+            Some(h) => format!(
+                "không gian làm việc đang bận: lệnh «{}» (tiến trình {}) đang chạy từ {}; hãy chờ lệnh đó xong rồi chạy lại",
+                h.command, h.pid, h.since_shown()
+            ),
+            None => "không gian làm việc đang bận: một lệnh chibo khác đang chạy; hãy chờ lệnh đó xong rồi chạy lại".to_owned(),
+        }
+    )]
+    WorkspaceBusy {
+        /// The workspace folder.
+        dir: PathBuf,
+        /// Who holds the lock, when it says.
+        holder: Option<lock::Holder>,
+    },
     /// A workbook cannot be assembled.
     #[error("không tạo được bảng tính")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
@@ -169,6 +190,7 @@ impl Error {
             | Error::NoFileMatches { .. }
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
+            | Error::WorkspaceBusy { .. }
             | Error::Io { .. }
             | Error::Xlsx(_) => Vec::new(),
         }

@@ -1,6 +1,8 @@
 //! Writing output files: always to a temporary file in the target folder, then renamed,
-//! so that a failed or interrupted run leaves the previous file intact; and the file
-//! names a unit code may give.
+//! so that a failed or interrupted run leaves the previous file intact; a month's
+//! outputs replaced as one set ([`set`]); and the file names a unit code may give.
+
+pub mod set;
 
 use std::io::Write;
 use std::path::Path;
@@ -40,7 +42,7 @@ fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> 
     };
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".chibo-")
+        .prefix(set::TEMPORARY_PREFIX)
         .suffix(".tmp")
         .tempfile_in(dir)?;
     // Through the plain file: `NamedTempFile`'s own writer wraps the OS's error and

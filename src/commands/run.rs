@@ -55,6 +55,7 @@ pub fn run(
 ) -> Result<RunReport, Error> {
     let mut timings = Timings::start();
     let config = crate::config::Config::load(config_path)?;
+    crate::output::set::recover(&config.out)?;
     let read = crate::inbox::read_year_with_roster(config, month, on_file)?;
     timings.lap(format!(
         "nạp cấu hình và danh sách (cùng lúc đọc trước {} tệp)",
@@ -91,17 +92,28 @@ pub fn run(
     } else {
         None
     };
-    let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
+    // The month's folder is replaced as one set (`output::set`): the new workbook,
+    // summary and outbox are written beside it, then swapped in.
+    let staged = crate::output::set::stage(
+        &config.out,
+        &month.to_string(),
+        &[workbook_name.as_str(), "summary.json"],
+    )?;
     crate::output::write_all_atomic(&[
-        (outputs[0].as_path(), &workbook),
-        (outputs[1].as_path(), &summary),
+        (staged.dir().join(&workbook_name).as_path(), &workbook),
+        (staged.dir().join("summary.json").as_path(), &summary),
     ])
     .map_err(|(path, source)| Error::Io { path, source })?;
-    timings.lap("tạo summary.json và ghi hai tệp");
+    if let Some(messages) = &messages {
+        queue(&staged.dir().join("outbox"), messages)?;
+    }
+    staged.commit()?;
+    let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
+    timings.lap("tạo summary.json, ghi bộ kết quả mới và thay bộ cũ");
     let emails = match messages {
         Some(messages) => {
-            let e = queue_and_send(&ws, month, &messages)?;
-            timings.lap("gửi thư vào hộp thư đi");
+            let e = send_queued(&ws, &out_dir.join("outbox"), messages.len())?;
+            timings.lap("gửi thư");
             Some(e)
         }
         None => None,
@@ -176,33 +188,32 @@ fn render_emails(
         })
 }
 
-/// Queues the month's messages in `out/YYYY-MM/outbox/` and, with `transport = "smtp"`,
-/// delivers them.
-fn queue_and_send(
-    ws: &Workspace,
-    month: YearMonth,
-    messages: &[crate::mail::Queued],
-) -> Result<EmailReport, Error> {
-    let config = &ws.config;
-    let outbox = crate::mail::Outbox::new(config.out.join(month.to_string()).join("outbox"));
+/// Queues the month's messages in the outbox `dir` (of the new set being written).
+fn queue(dir: &Path, messages: &[crate::mail::Queued]) -> Result<(), Error> {
     if messages.is_empty() {
-        return Ok(EmailReport {
-            queued: 0,
-            outbox: outbox.dir().to_path_buf(),
-            send: None,
-        });
+        return Ok(());
     }
+    let outbox = crate::mail::Outbox::new(dir);
     outbox.queue(messages).map_err(|source| Error::Io {
-        path: outbox.dir().to_path_buf(),
+        path: dir.to_path_buf(),
         source,
     })?;
-    let send = match config.email.transport {
-        crate::config::Transport::Smtp => Some(crate::mail::deliver_outbox(config, &outbox)?),
-        crate::config::Transport::Outbox => None,
+    Ok(())
+}
+
+/// With `transport = "smtp"`, delivers what waits in the month's `outbox`, where
+/// `queued` messages were just queued.
+fn send_queued(ws: &Workspace, outbox: &Path, queued: usize) -> Result<EmailReport, Error> {
+    let send = match ws.config.email.transport {
+        crate::config::Transport::Smtp if queued > 0 => Some(crate::mail::deliver_outbox(
+            &ws.config,
+            &crate::mail::Outbox::new(outbox),
+        )?),
+        _ => None,
     };
     Ok(EmailReport {
-        queued: messages.len(),
-        outbox: outbox.dir().to_path_buf(),
+        queued,
+        outbox: outbox.to_path_buf(),
         send,
     })
 }

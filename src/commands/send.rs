@@ -21,6 +21,7 @@ pub fn send(
     on_outbox: &mut dyn FnMut(&Path, &Path, &SendReport),
 ) -> Result<bool, Error> {
     let config = Config::load(config_path)?;
+    crate::output::set::recover(&config.out)?;
     let mut failed = false;
     for dir in outboxes(&config, month) {
         let report = crate::mail::deliver_outbox(&config, &Outbox::new(&dir))?;
@@ -38,6 +39,8 @@ fn outboxes(config: &Config, month: Option<YearMonth>) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(&config.out)
         .map(|d| {
             d.flatten()
+                // A month's folder, not a set being replaced (`output::set`).
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
                 .map(|e| e.path().join("outbox"))
                 .filter(|p| p.is_dir())
                 .collect()

@@ -19,6 +19,7 @@ pub fn write_templates(
     only: Option<&str>,
 ) -> Result<Vec<PathBuf>, Error> {
     let ws = Workspace::load(config_path)?;
+    crate::output::set::recover(&ws.config.out)?;
     let units: Vec<&Unit> = match only {
         Some(code) => vec![ws.roster.unit(code).ok_or_else(|| Error::UnknownUnit {
             code: code.to_owned(),

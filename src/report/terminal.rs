@@ -105,6 +105,20 @@ pub fn failure(e: &crate::Error, verbose: bool) -> String {
     text
 }
 
+/// The notice while another process holds the workspace's lock.
+pub fn lock_wait(holder: Option<&crate::lock::Holder>) -> String {
+    let seconds = crate::lock::WAIT.as_secs();
+    match holder {
+        Some(h) => format!(
+            "chibo: lệnh «{}» (tiến trình {}) đang chạy từ {}; chờ tối đa {seconds} giây…",
+            h.command,
+            h.pid,
+            h.since_shown()
+        ),
+        None => format!("chibo: một lệnh chibo khác đang chạy; chờ tối đa {seconds} giây…"),
+    }
+}
+
 /// `check`'s line for a file: rows read, accepted, rejected, or why it was not read.
 pub fn check_line(s: &Submission) -> String {
     let errors = s

@@ -11,10 +11,10 @@ use sha2::{Digest, Sha256};
 
 use crate::common::{chibo, chibo_env, python, text, tool};
 
-const PASSWORD: (&str, &str) = ("CHIBO_TEST_SMTP_PW", "mat-khau-thu");
+pub(crate) const PASSWORD: (&str, &str) = ("CHIBO_TEST_SMTP_PW", "mat-khau-thu");
 
 /// A test CA and a server certificate it signed for 127.0.0.1.
-fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub(crate) fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let run = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)
@@ -79,7 +79,7 @@ fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     )
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -88,13 +88,13 @@ fn free_port() -> u16 {
 }
 
 /// The SMTP server process; stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     mail: PathBuf,
 }
 
 impl Server {
-    fn start(port: u16, dir: &Path, cert: &Path, key: &Path) -> Server {
+    pub(crate) fn start(port: u16, dir: &Path, cert: &Path, key: &Path) -> Server {
         let mail = dir.join(format!("received-{port}"));
         std::fs::create_dir_all(&mail).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/smtp_server.py");
@@ -119,7 +119,7 @@ impl Server {
     }
 
     /// The messages received so far, in order.
-    fn received(&self) -> Vec<Value> {
+    pub(crate) fn received(&self) -> Vec<Value> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -141,12 +141,12 @@ impl Drop for Server {
     }
 }
 
-fn tools() -> bool {
+pub(crate) fn tools() -> bool {
     tool("python3", &["-c", "import aiosmtpd"]) && tool("openssl", &["version"])
 }
 
 /// The demo province sending through the test server on `port`.
-fn smtp_demo(tmp: &Path, port: u16, ca: &Path) -> PathBuf {
+pub(crate) fn smtp_demo(tmp: &Path, port: u16, ca: &Path) -> PathBuf {
     let ws = crate::common::demo_in(tmp);
     let config = std::fs::read_to_string(ws.join("chibo.toml"))
         .unwrap()

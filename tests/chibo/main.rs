@@ -24,3 +24,4 @@ mod snapshots;
 mod template;
 mod words;
 mod writers;
+mod trust;

@@ -374,8 +374,8 @@ fn earlier_months_run_clean_and_errors_set_the_exit_code() {
         "điền các trang của bảng tổng hợp ",
         "nén bảng tổng hợp ",
         "soạn thư ",
-        "tạo summary.json và ghi hai tệp ",
-        "gửi thư vào hộp thư đi ",
+        "tạo summary.json, ghi bộ kết quả mới và thay bộ cũ ",
+        "gửi thư ",
     ];
     for stage in stages {
         assert!(timings.contains(stage), "{stage}: {timings}");
