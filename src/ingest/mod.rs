@@ -10,6 +10,7 @@ pub mod marks;
 pub mod table;
 pub mod value;
 pub mod workbook;
+mod xls_key;
 
 pub use grid::Grid;
 pub(crate) use header::column_keys;

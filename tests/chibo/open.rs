@@ -223,6 +223,82 @@ fn a_password_keeps_its_message_whatever_the_name() {
     }
 }
 
+const STRUCTURE_PROTECTED: &str = "bảng tính được bảo vệ cấu trúc (Bảo vệ cấu trúc sổ làm việc) nên Excel lưu tệp ở dạng mã hoá, dù không đặt mật khẩu mở tệp; hãy gỡ bảo vệ rồi gửi lại: trong Excel chọn Xem lại (Review) → Bảo vệ sổ làm việc (Protect Workbook), bỏ chọn rồi lưu lại; trong LibreOffice chọn Công cụ → Bảo vệ cấu trúc tài liệu, bỏ chọn rồi lưu lại";
+
+/// An .xls encrypted by Calc (a FILEPASS record, RC4) gets the password message, not
+/// «too large» from its encrypted records read as cells; one encrypted with Excel's
+/// default key (`VelvetSweatshop`, a workbook whose structure alone is protected) is
+/// told how to remove that protection, not a password the unit never set.
+#[test]
+fn an_encrypted_xls_is_told_whether_a_password_was_set() {
+    let password = std::fs::read(fixture("report-password.xls")).unwrap();
+    let default_key = std::fs::read(fixture("report-default-key.xls")).unwrap();
+    for name in ["YC.xls", "YC.xlsx"] {
+        assert_eq!(
+            refusal(&read_as(password.clone(), name)),
+            PASSWORD,
+            "{name}"
+        );
+        assert_eq!(
+            refusal(&read_as(default_key.clone(), name)),
+            STRUCTURE_PROTECTED,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn check_and_run_tell_an_encrypted_xls_alike() {
+    let (_tmp, ws) = demo();
+    let inbox = only_month(&ws, "2020-07");
+    std::fs::copy(fixture("report-password.xls"), inbox.join("MS.xls")).unwrap();
+    std::fs::copy(fixture("report-default-key.xls"), inbox.join("TP.xls")).unwrap();
+    std::fs::copy(fixture("report-yc-2020-07.xls"), inbox.join("YC.xls")).unwrap();
+    let want = [
+        format!("inbox/2020-07/MS.xls: error[file-unreadable]: {PASSWORD}"),
+        format!("inbox/2020-07/TP.xls: error[file-unreadable]: {STRUCTURE_PROTECTED}"),
+    ];
+    let checked = chibo(
+        &["check", "inbox/2020-07/MS.xls", "inbox/2020-07/TP.xls"],
+        &ws,
+    );
+    let (stdout, stderr) = text(&checked);
+    for line in &want {
+        assert!(stdout.contains(line.as_str()), "{line}\n{stdout}{stderr}");
+    }
+    let run = chibo(&["run", "--month", "2020-07", "--no-email"], &ws);
+    let (stdout, stderr) = text(&run);
+    for line in &want {
+        assert!(stdout.contains(line.as_str()), "{line}\n{stdout}{stderr}");
+    }
+    let summary = summary(&ws);
+    assert_eq!(summary["files"]["used"], 1, "{stdout}{stderr}");
+    assert_eq!(summary["files"]["unreadable"], 2, "{stdout}{stderr}");
+}
+
+/// An .xls whose OLE container lists a `MiniFAT` sector twice (calamine and LibreOffice
+/// read it; the cfb crate refuses it) reads like the file it was made from.
+#[test]
+fn an_xls_with_a_mini_sector_listed_twice_is_read() {
+    let plain = submission::read(
+        &fixture("report-yc-2020-07.xls"),
+        "YC.xls",
+        &Context::default(),
+    );
+    let odd = submission::read(
+        &fixture("report-minifat-twice.xls"),
+        "YC.xls",
+        &Context::default(),
+    );
+    assert_eq!(odd.status, FileStatus::Read, "{:?}", odd.diagnostics);
+    assert!(plain.accepted() > 0);
+    assert_eq!(
+        (odd.read, odd.accepted(), odd.rejected),
+        (plain.read, plain.accepted(), plain.rejected)
+    );
+    assert_eq!(odd.diagnostics, plain.diagnostics);
+}
+
 /// An Excel template (`.xltx`) differs from a workbook only in its content type: saved
 /// under a workbook's name, it reads like one.
 #[test]
