@@ -175,7 +175,9 @@ impl Workbook<Cursor<Vec<u8>>> {
                 limits::FILE_BYTES / (1024 * 1024)
             )));
         }
-        let format = sniff(&bytes, sheet_limits)?;
+        let (format, decrypted) = sniff_with(&bytes, sheet_limits)?;
+        // An .xls encrypted with Excel's default key is read decrypted.
+        let bytes = decrypted.unwrap_or(bytes);
         // calamine gives no merges for OpenDocument; any other format has its own.
         let ods_merges = if format == Format::Ods {
             ods_merges(&bytes, sheet_limits)
@@ -399,8 +401,9 @@ const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// A damaged file, or one that shows no known kind at all.
 const BROKEN: &str = "tệp không phải bảng tính hoặc đã bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice, lưu thành .xlsx rồi gửi lại";
 const PASSWORD: &str = "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại";
-/// An `.xls` encrypted with Excel's default key: the unit set no password, but protected
-/// the workbook's structure, and Excel then encrypts the file without asking.
+/// An `.xls` encrypted with Excel's default key that chibo cannot decrypt (XOR
+/// obfuscation, or damaged): the unit set no password, but protected the workbook's
+/// structure, and Excel then encrypts the file without asking.
 const STRUCTURE_PROTECTED: &str = "bảng tính được bảo vệ cấu trúc (Bảo vệ cấu trúc sổ làm việc) nên Excel lưu tệp ở dạng mã hoá, dù không đặt mật khẩu mở tệp; hãy gỡ bảo vệ rồi gửi lại: trong Excel chọn Xem lại (Review) → Bảo vệ sổ làm việc (Protect Workbook), bỏ chọn rồi lưu lại; trong LibreOffice chọn Công cụ → Bảo vệ cấu trúc tài liệu, bỏ chọn rồi lưu lại";
 const XLS_BROKEN: &str =
     "cấu trúc tệp .xls bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại";
@@ -429,6 +432,12 @@ const ZIP: &str =
 /// The file is not a workbook chibo reads, is damaged, has a password, or is beyond a
 /// limit.
 pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
+    sniff_with(bytes, l).map(|(format, _)| format)
+}
+
+/// [`sniff`], with the bytes to open instead when they are not the file's own: an `.xls`
+/// encrypted with Excel's default key, decrypted.
+fn sniff_with(bytes: &[u8], l: SheetLimits) -> Result<(Format, Option<Vec<u8>>), OpenError> {
     let unreadable = |m: &str| Err(OpenError::Unreadable(m.into()));
     // A zip's first local header, or the end record of an empty zip.
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
@@ -438,10 +447,10 @@ pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
         check_zip(&mut archive)?;
         let has = |name: &str| archive.index_for_name(name).is_some();
         if has("xl/workbook.xml") {
-            return Ok(Format::Xlsx);
+            return Ok((Format::Xlsx, None));
         }
         if has("xl/workbook.bin") {
-            return Ok(Format::Xlsb);
+            return Ok((Format::Xlsb, None));
         }
         if has("word/document.xml") {
             return unreadable(WORD);
@@ -458,12 +467,12 @@ pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
                 return unreadable(OTHER_ODF);
             }
             check_ods(&mut archive, l)?;
-            return Ok(Format::Ods);
+            return Ok((Format::Ods, None));
         }
         // An Office Open XML package whose workbook part has another name: calamine
         // follows its relationships.
         if has("[Content_Types].xml") && !has("ppt/presentation.xml") {
-            return Ok(Format::Xlsx);
+            return Ok((Format::Xlsx, None));
         }
         return unreadable(ZIP);
     }
@@ -491,8 +500,8 @@ pub fn sniff(bytes: &[u8], l: SheetLimits) -> Result<Format, OpenError> {
             return unreadable(PASSWORD);
         }
         if container.is_stream("/Workbook") || container.is_stream("/Book") {
-            check_xls(&mut container, l, mini_lost)?;
-            return Ok(Format::Xls);
+            let decrypted = check_xls(&mut container, l, mini_lost)?;
+            return Ok((Format::Xls, decrypted));
         }
         if container.is_stream("/WordDocument") {
             return unreadable(WORD);
@@ -668,16 +677,20 @@ fn check_zip<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Result<(), Ope
 ///
 /// `must_read` asks for the stream to be read whole (else the file is refused as
 /// damaged), for a container looked at without its `MiniFAT`.
+///
+/// A workbook encrypted with Excel's default key (its structure protected, no password
+/// set) is decrypted, checked the same way, and returned as a new OLE file holding the
+/// decrypted stream alone, for calamine to open.
 fn check_xls<R: Read + Seek>(
     container: &mut cfb::CompoundFile<R>,
     l: SheetLimits,
     must_read: bool,
-) -> Result<(), OpenError> {
+) -> Result<Option<Vec<u8>>, OpenError> {
     let broken = || {
         if must_read {
             Err(OpenError::Unreadable(XLS_BROKEN.into()))
         } else {
-            Ok(())
+            Ok(None)
         }
     };
     let stream = ["/Workbook", "/Book"]
@@ -690,14 +703,65 @@ fn check_xls<R: Read + Seek>(
     if stream.read_to_end(&mut data).is_err() || (must_read && data.len() < 4096) {
         return broken();
     }
+    if let Some(plain) = default_key_decrypted(&data) {
+        let plain = plain?;
+        walk_workbook(&plain, l)?;
+        return ole_holding_workbook(&plain)
+            .map(Some)
+            .ok_or_else(|| OpenError::Unreadable(STRUCTURE_PROTECTED.into()));
+    }
+    walk_workbook(&data, l)?;
+    Ok(None)
+}
+
+/// Walks the BIFF records of a `Workbook` stream, from its start and from each sheet's
+/// position (see [`check_xls`]).
+fn walk_workbook(data: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     // Every record start is walked once: a walk stops where an earlier one has been,
     // since from there on it would see the same records.
     let mut seen = vec![0u64; data.len() / 64 + 1];
-    let sheets = walk_biff(&data, 0, &mut seen, l)?;
+    let sheets = walk_biff(data, 0, &mut seen, l)?;
     for sheet in sheets {
-        walk_biff(&data, sheet, &mut seen, l)?;
+        walk_biff(data, sheet, &mut seen, l)?;
     }
     Ok(())
+}
+
+/// For a `Workbook` stream whose `FILEPASS` record (right after the first BOF, where
+/// [MS-XLS] puts it) holds Excel's default key: the stream decrypted, or the message
+/// telling how to remove the workbook's protection when it cannot be (XOR obfuscation
+/// is not decrypted). `None` for any other stream.
+fn default_key_decrypted(data: &[u8]) -> Option<Result<Vec<u8>, OpenError>> {
+    let u16_at = |i: usize| {
+        data.get(i..i + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    if u16_at(0)? != 0x0809 {
+        return None;
+    }
+    let filepass = 4 + u16_at(2)?;
+    let length = u16_at(filepass + 2)?;
+    let body = data.get(filepass + 4..filepass + 4 + length)?;
+    if u16_at(filepass)? != 0x002F || !crate::ingest::xls_key::is_default_key(body) {
+        return None;
+    }
+    Some(
+        crate::ingest::xls_key::decrypt_default(data, filepass)
+            .ok_or_else(|| OpenError::Unreadable(STRUCTURE_PROTECTED.into())),
+    )
+}
+
+/// A new OLE file (version 3, as Excel writes) holding `stream` as its `Workbook`.
+fn ole_holding_workbook(stream: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut ole =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).ok()?;
+    ole.create_stream("/Workbook")
+        .ok()?
+        .write_all(stream)
+        .ok()?;
+    ole.flush().ok()?;
+    Some(ole.into_inner().into_inner())
 }
 
 /// Walks the BIFF records of `data` from `at` to the end, or to a record start already
@@ -1067,6 +1131,36 @@ mod tests {
         let filepass = (0x002F, [&[1u8, 0, 1, 0, 1, 0][..], &[7; 48][..]].concat());
         let garbage = cell(0x0203, 60_000, 9_000, &[0; 8]);
         let got = walk(&[(0x0809, vec![0; 16]), filepass, garbage]);
+        assert!(
+            matches!(&got, Err(OpenError::Unreadable(m)) if m == PASSWORD),
+            "{got:?}"
+        );
+    }
+
+    /// XOR obfuscation with Excel's default key is not decrypted: the unit is told to
+    /// remove the workbook's protection, not a password it never set. Another XOR key
+    /// gets the password message.
+    #[test]
+    fn an_xor_default_key_is_told_to_remove_the_protection() {
+        use crate::ingest::xls_key::{DEFAULT_PASSWORD, xor_verifier};
+        let filepass = |password: &str| {
+            let verifier = xor_verifier(password).to_le_bytes();
+            (0x002F, vec![0, 0, 0x12, 0x34, verifier[0], verifier[1]])
+        };
+        let bof = (0x0809, vec![0; 16]);
+        let stream = biff(&[bof.clone(), filepass(DEFAULT_PASSWORD)]);
+        assert!(matches!(
+            default_key_decrypted(&stream),
+            Some(Err(OpenError::Unreadable(m))) if m == STRUCTURE_PROTECTED
+        ));
+        let got = walk(&[bof.clone(), filepass(DEFAULT_PASSWORD)]);
+        assert!(
+            matches!(&got, Err(OpenError::Unreadable(m)) if m == STRUCTURE_PROTECTED),
+            "{got:?}"
+        );
+        let stream = biff(&[bof.clone(), filepass("matkhau")]);
+        assert!(default_key_decrypted(&stream).is_none());
+        let got = walk(&[bof, filepass("matkhau")]);
         assert!(
             matches!(&got, Err(OpenError::Unreadable(m)) if m == PASSWORD),
             "{got:?}"
