@@ -11,6 +11,7 @@ mod ods_layout;
 pub mod table;
 pub mod value;
 pub mod workbook;
+mod xls_key;
 
 pub use grid::Grid;
 pub(crate) use header::column_keys;

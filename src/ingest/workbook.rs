@@ -1,6 +1,7 @@
 //! Opening a workbook of any supported format: the only place that reads spreadsheet
 //! files. Everything else works on [`Grid`]s.
 
+use std::borrow::Cow;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
@@ -27,6 +28,10 @@ pub mod limits {
     pub const SHEET_COLS: u32 = 200;
     /// Non-empty cells read from one sheet.
     pub const SHEET_CELLS: usize = 1_000_000;
+    /// Most cells an `.xls` sheet's `DIMENSIONS` record may declare: calamine reserves
+    /// memory for each (40 bytes a cell) before reading any. 65,536 rows (all BIFF8 has)
+    /// × 64 columns, about 170 MB; a sheet formatted down to its last row reads.
+    pub const XLS_DECLARED_CELLS: u64 = 65_536 * 64;
 }
 
 thread_local! {
@@ -174,7 +179,10 @@ impl Workbook<Cursor<Vec<u8>>> {
         let Identified {
             format,
             indented_ods,
+            decrypted,
         } = identify(&bytes, sheet_limits)?;
+        // An .xls encrypted with Excel's default key is read decrypted.
+        let bytes = decrypted.unwrap_or(bytes);
         // calamine gives no merges for OpenDocument; any other format has its own.
         let ods_merges = if format == Format::Ods {
             ods_merges(&bytes, sheet_limits)
@@ -405,6 +413,10 @@ const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// A damaged file, or one that shows no known kind at all.
 const BROKEN: &str = "tệp không phải bảng tính hoặc đã bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice, lưu thành .xlsx rồi gửi lại";
 const PASSWORD: &str = "bảng tính được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại";
+/// An `.xls` encrypted with Excel's default key that chibo cannot decrypt (XOR
+/// obfuscation, or damaged): the unit set no password, but protected the workbook's
+/// structure, and Excel then encrypts the file without asking.
+const STRUCTURE_PROTECTED: &str = "bảng tính được bảo vệ cấu trúc (Bảo vệ cấu trúc sổ làm việc) nên Excel lưu tệp ở dạng mã hoá, dù không đặt mật khẩu mở tệp; hãy gỡ bảo vệ rồi gửi lại: trong Excel chọn Xem lại (Review) → Bảo vệ sổ làm việc (Protect Workbook), bỏ chọn rồi lưu lại; trong LibreOffice chọn Công cụ → Bảo vệ cấu trúc tài liệu, bỏ chọn rồi lưu lại";
 const XLS_BROKEN: &str =
     "cấu trúc tệp .xls bị hỏng; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại";
 const HTML: &str = "tệp là một trang web (HTML) mang tên của bảng tính, không phải bảng tính thật (các cổng thông tin thường xuất tệp như vậy); hãy mở bằng Excel rồi lưu thành .xlsx";
@@ -440,14 +452,19 @@ struct Identified {
     format: Format,
     /// An `.ods` whose `content.xml` is indented (see [`ods_layout`]).
     indented_ods: bool,
+    /// The bytes to open instead of the file's own: an `.xls` encrypted with Excel's
+    /// default key, decrypted.
+    decrypted: Option<Vec<u8>>,
 }
 
-/// [`sniff`], also telling whether an `.ods` is indented.
+/// [`sniff`], also telling whether an `.ods` is indented and giving an `.xls` encrypted
+/// with the default key decrypted.
 fn identify(bytes: &[u8], l: SheetLimits) -> Result<Identified, OpenError> {
     let found = |format| {
         Ok(Identified {
             format,
             indented_ods: false,
+            decrypted: None,
         })
     };
     let unreadable = |m: &str| Err(OpenError::Unreadable(m.into()));
@@ -482,6 +499,7 @@ fn identify(bytes: &[u8], l: SheetLimits) -> Result<Identified, OpenError> {
             return Ok(Identified {
                 format: Format::Ods,
                 indented_ods,
+                decrypted: None,
             });
         }
         // An Office Open XML package whose workbook part has another name: calamine
@@ -495,17 +513,32 @@ fn identify(bytes: &[u8], l: SheetLimits) -> Result<Identified, OpenError> {
         // calamine's own container reader is more lenient: a file it would open but the
         // record walk could not check (the fuzzer found one whose cells then lie 19,280
         // columns out) is refused rather than opened unchecked.
-        let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-            return unreadable(XLS_BROKEN);
-        };
+        // The cfb crate refuses a MiniFAT in which a mini sector is listed twice, which
+        // calamine and LibreOffice read: such a file is looked at again without its
+        // MiniFAT (only streams under 4 KiB live there; the `Workbook` stream of
+        // anything with cells is larger, and is then required to be read).
+        let (mut container, mini_lost) =
+            match cfb::CompoundFile::open(Cursor::new(Cow::Borrowed(bytes))) {
+                Ok(container) => (container, false),
+                Err(_) => {
+                    match cfb::CompoundFile::open(Cursor::new(Cow::Owned(without_minifat(bytes)))) {
+                        Ok(container) => (container, true),
+                        Err(_) => return unreadable(XLS_BROKEN),
+                    }
+                }
+            };
         // An Office Open XML workbook protected by a password is not a zip but an OLE
         // file holding an `EncryptionInfo` stream.
         if container.is_stream("/EncryptionInfo") {
             return unreadable(PASSWORD);
         }
         if container.is_stream("/Workbook") || container.is_stream("/Book") {
-            check_xls(&mut container, l)?;
-            return found(Format::Xls);
+            let decrypted = check_xls(&mut container, l, mini_lost)?;
+            return Ok(Identified {
+                format: Format::Xls,
+                indented_ods: false,
+                decrypted,
+            });
         }
         if container.is_stream("/WordDocument") {
             return unreadable(WORD);
@@ -513,6 +546,17 @@ fn identify(bytes: &[u8], l: SheetLimits) -> Result<Identified, OpenError> {
         return unreadable(BROKEN);
     }
     unreadable(foreign(bytes))
+}
+
+/// A copy of the OLE file `bytes` whose header lists no `MiniFAT`: its first sector is
+/// «end of chain» and its count 0 ([MS-CFB] 2.2, bytes 0x3C–0x43).
+fn without_minifat(bytes: &[u8]) -> Vec<u8> {
+    let mut copy = bytes.to_vec();
+    if copy.len() >= 0x44 {
+        copy[0x3C..0x40].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        copy[0x40..0x44].copy_from_slice(&0u32.to_le_bytes());
+    }
+    copy
 }
 
 /// What a file that is neither a zip nor an OLE file is, as its first bytes show.
@@ -667,28 +711,94 @@ fn check_zip<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Result<(), Ope
 /// reads each sheet from the position its `BOUNDSHEET` record gives, so a sheet whose
 /// position does not fall on a record of the walk from the start (a damaged length
 /// before it) is walked again from there.
+///
+/// `must_read` asks for the stream to be read whole (else the file is refused as
+/// damaged), for a container looked at without its `MiniFAT`.
+///
+/// A workbook encrypted with Excel's default key (its structure protected, no password
+/// set) is decrypted, checked the same way, and returned as a new OLE file holding the
+/// decrypted stream alone, for calamine to open.
 fn check_xls<R: Read + Seek>(
     container: &mut cfb::CompoundFile<R>,
     l: SheetLimits,
-) -> Result<(), OpenError> {
+    must_read: bool,
+) -> Result<Option<Vec<u8>>, OpenError> {
+    let broken = || {
+        if must_read {
+            Err(OpenError::Unreadable(XLS_BROKEN.into()))
+        } else {
+            Ok(None)
+        }
+    };
     let stream = ["/Workbook", "/Book"]
         .iter()
         .find_map(|name| container.open_stream(name).ok());
     let Some(mut stream) = stream else {
-        return Ok(());
+        return broken();
     };
     let mut data = Vec::new();
-    if stream.read_to_end(&mut data).is_err() {
-        return Ok(());
+    if stream.read_to_end(&mut data).is_err() || (must_read && data.len() < 4096) {
+        return broken();
     }
+    if let Some(plain) = default_key_decrypted(&data) {
+        let plain = plain?;
+        walk_workbook(&plain, l)?;
+        return ole_holding_workbook(&plain)
+            .map(Some)
+            .ok_or_else(|| OpenError::Unreadable(STRUCTURE_PROTECTED.into()));
+    }
+    walk_workbook(&data, l)?;
+    Ok(None)
+}
+
+/// Walks the BIFF records of a `Workbook` stream, from its start and from each sheet's
+/// position (see [`check_xls`]).
+fn walk_workbook(data: &[u8], l: SheetLimits) -> Result<(), OpenError> {
     // Every record start is walked once: a walk stops where an earlier one has been,
     // since from there on it would see the same records.
     let mut seen = vec![0u64; data.len() / 64 + 1];
-    let sheets = walk_biff(&data, 0, &mut seen, l)?;
+    let sheets = walk_biff(data, 0, &mut seen, l)?;
     for sheet in sheets {
-        walk_biff(&data, sheet, &mut seen, l)?;
+        walk_biff(data, sheet, &mut seen, l)?;
     }
     Ok(())
+}
+
+/// For a `Workbook` stream whose `FILEPASS` record (right after the first BOF, where
+/// [MS-XLS] puts it) holds Excel's default key: the stream decrypted, or the message
+/// telling how to remove the workbook's protection when it cannot be (XOR obfuscation
+/// is not decrypted). `None` for any other stream.
+fn default_key_decrypted(data: &[u8]) -> Option<Result<Vec<u8>, OpenError>> {
+    let u16_at = |i: usize| {
+        data.get(i..i + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    if u16_at(0)? != 0x0809 {
+        return None;
+    }
+    let filepass = 4 + u16_at(2)?;
+    let length = u16_at(filepass + 2)?;
+    let body = data.get(filepass + 4..filepass + 4 + length)?;
+    if u16_at(filepass)? != 0x002F || !crate::ingest::xls_key::is_default_key(body) {
+        return None;
+    }
+    Some(
+        crate::ingest::xls_key::decrypt_default(data, filepass)
+            .ok_or_else(|| OpenError::Unreadable(STRUCTURE_PROTECTED.into())),
+    )
+}
+
+/// A new OLE file (version 3, as Excel writes) holding `stream` as its `Workbook`.
+fn ole_holding_workbook(stream: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut ole =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).ok()?;
+    ole.create_stream("/Workbook")
+        .ok()?
+        .write_all(stream)
+        .ok()?;
+    ole.flush().ok()?;
+    Some(ole.into_inner().into_inner())
 }
 
 /// Walks the BIFF records of `data` from `at` to the end, or to a record start already
@@ -700,9 +810,11 @@ fn walk_biff(
     seen: &mut [u64],
     l: SheetLimits,
 ) -> Result<Vec<usize>, OpenError> {
-    // FORMULA, MULRK, MULBLANK, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK, RSTRING.
-    const CELL_RECORDS: [u16; 10] = [
-        0x0006, 0x00BD, 0x00BE, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6,
+    // FORMULA, MULRK, LABELSST, NUMBER, LABEL, BOOLERR, RK, RSTRING: the records calamine
+    // makes a cell of. BLANK and MULBLANK (a formatted empty cell) it skips, so they are
+    // no data and cost nothing, wherever they are.
+    const CELL_RECORDS: [u16; 8] = [
+        0x0006, 0x00BD, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6,
     ];
     let mut sheets = Vec::new();
     while at + 4 <= data.len() {
@@ -714,12 +826,21 @@ fn walk_biff(
         let kind = u16::from_le_bytes([data[at], data[at + 1]]);
         let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
         let body = &data[at + 4..(at + 4 + len).min(data.len())];
+        // FILEPASS: every record after it is encrypted (their types and lengths are not,
+        // their data is), so nothing more can be judged, nor read.
+        if kind == 0x002F {
+            let message = if crate::ingest::xls_key::is_default_key(body) {
+                STRUCTURE_PROTECTED
+            } else {
+                PASSWORD
+            };
+            return Err(OpenError::Unreadable(message.into()));
+        }
         if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
             let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
             let mut col = u32::from(u16::from_le_bytes([body[2], body[3]]));
-            // MULRK and MULBLANK run from their first column to the one in their last
-            // two bytes.
-            if matches!(kind, 0x00BD | 0x00BE) && body.len() >= 6 {
+            // MULRK runs from its first column to the one in its last two bytes.
+            if kind == 0x00BD && body.len() >= 6 {
                 let last = [body[body.len() - 2], body[body.len() - 1]];
                 col = col.max(u32::from(u16::from_le_bytes(last)));
             }
@@ -731,14 +852,16 @@ fn walk_biff(
                 )));
             }
         }
-        // DIMENSIONS: calamine reserves room for every cell of the range it declares.
+        // DIMENSIONS: calamine reserves room for every cell of the range it declares,
+        // so its area matters, not its rows or columns apart (0 × 256 and 20 × 256 cost
+        // nothing).
         if kind == 0x0200
-            && let Some((first_row, end_row, end_col)) = dimensions(body)
-            && (end_row > l.rows || end_col > l.cols || first_row > end_row)
+            && let Some((rows, cols)) = dimensions(body)
+            && rows * cols > limits::XLS_DECLARED_CELLS
         {
             return Err(OpenError::TooLarge(format!(
-                "bảng tính khai báo vùng dữ liệu {end_row} dòng × {end_col} cột, ngoài giới hạn {} dòng × {} cột mà chibo đọc",
-                l.rows, l.cols
+                "bảng tính khai báo vùng dữ liệu {rows} dòng × {cols} cột, quá giới hạn {} ô mà chibo đọc",
+                limits::XLS_DECLARED_CELLS
             )));
         }
         if kind == 0x0085 && body.len() >= 4 {
@@ -750,16 +873,29 @@ fn walk_biff(
     Ok(sheets)
 }
 
-/// A DIMENSIONS record as calamine reads it: first row, row after the last, column
-/// after the last (BIFF5 and BIFF8 forms).
-fn dimensions(body: &[u8]) -> Option<(u32, u32, u32)> {
+/// The rows and columns of the range a DIMENSIONS record declares, counted as calamine
+/// 0.38 counts them when it reserves room for the range (BIFF5 and BIFF8 forms): a first
+/// column past 255 or past the last is taken as 0, an empty range is one cell, and a
+/// first row past the last wraps around (calamine subtracts without checking), which
+/// makes the area huge.
+fn dimensions(body: &[u8]) -> Option<(u64, u64)> {
     let u16_at = |i: usize| u32::from(u16::from_le_bytes([body[i], body[i + 1]]));
     let u32_at = |i: usize| u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
-    match body.len() {
-        10 => Some((u16_at(0), u16_at(2), u16_at(6))),
-        14 | 16 => Some((u32_at(0), u32_at(4), u16_at(10))),
-        _ => None,
+    let (first_row, end_row, first_col, end_col) = match body.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return None,
+    };
+    let first_col = if first_col > 0xFF || end_col < first_col {
+        0
+    } else {
+        first_col
+    };
+    if end_row == 0 || end_col == 0 {
+        return Some((1, 1));
     }
+    let span = |first: u32, end: u32| u64::from((end - 1).wrapping_sub(first).wrapping_add(1));
+    Some((span(first_row, end_row), span(first_col, end_col)))
 }
 
 /// Refuses an `.ods` whose filled cells, with their repeat counts, go beyond [`limits`].
@@ -940,6 +1076,135 @@ mod tests {
             .unwrap();
         z.write_all(content.as_bytes()).unwrap();
         z.finish().unwrap().into_inner()
+    }
+
+    /// BIFF records: each a type, a length and its data.
+    fn biff(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (kind, body) in records {
+            out.extend_from_slice(&kind.to_le_bytes());
+            out.extend_from_slice(&u16::try_from(body.len()).unwrap().to_le_bytes());
+            out.extend_from_slice(body);
+        }
+        out
+    }
+
+    /// A BIFF8 DIMENSIONS record: first row, row after the last, first column, column
+    /// after the last.
+    fn dims(first_row: u32, end_row: u32, first_col: u16, end_col: u16) -> (u16, Vec<u8>) {
+        let mut body = Vec::new();
+        body.extend_from_slice(&first_row.to_le_bytes());
+        body.extend_from_slice(&end_row.to_le_bytes());
+        body.extend_from_slice(&first_col.to_le_bytes());
+        body.extend_from_slice(&end_col.to_le_bytes());
+        body.extend_from_slice(&[0, 0]);
+        (0x0200, body)
+    }
+
+    /// A cell record of `kind` at `row`, `col` (format 0) followed by `rest`.
+    fn cell(kind: u16, row: u16, col: u16, rest: &[u8]) -> (u16, Vec<u8>) {
+        let body = [
+            &row.to_le_bytes()[..],
+            &col.to_le_bytes()[..],
+            &[0, 0],
+            rest,
+        ]
+        .concat();
+        (kind, body)
+    }
+
+    fn walk(records: &[(u16, Vec<u8>)]) -> Result<Vec<usize>, OpenError> {
+        let data = biff(records);
+        let mut seen = vec![0u64; data.len() / 64 + 1];
+        walk_biff(&data, 0, &mut seen, SheetLimits::REPORT)
+    }
+
+    /// A DIMENSIONS record is judged by the area calamine reserves room for: 0 × 256 and
+    /// 20 × 256 are nothing, a sheet formatted down to row 65,536 across 17 columns is
+    /// little; all 65,536 × 256 cells, or a range whose first row lies past its last
+    /// (calamine's count wraps around), are refused.
+    #[test]
+    fn dimensions_are_judged_by_their_area() {
+        let bof = (0x0809, vec![0; 16]);
+        for ok in [
+            dims(0, 0, 0, 256),
+            dims(0, 20, 0, 256),
+            dims(0, 65_536, 0, 17),
+            dims(5, 5, 0, 3),
+            dims(0, 0, 0, 0),
+        ] {
+            let got = walk(&[bof.clone(), ok.clone()]);
+            assert!(got.is_ok(), "{ok:?}: {got:?}");
+        }
+        for refused in [
+            dims(0, 65_536, 0, 256),
+            dims(9, 3, 0, 2),
+            dims(0, 4_000_000, 0, 2),
+        ] {
+            let got = walk(&[bof.clone(), refused.clone()]);
+            assert!(
+                matches!(got, Err(OpenError::TooLarge(_))),
+                "{refused:?}: {got:?}"
+            );
+        }
+        assert_eq!(dimensions(&dims(0, 20, 0, 256).1), Some((20, 256)));
+        assert_eq!(dimensions(&dims(0, 0, 0, 256).1), Some((1, 1)));
+        // A first column past 255 is taken as 0, as calamine does.
+        assert_eq!(dimensions(&dims(0, 20, 300, 256).1), Some((20, 256)));
+    }
+
+    /// A formatted empty cell (BLANK, MULBLANK) at BIFF8's last row is no data: calamine
+    /// makes no cell of it. A number there is still refused.
+    #[test]
+    fn blank_records_far_below_are_not_data() {
+        let blank = cell(0x0201, 65_535, 16, &[]);
+        let mulblank = cell(0x00BE, 65_535, 2, &[0, 0, 0, 0, 255, 0]);
+        assert!(walk(&[blank, mulblank]).is_ok());
+        let number = cell(0x0203, 65_535, 16, &[0; 8]);
+        assert!(matches!(walk(&[number]), Err(OpenError::TooLarge(_))));
+    }
+
+    /// Records after FILEPASS are encrypted: the walk stops there with the password
+    /// message instead of reading their data as cells.
+    #[test]
+    fn the_walk_stops_at_filepass() {
+        let filepass = (0x002F, [&[1u8, 0, 1, 0, 1, 0][..], &[7; 48][..]].concat());
+        let garbage = cell(0x0203, 60_000, 9_000, &[0; 8]);
+        let got = walk(&[(0x0809, vec![0; 16]), filepass, garbage]);
+        assert!(
+            matches!(&got, Err(OpenError::Unreadable(m)) if m == PASSWORD),
+            "{got:?}"
+        );
+    }
+
+    /// XOR obfuscation with Excel's default key is not decrypted: the unit is told to
+    /// remove the workbook's protection, not a password it never set. Another XOR key
+    /// gets the password message.
+    #[test]
+    fn an_xor_default_key_is_told_to_remove_the_protection() {
+        use crate::ingest::xls_key::{DEFAULT_PASSWORD, xor_verifier};
+        let filepass = |password: &str| {
+            let verifier = xor_verifier(password).to_le_bytes();
+            (0x002F, vec![0, 0, 0x12, 0x34, verifier[0], verifier[1]])
+        };
+        let bof = (0x0809, vec![0; 16]);
+        let stream = biff(&[bof.clone(), filepass(DEFAULT_PASSWORD)]);
+        assert!(matches!(
+            default_key_decrypted(&stream),
+            Some(Err(OpenError::Unreadable(m))) if m == STRUCTURE_PROTECTED
+        ));
+        let got = walk(&[bof.clone(), filepass(DEFAULT_PASSWORD)]);
+        assert!(
+            matches!(&got, Err(OpenError::Unreadable(m)) if m == STRUCTURE_PROTECTED),
+            "{got:?}"
+        );
+        let stream = biff(&[bof.clone(), filepass("matkhau")]);
+        assert!(default_key_decrypted(&stream).is_none());
+        let got = walk(&[bof, filepass("matkhau")]);
+        assert!(
+            matches!(&got, Err(OpenError::Unreadable(m)) if m == PASSWORD),
+            "{got:?}"
+        );
     }
 
     #[test]

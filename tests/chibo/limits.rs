@@ -65,6 +65,71 @@ fn blanks_and_spaces_far_below_a_report_are_not_data() {
     assert!(s.diagnostics[0].message.contains("AE1048576"));
 }
 
+/// Issue 16: the same report with one styled empty cell at the last row its format
+/// has (Q1048576 in .xlsx and .ods, Q65536 in .xls, where the sheet's DIMENSIONS record
+/// then declares 65,536 rows × 17 columns) reads as the plain report does, in `check`
+/// and in `run`, saved as .xlsx (Gnumeric), .xls (Gnumeric) or .ods (Calc).
+#[test]
+fn a_styled_blank_at_the_last_row_reads_alike_in_every_format() {
+    let plain = read(&crate::common::fixture("report-yc-2020-07.xlsx"));
+    assert_eq!(plain.status, FileStatus::Read, "{:?}", plain.diagnostics);
+    assert!(plain.accepted() > 0);
+    let counts = |s: &submission::Submission| (s.read, s.accepted(), s.rejected);
+    let codes = |s: &submission::Submission| {
+        let mut c: Vec<String> = s.diagnostics.iter().map(ToString::to_string).collect();
+        c.sort();
+        c
+    };
+    let mut run_counts = Vec::new();
+    for ext in ["xlsx", "xls", "ods"] {
+        let far = read(&crate::common::fixture(&format!("report-far-blank.{ext}")));
+        assert_eq!(far.status, FileStatus::Read, "{ext}: {:?}", far.diagnostics);
+        assert_eq!(counts(&far), counts(&plain), "{ext}");
+        assert_eq!(codes(&far), codes(&plain), "{ext}");
+
+        let (_tmp, ws) = crate::common::demo_workspace();
+        let inbox = crate::common::only_month(&ws, "2020-07");
+        let name = format!("YC.{ext}");
+        std::fs::copy(
+            crate::common::fixture(&format!("report-far-blank.{ext}")),
+            inbox.join(&name),
+        )
+        .unwrap();
+        let checked = crate::common::chibo(&["check", &format!("inbox/2020-07/{name}")], &ws);
+        let (stdout, stderr) = crate::common::text(&checked);
+        assert!(!stdout.contains("file-too-large"), "{stdout}{stderr}");
+        assert!(
+            stdout.contains(&format!(
+                "đọc {} dòng, nhận {}, loại {}",
+                plain.read,
+                plain.accepted(),
+                plain.rejected
+            )),
+            "{stdout}{stderr}"
+        );
+        let run = crate::common::chibo(&["run", "--month", "2020-07", "--no-email"], &ws);
+        let (stdout, stderr) = crate::common::text(&run);
+        assert!(!stdout.contains("file-too-large"), "{stdout}{stderr}");
+        let text = std::fs::read_to_string(ws.join("out/2020-07/summary.json")).unwrap();
+        let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let rows = &summary["rows"];
+        assert_eq!(
+            rows["read"].as_u64().unwrap(),
+            rows["accepted"].as_u64().unwrap()
+                + rows["rejected"].as_u64().unwrap()
+                + rows["duplicates"].as_u64().unwrap(),
+            "{ext}: {rows}"
+        );
+        run_counts.push((rows.clone(), summary["files"]["used"].clone()));
+    }
+    assert_eq!(run_counts[0].1, 1);
+    assert!(
+        run_counts.iter().all(|c| *c == run_counts[0]),
+        "{run_counts:?}"
+    );
+    assert_eq!(run_counts[0].0["accepted"], plain.accepted());
+}
+
 #[test]
 fn a_decompression_bomb_is_refused_before_inflating() {
     let tmp = tempfile::tempdir().unwrap();

@@ -223,6 +223,91 @@ fn a_password_keeps_its_message_whatever_the_name() {
     }
 }
 
+/// An .xls encrypted by Calc (a FILEPASS record, RC4) gets the password message, not
+/// «too large» from its encrypted records read as cells; one encrypted with Excel's
+/// default key (`VelvetSweatshop`, a workbook whose structure alone is protected, which
+/// Excel opens without asking) is decrypted and reads as the plain report does.
+#[test]
+fn an_encrypted_xls_is_refused_unless_excel_would_open_it_unasked() {
+    let password = std::fs::read(fixture("report-password.xls")).unwrap();
+    let default_key = std::fs::read(fixture("report-default-key.xls")).unwrap();
+    let plain = read_as(
+        std::fs::read(fixture("report-yc-2020-07.xls")).unwrap(),
+        "YC.xls",
+    );
+    assert!(plain.accepted() > 0);
+    for name in ["YC.xls", "YC.xlsx"] {
+        assert_eq!(
+            refusal(&read_as(password.clone(), name)),
+            PASSWORD,
+            "{name}"
+        );
+        let read = read_as(default_key.clone(), name);
+        assert_eq!(
+            read.status,
+            FileStatus::Read,
+            "{name}: {:?}",
+            read.diagnostics
+        );
+        assert_eq!(
+            (read.read, read.accepted(), read.rejected),
+            (plain.read, plain.accepted(), plain.rejected),
+            "{name}"
+        );
+        assert_eq!(read.diagnostics, plain.diagnostics, "{name}");
+    }
+}
+
+#[test]
+fn check_and_run_treat_an_encrypted_xls_alike() {
+    let (_tmp, ws) = demo();
+    let inbox = only_month(&ws, "2020-07");
+    std::fs::copy(fixture("report-password.xls"), inbox.join("MS.xls")).unwrap();
+    std::fs::copy(fixture("report-default-key.xls"), inbox.join("YC.xls")).unwrap();
+    let want = format!("inbox/2020-07/MS.xls: error[file-unreadable]: {PASSWORD}");
+    let checked = chibo(
+        &["check", "inbox/2020-07/MS.xls", "inbox/2020-07/YC.xls"],
+        &ws,
+    );
+    let (stdout, stderr) = text(&checked);
+    assert!(stdout.contains(want.as_str()), "{want}\n{stdout}{stderr}");
+    assert!(
+        stdout.contains("inbox/2020-07/YC.xls [YC, tháng 07/2020]: đọc 4 dòng, nhận 4, loại 0"),
+        "{stdout}{stderr}"
+    );
+    let run = chibo(&["run", "--month", "2020-07", "--no-email"], &ws);
+    let (stdout, stderr) = text(&run);
+    assert!(stdout.contains(want.as_str()), "{want}\n{stdout}{stderr}");
+    let summary = summary(&ws);
+    assert_eq!(summary["files"]["used"], 1, "{stdout}{stderr}");
+    assert_eq!(summary["files"]["unreadable"], 1, "{stdout}{stderr}");
+    assert_eq!(summary["rows"]["accepted"], 4, "{stdout}{stderr}");
+    assert_eq!(summary["rows"]["read"], 4, "{stdout}{stderr}");
+}
+
+/// An .xls whose OLE container lists a `MiniFAT` sector twice (calamine and LibreOffice
+/// read it; the cfb crate refuses it) reads like the file it was made from.
+#[test]
+fn an_xls_with_a_mini_sector_listed_twice_is_read() {
+    let plain = submission::read(
+        &fixture("report-yc-2020-07.xls"),
+        "YC.xls",
+        &Context::default(),
+    );
+    let odd = submission::read(
+        &fixture("report-minifat-twice.xls"),
+        "YC.xls",
+        &Context::default(),
+    );
+    assert_eq!(odd.status, FileStatus::Read, "{:?}", odd.diagnostics);
+    assert!(plain.accepted() > 0);
+    assert_eq!(
+        (odd.read, odd.accepted(), odd.rejected),
+        (plain.read, plain.accepted(), plain.rejected)
+    );
+    assert_eq!(odd.diagnostics, plain.diagnostics);
+}
+
 /// An Excel template (`.xltx`) differs from a workbook only in its content type: saved
 /// under a workbook's name, it reads like one.
 #[test]
