@@ -93,6 +93,58 @@ pub fn legacy_readings(text: &str) -> Option<[(String, LegacyEncoding); 2]> {
     Some([(tcvn3, LegacyEncoding::Tcvn3), (vni, LegacyEncoding::Vni)])
 }
 
+/// `text` read in `encoding` when that reading is valid Vietnamese, convincing or not:
+/// every word it changes a syllable, no letter it cannot decode, and at least as many
+/// words explained as read as Vietnamese as written. `None` otherwise, or when the text
+/// cannot be legacy text.
+///
+/// For text that reads validly both ways (TCVN3 `Cã` is `Có`, VNI `Toát` is `Tốt`) or is
+/// one weak word (TCVN3 `Tèt` is `Tốt`), which [`decode_legacy`] leaves alone: the
+/// evidence of the rest of the file picks the encoding ([`super::Reading`]).
+#[must_use]
+pub fn decode_as(text: &str, encoding: LegacyEncoding) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let source = read_source(text)?;
+    let pieces = match encoding {
+        LegacyEncoding::Tcvn3 => decode_tcvn3(&source),
+        LegacyEncoding::Vni => decode_vni(&source),
+    };
+    let score = Score::of(&pieces);
+    if score.valid == 0
+        || score.invalid > 0
+        || score.foreign > 0
+        || score.explained() < valid_words_as_written(text)
+    {
+        return None;
+    }
+    let decoded: String = match encoding {
+        LegacyEncoding::Tcvn3 => render_tcvn3(&pieces),
+        LegacyEncoding::Vni => pieces.iter().map(|piece| piece.ch).collect(),
+    };
+    Some(decoded.nfc().collect())
+}
+
+/// Whether [`decode_legacy`] could find `text` convincing, told without decoding it: a
+/// convincing reading has two changed words (each with a character outside ASCII), or one
+/// word with two such characters or a Latin-1 symbol (the micro sign included) used as a
+/// letter. So text with one character outside ASCII, none of them a symbol, is not.
+#[must_use]
+pub fn could_convince(text: &str) -> bool {
+    let mut high = 0;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if is_latin1_symbol(c) || c == '\u{B5}' {
+            return true;
+        }
+        high += 1;
+        if high >= 2 {
+            return true;
+        }
+    }
+    false
+}
+
 /// `text` as a workbook holds it when typed with a legacy font in `encoding`: each
 /// Vietnamese letter as the Windows-1252 characters of its bytes in the tables below,
 /// ASCII unchanged. TCVN3 has no toned capitals, so they take the lowercase code, as
