@@ -190,7 +190,11 @@ impl<'a, K: ColumnKey> Table<'a, K> {
     pub fn rows(&self) -> impl Iterator<Item = Row<'_, K>> {
         (self.data_start..self.grid.rows().end)
             .map(move |line| {
-                let kind = self.grid.row_cells(line).next().map(|(_, d)| row_kind(d));
+                let kind = self
+                    .grid
+                    .row_cells(line)
+                    .next()
+                    .map(|(_, d)| row_kind_read(d, self.reading));
                 (line, kind)
             })
             .take_while(|(_, kind)| *kind != Some(RowKind::Footer))
@@ -219,6 +223,12 @@ pub enum RowKind {
 
 /// Classifies a row by its first non-empty cell.
 pub fn row_kind(first_cell: &Data) -> RowKind {
+    row_kind_read(first_cell, None)
+}
+
+/// [`row_kind`], the cell's text read by `reading` when given: a footer or totals word
+/// typed in a legacy font (TCVN3 `Ng\u{ad}êi lËp biÓu`, `Céng`) is one.
+fn row_kind_read(first_cell: &Data, reading: Option<&Reading>) -> RowKind {
     // Footers and totals are words; a number (the usual `STT`) starts a data row.
     let Data::String(text) = first_cell else {
         return RowKind::Data;
@@ -233,7 +243,11 @@ pub fn row_kind(first_cell: &Data) -> RowKind {
     }) {
         return RowKind::Data;
     }
-    let key = MatchKey::new(&display(first_cell)).folded();
+    let read = match reading {
+        Some(reading) => reading.read(text).text,
+        None => crate::text::read_stored(text).text,
+    };
+    let key = MatchKey::new(&read).folded();
     if FOOTER_WORDS.iter().any(|w| key.as_str().starts_with(w)) {
         RowKind::Footer
     } else if TOTAL_WORDS.contains(&key.as_str()) {
