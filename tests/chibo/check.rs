@@ -1556,3 +1556,38 @@ fn legacy_font_fixtures_read_as_their_unicode_original() {
         assert_eq!(sheets.len(), 2, "{variant}: both sheet names, {sheets:?}");
     }
 }
+
+/// A file whose legacy title makes it unreadable (its month contradicts the folder's)
+/// keeps the warnings about its legacy text beside the error: the user learns both.
+#[test]
+fn legacy_warnings_stay_when_the_file_is_unreadable() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/bao-cao.xlsx");
+    let title: Vec<Vec<String>> = book::yc_title()
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| tcvn3(&cell.replace("THÁNG 7", "THÁNG 6")))
+                .collect()
+        })
+        .collect();
+    let mut rows: Vec<Vec<&str>> = title
+        .iter()
+        .map(|row| row.iter().map(String::as_str).collect())
+        .collect();
+    rows.push(book::YC_MEETING.to_vec());
+    let report_name = tcvn3("Báo cáo");
+    book::write(&path, &[(&report_name, rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(s.status, FileStatus::Unreadable);
+    let codes: Vec<&str> = s.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"file-contradiction"), "{codes:?}");
+    let legacy: Vec<Option<&str>> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "text-legacy-encoding")
+        .map(|d| d.value.as_deref())
+        .collect();
+    assert!(legacy.contains(&Some(report_name.as_str())), "{legacy:?}");
+    assert!(legacy.contains(&Some(title[2][0].as_str())), "{legacy:?}");
+}
