@@ -47,7 +47,7 @@ pub fn read_stored(raw: &str) -> Stored {
     // precomposed vowel with its tone, a combining tone mark): the legacy fonts write
     // their letters with Latin-1 and Windows-1252 characters, none of these. Most text
     // units type is such, and is read without trying the legacy readings.
-    if !may_be_legacy(raw) || !super::legacy::could_convince(raw) {
+    if !may_convince(raw) {
         return Stored::plain(raw);
     }
     let typed = tidy_stored(raw);
@@ -61,6 +61,29 @@ pub fn read_stored(raw: &str) -> Stored {
 /// holds no letter only Unicode has ([`read_stored`]'s fast path).
 pub(crate) fn may_be_legacy(raw: &str) -> bool {
     !raw.is_ascii() && !raw.chars().any(only_unicode)
+}
+
+/// Whether [`decode_legacy`] could find `raw` convincing, told in one pass without
+/// decoding it: [`may_be_legacy`], and a convincing reading needs two changed words
+/// (each with a character outside ASCII), or one word with two such characters or a
+/// Latin-1 symbol (the micro sign included) used as a letter. So text with one character
+/// outside ASCII, not a symbol, is not (`Có`, `Khá`: a closed list reads those).
+pub(crate) fn may_convince(raw: &str) -> bool {
+    if raw.is_ascii() {
+        return false;
+    }
+    let mut high = 0;
+    for c in raw.chars().filter(|c| !c.is_ascii()) {
+        if only_unicode(c) {
+            return false;
+        }
+        if super::legacy::is_latin1_symbol(c) || c == '\u{B5}' {
+            high = 2;
+        } else {
+            high += 1;
+        }
+    }
+    high >= 2
 }
 
 /// A Vietnamese letter or tone mark that no legacy font encoding writes.

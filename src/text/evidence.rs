@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 
-use super::clean::{Legacy, Stored, may_be_legacy, read_known_with, tidy_stored};
-use super::legacy::{LegacyEncoding, could_convince, decode_as, decode_legacy};
+use super::clean::{Legacy, Stored, may_be_legacy, may_convince, read_known_with, tidy_stored};
+use super::legacy::{LegacyEncoding, decode_as, decode_legacy};
 
 /// How many cells of a file are plainly typed in each legacy encoding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl<'a> Reading<'a> {
     pub fn of(texts: impl IntoIterator<Item = &'a str>) -> Reading<'a> {
         let mut reading = Reading::default();
         for text in texts {
-            if !may_be_legacy(text) || !could_convince(text) {
+            if !may_convince(text) {
                 continue;
             }
             let judged = reading
@@ -119,6 +119,13 @@ impl<'a> Reading<'a> {
 
     /// [`super::read_stored`], from the decoding the evidence pass kept when it has one.
     fn convincing(&self, raw: &str) -> Stored {
+        // Most text cannot be convincing legacy text, and is told so without hashing it.
+        if self.judged.is_empty() {
+            return super::read_stored(raw);
+        }
+        if !may_convince(raw) {
+            return Stored::plain(raw);
+        }
         match self.judged.get(raw) {
             Some(Some((decoded, encoding))) => {
                 Stored::decoded(decoded, *encoding, tidy_stored(raw))

@@ -126,25 +126,6 @@ pub fn decode_as(text: &str, encoding: LegacyEncoding) -> Option<String> {
     Some(decoded.nfc().collect())
 }
 
-/// Whether [`decode_legacy`] could find `text` convincing, told without decoding it: a
-/// convincing reading has two changed words (each with a character outside ASCII), or one
-/// word with two such characters or a Latin-1 symbol (the micro sign included) used as a
-/// letter. So text with one character outside ASCII, none of them a symbol, is not.
-#[must_use]
-pub fn could_convince(text: &str) -> bool {
-    let mut high = 0;
-    for c in text.chars().filter(|c| !c.is_ascii()) {
-        if is_latin1_symbol(c) || c == '\u{B5}' {
-            return true;
-        }
-        high += 1;
-        if high >= 2 {
-            return true;
-        }
-    }
-    false
-}
-
 /// `text` as a workbook holds it when typed with a legacy font in `encoding`: each
 /// Vietnamese letter as the Windows-1252 characters of its bytes in the tables below,
 /// ASCII unchanged. TCVN3 has no toned capitals, so they take the lowercase code, as
@@ -391,7 +372,7 @@ fn is_combining_mark(ch: char) -> bool {
 /// Whether a character is a Latin-1 symbol that is not a letter. Such
 /// characters never occur inside Latin-1 words, but TCVN3 uses their bytes for
 /// letters, so they are strong evidence of legacy text.
-fn is_latin1_symbol(ch: char) -> bool {
+pub(crate) fn is_latin1_symbol(ch: char) -> bool {
     matches!(ch, '\u{A1}'..='\u{BF}' | '\u{D7}' | '\u{F7}') && !ch.is_alphabetic()
 }
 

@@ -16,6 +16,4 @@ mod tone;
 pub use clean::{Legacy, Stored, clean, is_invisible_or_space, read_known, read_stored};
 pub use evidence::{Evidence, Reading};
 pub use key::{FoldedKey, LabelKey, MatchKey};
-pub use legacy::{
-    LegacyEncoding, could_convince, decode_as, decode_legacy, encode_legacy, legacy_readings,
-};
+pub use legacy::{LegacyEncoding, decode_as, decode_legacy, encode_legacy, legacy_readings};
