@@ -764,6 +764,10 @@ mod tests {
             ("YC01", RowKind::Data),
             (" \u{200b}Người lập", RowKind::Footer),
             ("tổng", RowKind::Total),
+            // Typed in TCVN3 and VNI fonts.
+            ("Ng\u{ad}êi lËp biÓu", RowKind::Footer),
+            ("Ngöôøi laäp bieåu", RowKind::Footer),
+            ("Tæng céng", RowKind::Total),
         ];
         for (text, want) in cases {
             assert_eq!(row_kind(&s(text)), want, "{text}");
