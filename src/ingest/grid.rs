@@ -144,6 +144,16 @@ impl Grid {
             })
     }
 
+    /// The text of every cell that holds text, in no particular order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.range
+            .used_cells()
+            .filter_map(|(_, _, value)| match value {
+                Data::String(text) => Some(text.as_str()),
+                _ => None,
+            })
+    }
+
     /// Whether `row` has no value at all.
     pub fn is_blank_row(&self, row: u32) -> bool {
         self.row_cells(row).next().is_none()

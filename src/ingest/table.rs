@@ -17,7 +17,7 @@ use crate::diagnostic::{CellRef, Code, Diagnostic, Location};
 use crate::ingest::grid::{Grid, is_blank};
 use crate::ingest::header::{ColumnKey, Header, Labels, find_header_with};
 use crate::ingest::value::display;
-use crate::text::MatchKey;
+use crate::text::{MatchKey, Reading, Stored};
 
 /// The codes and words a table's problems are reported with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +47,7 @@ pub struct Table<'a, K> {
     header: Header<K>,
     first_col: u32,
     data_start: u32,
+    reading: Option<&'a Reading<'a>>,
 }
 
 impl<'a, K: ColumnKey> Table<'a, K> {
@@ -95,7 +96,25 @@ impl<'a, K: ColumnKey> Table<'a, K> {
             first_col: header.first_col(),
             header,
             data_start,
+            reading: None,
         })
+    }
+
+    /// The table with its cells read by `reading`, the reading of its whole workbook
+    /// (text that reads validly both ways follows the file's legacy encoding); without
+    /// one, each cell is read on its own ([`crate::text::read_stored`]).
+    #[must_use]
+    pub fn with_reading(mut self, reading: &'a Reading<'a>) -> Self {
+        self.reading = Some(reading);
+        self
+    }
+
+    /// A cell's text as stored, read as the table's workbook reads it.
+    fn read(&self, raw: &str) -> Stored {
+        match self.reading {
+            Some(reading) => reading.read(raw),
+            None => crate::text::read_stored(raw),
+        }
     }
 
     /// The header.
@@ -171,7 +190,11 @@ impl<'a, K: ColumnKey> Table<'a, K> {
     pub fn rows(&self) -> impl Iterator<Item = Row<'_, K>> {
         (self.data_start..self.grid.rows().end)
             .map(move |line| {
-                let kind = self.grid.row_cells(line).next().map(|(_, d)| row_kind(d));
+                let kind = self
+                    .grid
+                    .row_cells(line)
+                    .next()
+                    .map(|(_, d)| row_kind_read(d, self.reading));
                 (line, kind)
             })
             .take_while(|(_, kind)| *kind != Some(RowKind::Footer))
@@ -200,6 +223,12 @@ pub enum RowKind {
 
 /// Classifies a row by its first non-empty cell.
 pub fn row_kind(first_cell: &Data) -> RowKind {
+    row_kind_read(first_cell, None)
+}
+
+/// [`row_kind`], the cell's text read by `reading` when given: a footer or totals word
+/// typed in a legacy font (TCVN3 `Ng\u{ad}êi lËp biÓu`, `Céng`) is one.
+fn row_kind_read(first_cell: &Data, reading: Option<&Reading>) -> RowKind {
     // Footers and totals are words; a number (the usual `STT`) starts a data row.
     let Data::String(text) = first_cell else {
         return RowKind::Data;
@@ -214,7 +243,11 @@ pub fn row_kind(first_cell: &Data) -> RowKind {
     }) {
         return RowKind::Data;
     }
-    let key = MatchKey::new(&display(first_cell)).folded();
+    let read = match reading {
+        Some(reading) => reading.read(text).text,
+        None => crate::text::read_stored(text).text,
+    };
+    let key = MatchKey::new(&read).folded();
     if FOOTER_WORDS.iter().any(|w| key.as_str().starts_with(w)) {
         RowKind::Footer
     } else if TOTAL_WORDS.contains(&key.as_str()) {
@@ -300,7 +333,7 @@ impl<'t, K: ColumnKey> Row<'t, K> {
                 None
             }
             Data::String(raw) => {
-                let text = legacy_text(raw, || self.at(key), diags);
+                let text = legacy_text(self.table.read(raw), || self.at(key), diags);
                 (!text.is_empty()).then_some(text)
             }
             data => {
@@ -319,7 +352,7 @@ impl<'t, K: ColumnKey> Row<'t, K> {
             && !raw.is_ascii()
         {
             let mut found = Vec::new();
-            let text = legacy_text(raw, || self.at(key), &mut found);
+            let text = legacy_text(self.table.read(raw), || self.at(key), &mut found);
             if !found.is_empty() {
                 diags.append(&mut found);
                 return Cow::Owned(Data::String(text));
@@ -330,9 +363,11 @@ impl<'t, K: ColumnKey> Row<'t, K> {
 
     /// [`Row::decoded`] for a column of a closed list of words (marks, ratings,
     /// statuses), which `find` looks a text up in: a text that is no word of the list
-    /// as typed is also read from a legacy font when exactly one of its two readings is
-    /// one ([`crate::text::read_known`]), as TCVN3 `Cã` is `Có` and VNI `Toát` is `Tốt`,
-    /// words that read as Vietnamese either way. A word of the list as typed stays.
+    /// as typed is also read from a legacy font: its reading in the workbook's legacy
+    /// encoding when that is a word of the list ([`crate::text::Reading::known`]), else
+    /// when exactly one of its two readings is one ([`crate::text::read_known`]), as
+    /// TCVN3 `Cã` is `Có` and VNI `Toát` is `Tốt`, words that read as Vietnamese either
+    /// way. A word of the list as typed stays.
     pub fn decoded_in<T: PartialEq>(
         self,
         key: K,
@@ -343,7 +378,11 @@ impl<'t, K: ColumnKey> Row<'t, K> {
         let Data::String(raw) = data else {
             return Cow::Borrowed(data);
         };
-        match crate::text::read_known(raw, find) {
+        let known = match self.table.reading {
+            Some(reading) => reading.known(raw, find),
+            None => crate::text::read_known(raw, find),
+        };
+        match known {
             Some((_, None)) => Cow::Borrowed(data),
             Some((_, Some((legacy, text)))) => {
                 diags.push(
@@ -382,7 +421,7 @@ impl<'t, K: ColumnKey> Row<'t, K> {
         match self.data(key) {
             Data::Error(_) => None,
             Data::String(raw) => {
-                let text = crate::text::read_stored(raw).text;
+                let text = self.table.read(raw).text;
                 (!text.is_empty()).then_some(text)
             }
             data => {
@@ -393,16 +432,15 @@ impl<'t, K: ColumnKey> Row<'t, K> {
     }
 }
 
-/// The text of a cell as stored, read by [`crate::text::read_stored`]: checked for a
-/// legacy font encoding (TCVN3, VNI) before cleaning, converted when it is one, then
-/// cleaned. The conversion is reported as a warning at the cell, quoting the text as
-/// typed.
+/// The text of a cell as stored, `read` ([`crate::text::read_stored`],
+/// [`crate::text::Reading::read`]): checked for a legacy font encoding (TCVN3, VNI)
+/// before cleaning, converted when it is one, then cleaned. The conversion is reported
+/// as a warning at the cell, quoting the text as typed.
 pub fn legacy_text(
-    raw: &str,
+    read: Stored,
     at: impl FnOnce() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let read = crate::text::read_stored(raw);
     if let Some(legacy) = read.legacy {
         let message = legacy_message(legacy.encoding, &read.text);
         diags.push(
@@ -410,6 +448,26 @@ pub fn legacy_text(
         );
     }
     read.text
+}
+
+/// The `text-legacy-encoding` warning on the sheet `name` of `file`, whose name was typed
+/// in a legacy font encoding and is read as `read`.
+pub fn legacy_sheet_warning(
+    file: &str,
+    name: &str,
+    legacy: &crate::text::Legacy,
+    read: &str,
+) -> Diagnostic {
+    let message = format!(
+        "tên trang được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{read}». Hãy gõ bằng Unicode",
+        legacy.encoding.name()
+    );
+    Diagnostic::warning(
+        Code::TextLegacyEncoding,
+        Location::sheet(file, name),
+        message,
+    )
+    .with_value(&legacy.typed)
 }
 
 /// The `text-legacy-encoding` warning's message: what the text was typed in and how
@@ -706,6 +764,10 @@ mod tests {
             ("YC01", RowKind::Data),
             (" \u{200b}Người lập", RowKind::Footer),
             ("tổng", RowKind::Total),
+            // Typed in TCVN3 and VNI fonts.
+            ("Ng\u{ad}êi lËp biÓu", RowKind::Footer),
+            ("Ngöôøi laäp bieåu", RowKind::Footer),
+            ("Tæng céng", RowKind::Total),
         ];
         for (text, want) in cases {
             assert_eq!(row_kind(&s(text)), want, "{text}");

@@ -248,12 +248,20 @@ impl<RS: Read + Seek> Workbook<RS> {
     }
 
     /// The index of the first sheet whose name matches one of `labels` (compared as
-    /// labels: case, diacritics and punctuation ignored).
+    /// labels: case, diacritics and punctuation ignored), as typed or typed in a legacy
+    /// font encoding (`B¸o c¸o` for `Báo cáo`; [`crate::text::read_known`]). A name as
+    /// typed is preferred to a legacy reading of another sheet's.
     pub fn find_sheet(&self, labels: &[&str]) -> Option<usize> {
         let wanted: Vec<LabelKey> = labels.iter().map(|l| LabelKey::new(l)).collect();
+        let is_wanted = |t: &str| wanted.contains(&LabelKey::new(t)).then_some(());
         self.names
             .iter()
-            .position(|n| wanted.contains(&LabelKey::new(n)))
+            .position(|n| is_wanted(n).is_some())
+            .or_else(|| {
+                self.names
+                    .iter()
+                    .position(|n| crate::text::read_known(n, is_wanted).is_some())
+            })
     }
 
     /// The cells of sheet `index`, with its merged regions.

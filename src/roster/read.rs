@@ -39,11 +39,24 @@ pub fn parse(
     groups: &BTreeMap<String, Group>,
 ) -> (Roster, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    // The evidence of the whole roster for text typed in a legacy font.
+    let texts = sheets
+        .iter()
+        .flatten()
+        .flat_map(|sheet| std::iter::once(sheet.name.as_str()).chain(sheet.grid.texts()));
+    let reading = crate::text::Reading::of(texts);
+    let reading = &reading;
     let [units, cells, cadres, assignments] = sheets;
-    let t_units = open(file, &UNITS, units.as_ref(), &mut diags);
-    let t_cells = open(file, &CELLS, cells.as_ref(), &mut diags);
-    let t_cadres = open(file, &CADRES, cadres.as_ref(), &mut diags);
-    let t_assign = open(file, &ASSIGNMENTS, assignments.as_ref(), &mut diags);
+    let t_units = open(file, &UNITS, units.as_ref(), reading, &mut diags);
+    let t_cells = open(file, &CELLS, cells.as_ref(), reading, &mut diags);
+    let t_cadres = open(file, &CADRES, cadres.as_ref(), reading, &mut diags);
+    let t_assign = open(
+        file,
+        &ASSIGNMENTS,
+        assignments.as_ref(),
+        reading,
+        &mut diags,
+    );
 
     // Cross-references are checked against every code written in the referenced sheet,
     // even on rows rejected for another reason, so that one mistake is reported once.
@@ -76,6 +89,7 @@ fn open<'a, K: ColumnKey>(
     file: &'a str,
     spec: &SheetSpec<K>,
     sheet: Option<&'a NamedGrid>,
+    reading: &'a crate::text::Reading<'a>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table<'a, K>> {
     let Some(sheet) = sheet else {
@@ -87,7 +101,25 @@ fn open<'a, K: ColumnKey>(
         ));
         return None;
     };
-    let Some(table) = Table::find(file, &sheet.name, &sheet.grid, &ROSTER_CODES) else {
+    // A sheet named in a legacy font encoding (found by that name, `Workbook::find_sheet`).
+    let named = reading.known(&sheet.name, |t| {
+        let key = crate::text::LabelKey::new(t);
+        spec.names
+            .iter()
+            .any(|n| crate::text::LabelKey::new(n) == key)
+            .then_some(())
+    });
+    if let Some(((), Some((legacy, read)))) = named {
+        diags.push(crate::ingest::table::legacy_sheet_warning(
+            file,
+            &sheet.name,
+            &legacy,
+            &read,
+        ));
+    }
+    let Some(table) = Table::find(file, &sheet.name, &sheet.grid, &ROSTER_CODES)
+        .map(|table| table.with_reading(reading))
+    else {
         let wanted: Vec<String> = spec
             .columns
             .iter()

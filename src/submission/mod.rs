@@ -387,47 +387,62 @@ fn needs_merges(grid: &Grid) -> bool {
 }
 
 fn is_sheet(name: &str, names: &[&str]) -> bool {
-    sheet_reading(name, names).is_some()
+    sheet_reading(name, names, None).is_some()
 }
 
 /// Whether the sheet `name` is one of `names` (`Some`), with its reading when it was
-/// typed in a legacy font encoding ([`crate::text::read_known`]).
+/// typed in a legacy font encoding (by `reading`, the file's, when given;
+/// [`crate::text::read_known`] else).
 type SheetReading = Option<((), Option<(crate::text::Legacy, String)>)>;
 
-fn sheet_reading(name: &str, names: &[&str]) -> SheetReading {
-    crate::text::read_known(name, |t| {
+fn sheet_reading(
+    name: &str,
+    names: &[&str],
+    reading: Option<&crate::text::Reading>,
+) -> SheetReading {
+    let find = |t: &str| {
         let key = LabelKey::new(t);
         names.iter().any(|n| LabelKey::new(n) == key).then_some(())
-    })
+    };
+    match reading {
+        Some(reading) => reading.known(name, find),
+        None => crate::text::read_known(name, find),
+    }
 }
 
 /// A `text-legacy-encoding` warning on the sheet `name` of `file` when it is one of
 /// `names` typed in a legacy font encoding.
-fn legacy_sheet_name(file: &str, name: &str, names: &[&str], diags: &mut Vec<Diagnostic>) {
-    if let Some(((), Some((legacy, read)))) = sheet_reading(name, names) {
-        let message = format!(
-            "tên trang được gõ bằng bảng mã {} (phông chữ cũ); chibo đã đọc thành «{read}». Hãy gõ bằng Unicode",
-            legacy.encoding.name()
-        );
-        diags.push(
-            Diagnostic::warning(
-                Code::TextLegacyEncoding,
-                Location::sheet(file, name),
-                message,
-            )
-            .with_value(legacy.typed),
-        );
+fn legacy_sheet_name(
+    file: &str,
+    name: &str,
+    names: &[&str],
+    reading: &crate::text::Reading,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(((), Some((legacy, read)))) = sheet_reading(name, names, Some(reading)) {
+        diags.push(crate::ingest::table::legacy_sheet_warning(
+            file, name, &legacy, &read,
+        ));
     }
 }
 
 /// Reads a submission from its loaded sheets. Pure.
 pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Submission {
     let mut s = Submission::new(file, FileStatus::Read);
+    // The evidence of the whole file for text typed in a legacy font: its sheet names
+    // and cells, each decoded at most once.
+    let texts = sheets
+        .sheets
+        .iter()
+        .flat_map(|(name, grid)| std::iter::once(name.as_str()).chain(grid.texts()));
+    let reading = crate::text::Reading::of(texts);
+    let reading = &reading;
 
     // The report sheet: by name, else the first sheet whose header has what a report needs.
     let find = |i: usize| {
         let (name, grid) = &sheets.sheets[i];
         report::ReportTable::find(file, name, grid, &columns::REPORT_CODES)
+            .map(|table| table.with_reading(reading))
     };
     let report = match sheets
         .sheets
@@ -444,23 +459,32 @@ pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Sub
         }),
     };
 
-    if let Err(diagnostics) = identify_file(&mut s, file_stem, sheets, report.as_ref(), ctx) {
+    // Legacy text found before the file turns out unreadable is reported with its errors.
+    if let Some((i, _)) = &report {
+        let name = &sheets.sheets[*i].0;
+        legacy_sheet_name(
+            file,
+            name,
+            columns::REPORT_SHEET,
+            reading,
+            &mut s.diagnostics,
+        );
+    }
+    if let Err(mut errors) = identify_file(&mut s, file_stem, sheets, report.as_ref(), reading, ctx)
+    {
         s.status = FileStatus::Unreadable;
-        s.diagnostics = diagnostics;
+        s.diagnostics.append(&mut errors);
+        crate::diagnostic::sort(&mut s.diagnostics);
         return s;
     }
 
-    if let Some((i, _)) = &report {
-        let name = &sheets.sheets[*i].0;
-        legacy_sheet_name(file, name, columns::REPORT_SHEET, &mut s.diagnostics);
-    }
     read_report(&mut s, sheets, report, ctx);
     if let Some((name, grid)) = sheets
         .sheets
         .iter()
         .find(|(n, _)| is_sheet(n, columns::REC_SHEET))
     {
-        legacy_sheet_name(file, name, columns::REC_SHEET, &mut s.diagnostics);
+        legacy_sheet_name(file, name, columns::REC_SHEET, reading, &mut s.diagnostics);
         s.rec_sheet = Some(name.clone());
         s.recommendations = recommend::read(
             file,
@@ -468,6 +492,7 @@ pub fn parse(file: &str, file_stem: &str, sheets: &Sheets, ctx: &Context) -> Sub
             grid,
             &s.identity,
             ctx.matcher,
+            reading,
             &mut s.diagnostics,
         );
     }
@@ -486,6 +511,7 @@ fn identify_file(
     file_stem: &str,
     sheets: &Sheets,
     report: Option<&(usize, Option<report::ReportTable>)>,
+    reading: &crate::text::Reading,
     ctx: &Context,
 ) -> Result<(), Vec<Diagnostic>> {
     let file = s.file.clone();
@@ -503,7 +529,7 @@ fn identify_file(
             for (c, v) in grid.row_cells(r) {
                 let text = match v {
                     calamine::Data::String(raw) => crate::ingest::table::legacy_text(
-                        raw,
+                        reading.read(raw),
                         || Location::cell(file, sheet, c),
                         &mut s.diagnostics,
                     ),

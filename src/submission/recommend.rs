@@ -52,9 +52,12 @@ pub fn read(
     grid: &Grid,
     identity: &Identity,
     matcher: Option<&Matcher>,
+    reading: &crate::text::Reading,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<RecRow> {
-    let Some(table) = Table::<RecCol>::find(file, sheet, grid, &REC_CODES) else {
+    let Some(table) = Table::<RecCol>::find(file, sheet, grid, &REC_CODES)
+        .map(|table| table.with_reading(reading))
+    else {
         let message = "trang «Kiến nghị» không có dòng tiêu đề (Mã kiến nghị, Chi bộ, Ngày nêu, Nội dung, Tình trạng, …)";
         diags.push(Diagnostic::error(
             Code::RecBadRow,

@@ -47,23 +47,43 @@ pub fn read_stored(raw: &str) -> Stored {
     // precomposed vowel with its tone, a combining tone mark): the legacy fonts write
     // their letters with Latin-1 and Windows-1252 characters, none of these. Most text
     // units type is such, and is read without trying the legacy readings.
-    if raw.is_ascii() || raw.chars().any(only_unicode) {
-        return Stored {
-            text: clean(raw),
-            legacy: None,
-        };
+    if !may_convince(raw) {
+        return Stored::plain(raw);
     }
     let typed = tidy_stored(raw);
     match decode_legacy(&typed) {
-        Some((decoded, encoding)) => Stored {
-            text: clean(&decoded),
-            legacy: Some(Legacy { encoding, typed }),
-        },
-        None => Stored {
-            text: clean(raw),
-            legacy: None,
-        },
+        Some((decoded, encoding)) => Stored::decoded(&decoded, encoding, typed),
+        None => Stored::plain(raw),
     }
+}
+
+/// Whether `raw` may have been typed in a legacy font encoding: it is not ASCII, and it
+/// holds no letter only Unicode has ([`read_stored`]'s fast path).
+pub(crate) fn may_be_legacy(raw: &str) -> bool {
+    !raw.is_ascii() && !raw.chars().any(only_unicode)
+}
+
+/// Whether [`decode_legacy`] could find `raw` convincing, told in one pass without
+/// decoding it: [`may_be_legacy`], and a convincing reading needs two changed words
+/// (each with a character outside ASCII), or one word with two such characters or a
+/// Latin-1 symbol (the micro sign included) used as a letter. So text with one character
+/// outside ASCII, not a symbol, is not (`Có`, `Khá`: a closed list reads those).
+pub(crate) fn may_convince(raw: &str) -> bool {
+    if raw.is_ascii() {
+        return false;
+    }
+    let mut high = 0;
+    for c in raw.chars().filter(|c| !c.is_ascii()) {
+        if only_unicode(c) {
+            return false;
+        }
+        if super::legacy::is_latin1_symbol(c) || c == '\u{B5}' {
+            high = 2;
+        } else {
+            high += 1;
+        }
+    }
+    high >= 2
 }
 
 /// A Vietnamese letter or tone mark that no legacy font encoding writes.
@@ -84,19 +104,48 @@ pub fn read_known<T: PartialEq>(
     raw: &str,
     find: impl Fn(&str) -> Option<T>,
 ) -> Option<(T, Option<(Legacy, String)>)> {
+    read_known_with(raw, read_stored, None, find)
+}
+
+/// [`read_known`] with the text's convincing reading given by `stored`, and `verdict`,
+/// the legacy encoding the rest of the file shows ([`super::Reading`]): when neither the
+/// text as typed nor a convincing reading is a word of the list, the reading in the
+/// file's encoding is taken if it is one, before either reading is.
+pub(crate) fn read_known_with<T: PartialEq>(
+    raw: &str,
+    stored: impl FnOnce(&str) -> Stored,
+    verdict: Option<LegacyEncoding>,
+    find: impl Fn(&str) -> Option<T>,
+) -> Option<(T, Option<(Legacy, String)>)> {
     if let Some(found) = find(raw) {
         return Some((found, None));
     }
     if raw.is_ascii() {
         return None;
     }
-    let stored = read_stored(raw);
+    let stored = stored(raw);
     if let Some(legacy) = stored.legacy {
         let found = find(&stored.text)?;
         return Some((found, Some((legacy, stored.text))));
     }
     let typed = tidy_stored(raw);
     let readings = super::legacy_readings(&typed)?;
+    if let Some(verdict) = verdict
+        && let Some((reading, encoding)) = readings.iter().find(|(_, e)| *e == verdict)
+        && let Some(found) = find(reading)
+    {
+        let text = clean(reading);
+        return Some((
+            found,
+            Some((
+                Legacy {
+                    encoding: *encoding,
+                    typed,
+                },
+                text,
+            )),
+        ));
+    }
     let mut found = readings
         .into_iter()
         .filter_map(|(reading, encoding)| Some((find(&reading)?, reading, encoding)));
@@ -116,6 +165,24 @@ pub struct Stored {
     pub legacy: Option<Legacy>,
 }
 
+impl Stored {
+    /// `raw` cleaned, not legacy text.
+    pub(crate) fn plain(raw: &str) -> Stored {
+        Stored {
+            text: clean(raw),
+            legacy: None,
+        }
+    }
+
+    /// `decoded`, read from `typed` in `encoding`, cleaned.
+    pub(crate) fn decoded(decoded: &str, encoding: LegacyEncoding, typed: String) -> Stored {
+        Stored {
+            text: clean(decoded),
+            legacy: Some(Legacy { encoding, typed }),
+        }
+    }
+}
+
 /// Text found typed in a legacy font encoding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Legacy {
@@ -129,7 +196,7 @@ pub struct Legacy {
 /// The text of a cell as the legacy check reads it: white space and invisible
 /// characters tidied as [`clean`] tidies them, soft hyphens (TCVN3's `ư`) kept, not
 /// normalized.
-fn tidy_stored(raw: &str) -> String {
+pub(crate) fn tidy_stored(raw: &str) -> String {
     collapse(raw, true)
 }
 

@@ -93,6 +93,39 @@ pub fn legacy_readings(text: &str) -> Option<[(String, LegacyEncoding); 2]> {
     Some([(tcvn3, LegacyEncoding::Tcvn3), (vni, LegacyEncoding::Vni)])
 }
 
+/// `text` read in `encoding` when that reading is valid Vietnamese, convincing or not:
+/// every word it changes a syllable, no letter it cannot decode, and at least as many
+/// words explained as read as Vietnamese as written. `None` otherwise, or when the text
+/// cannot be legacy text.
+///
+/// For text that reads validly both ways (TCVN3 `Cã` is `Có`, VNI `Toát` is `Tốt`) or is
+/// one weak word (TCVN3 `Tèt` is `Tốt`), which [`decode_legacy`] leaves alone: the
+/// evidence of the rest of the file picks the encoding ([`super::Reading`]).
+#[must_use]
+pub fn decode_as(text: &str, encoding: LegacyEncoding) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let source = read_source(text)?;
+    let pieces = match encoding {
+        LegacyEncoding::Tcvn3 => decode_tcvn3(&source),
+        LegacyEncoding::Vni => decode_vni(&source),
+    };
+    let score = Score::of(&pieces);
+    if score.valid == 0
+        || score.invalid > 0
+        || score.foreign > 0
+        || score.explained() < valid_words_as_written(text)
+    {
+        return None;
+    }
+    let decoded: String = match encoding {
+        LegacyEncoding::Tcvn3 => render_tcvn3(&pieces),
+        LegacyEncoding::Vni => pieces.iter().map(|piece| piece.ch).collect(),
+    };
+    Some(decoded.nfc().collect())
+}
+
 /// `text` as a workbook holds it when typed with a legacy font in `encoding`: each
 /// Vietnamese letter as the Windows-1252 characters of its bytes in the tables below,
 /// ASCII unchanged. TCVN3 has no toned capitals, so they take the lowercase code, as
@@ -339,7 +372,7 @@ fn is_combining_mark(ch: char) -> bool {
 /// Whether a character is a Latin-1 symbol that is not a letter. Such
 /// characters never occur inside Latin-1 words, but TCVN3 uses their bytes for
 /// letters, so they are strong evidence of legacy text.
-fn is_latin1_symbol(ch: char) -> bool {
+pub(crate) fn is_latin1_symbol(ch: char) -> bool {
     matches!(ch, '\u{A1}'..='\u{BF}' | '\u{D7}' | '\u{F7}') && !ch.is_alphabetic()
 }
 

@@ -8,10 +8,12 @@
 //! [`decode_legacy`].
 
 mod clean;
+mod evidence;
 mod key;
 mod legacy;
 mod tone;
 
 pub use clean::{Legacy, Stored, clean, is_invisible_or_space, read_known, read_stored};
+pub use evidence::{Evidence, Reading};
 pub use key::{FoldedKey, LabelKey, MatchKey};
-pub use legacy::{LegacyEncoding, decode_legacy, encode_legacy, legacy_readings};
+pub use legacy::{LegacyEncoding, decode_as, decode_legacy, encode_legacy, legacy_readings};

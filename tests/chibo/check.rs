@@ -1455,3 +1455,139 @@ fn check_in_a_workspace_reports_what_run_finds_against_the_year() {
     );
     assert!(stdout.contains("YC-ban-cua-don-vi.xlsx:Báo cáo!A8: warning[row-duplicate]"));
 }
+
+/// The rows and recommendations of a submission as the roster knows them, every field.
+fn read_back(s: &Submission, roster: &chibo::roster::Roster) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?} {} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                r.cadre.map_or("?", |c| roster[c].code.as_str()),
+                r.cell.map_or("?", |c| roster[c].code.as_str()),
+                r.commune,
+                r.date,
+                r.attended,
+                r.reason,
+                r.members_total,
+                r.members_present,
+                r.content,
+                r.raised,
+                r.resolved_on_spot,
+                r.rating.map(chibo::model::Rating::label),
+                r.note,
+            )
+        })
+        .collect();
+    out.extend(s.recommendations.iter().map(|r| {
+        format!(
+            "{} {:?} {} {} {:?} {:?} {:?} {:?}",
+            r.code, r.cell_text, r.raised_on, r.content, r.field, r.agency, r.status, r.resolved_on
+        )
+    }));
+    out
+}
+
+/// The report of `tests/fixtures/make-legacy.py` typed with TCVN3 and with VNI fonts, in
+/// every kind of field (sheet names, title block, labels, names, dates as text, marks,
+/// ratings, statuses, the footer), reads as its Unicode original: the same rows accepted
+/// with the same values, the unit and month from the legacy title. Words that only the
+/// rest of the file decides (TCVN3 `Tèt` in a note and `TiÓu khu 1`, a cell; VNI
+/// `Toát` and `Tieåu khu 1`) are read in the file's encoding, and the genuine Latin-1
+/// content `Café Hélène, Zürich` is untouched.
+#[test]
+fn legacy_font_fixtures_read_as_their_unicode_original() {
+    let (_tmp, ws) = demo();
+    let roster = crate::common::roster(&ws);
+    let read = |variant: &str| {
+        let path = ws.join(format!("inbox/2020-07/YC-{variant}.xlsx"));
+        let fixture = crate::common::fixture(&format!("report-legacy-{variant}.xlsx"));
+        std::fs::copy(fixture, &path).unwrap();
+        check_in(&ws, std::slice::from_ref(&path)).remove(0)
+    };
+    let original = read("unicode");
+    assert_eq!(found(&original), Vec::<String>::new());
+    assert_eq!(
+        (original.read, original.accepted(), original.rejected),
+        (4, 4, 0)
+    );
+    let want = read_back(&original, &roster);
+    assert_eq!(want.len(), 6, "four meetings and two recommendations");
+    assert!(
+        want[0].ends_with("Some(\"Tốt\") Some(\"Tốt\")"),
+        "{}",
+        want[0]
+    );
+    for variant in ["tcvn3", "vni"] {
+        let s = read(variant);
+        let unit = s.identity.unit.as_deref();
+        let month = s.identity.month.map(|m| m.to_string());
+        assert_eq!(
+            (unit, month.as_deref()),
+            (Some("YC"), Some("2020-07")),
+            "{variant}"
+        );
+        assert_eq!((s.read, s.accepted(), s.rejected), (4, 4, 0), "{variant}");
+        assert_eq!(read_back(&s, &roster), want, "{variant}");
+        assert_eq!(
+            s.rows[1].content.as_deref(),
+            Some("Café Hélène, Zürich"),
+            "{variant}"
+        );
+        // Every conversion is a warning, and nothing else is said.
+        let others: Vec<String> = found(&s)
+            .into_iter()
+            .filter(|d| !d.starts_with("text-legacy-encoding"))
+            .collect();
+        assert_eq!(others, Vec::<String>::new(), "{variant}");
+        let quoted: Vec<&str> = s
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.value.as_deref())
+            .collect();
+        assert!(!quoted.contains(&"Café Hélène, Zürich"), "{variant}");
+        let sheets: Vec<&str> = s
+            .diagnostics
+            .iter()
+            .filter(|d| d.location.cell.is_none())
+            .filter_map(|d| d.location.sheet.as_deref())
+            .collect();
+        assert_eq!(sheets.len(), 2, "{variant}: both sheet names, {sheets:?}");
+    }
+}
+
+/// A file whose legacy title makes it unreadable (its month contradicts the folder's)
+/// keeps the warnings about its legacy text beside the error: the user learns both.
+#[test]
+fn legacy_warnings_stay_when_the_file_is_unreadable() {
+    let (_tmp, ws) = demo();
+    let path = ws.join("inbox/2020-07/bao-cao.xlsx");
+    let title: Vec<Vec<String>> = book::yc_title()
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| tcvn3(&cell.replace("THÁNG 7", "THÁNG 6")))
+                .collect()
+        })
+        .collect();
+    let mut rows: Vec<Vec<&str>> = title
+        .iter()
+        .map(|row| row.iter().map(String::as_str).collect())
+        .collect();
+    rows.push(book::YC_MEETING.to_vec());
+    let report_name = tcvn3("Báo cáo");
+    book::write(&path, &[(&report_name, rows)]);
+    let s = &check_in(&ws, std::slice::from_ref(&path))[0];
+    assert_eq!(s.status, FileStatus::Unreadable);
+    let codes: Vec<&str> = s.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"file-contradiction"), "{codes:?}");
+    let legacy: Vec<Option<&str>> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "text-legacy-encoding")
+        .map(|d| d.value.as_deref())
+        .collect();
+    assert!(legacy.contains(&Some(report_name.as_str())), "{legacy:?}");
+    assert!(legacy.contains(&Some(title[2][0].as_str())), "{legacy:?}");
+}

@@ -131,3 +131,68 @@ fn the_same_roster_in_every_format_reads_the_same() {
         assert_eq!(got.assignments, want.assignments, "{name}");
     }
 }
+
+/// The demo roster typed with a TCVN3 and with a VNI font, sheet names and every text
+/// cell, reads as the Unicode original: each sheet is found by its legacy name
+/// (`Workbook::find_sheet`), each conversion is a warning (four of them at the sheets),
+/// and nothing else is said.
+#[test]
+fn a_roster_typed_in_legacy_fonts_reads_as_the_original() {
+    use calamine::{Data, Reader};
+    use chibo::text::{LegacyEncoding, encode_legacy};
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/roster.xlsx");
+    let (want, diags) = roster::load(&samples, "roster.xlsx", &default_groups()).unwrap();
+    assert_eq!(diags, []);
+    let mut source = calamine::open_workbook_auto(&samples).unwrap();
+    let sheets: Vec<(String, calamine::Range<Data>)> = source
+        .sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = source.worksheet_range(&name).unwrap();
+            (name, range)
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    for encoding in [LegacyEncoding::Tcvn3, LegacyEncoding::Vni] {
+        let encode = |t: &str| encode_legacy(t, encoding).unwrap();
+        let path = tmp.path().join(format!("roster-{encoding:?}.xlsx"));
+        let mut book = Workbook::new();
+        for (name, range) in &sheets {
+            let sheet = book.add_worksheet().set_name(encode(name)).unwrap();
+            for (r, c, value) in range.used_cells() {
+                let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+                match value {
+                    Data::String(t) => sheet.write_string(r, c, encode(t)),
+                    Data::Float(f) => sheet.write_number(r, c, *f),
+                    Data::Bool(b) => sheet.write_boolean(r, c, *b),
+                    other => panic!("unexpected cell {other:?}"),
+                }
+                .unwrap();
+            }
+        }
+        book.save(&path).unwrap();
+        let (got, diags) = roster::load(&path, "roster.xlsx", &default_groups()).unwrap();
+        // TCVN3 has no toned capitals: typed with the lowercase code, `Ớt` in `Nà Ớt`
+        // reads back small. Names compare without case, as matching compares them.
+        let shown = |v: &dyn std::fmt::Debug| {
+            let text = format!("{v:?}");
+            match encoding {
+                LegacyEncoding::Tcvn3 => text.to_lowercase(),
+                LegacyEncoding::Vni => text,
+            }
+        };
+        assert_eq!(shown(&got.units), shown(&want.units), "{encoding:?}");
+        assert_eq!(shown(&got.cells), shown(&want.cells), "{encoding:?}");
+        assert_eq!(shown(&got.cadres), shown(&want.cadres), "{encoding:?}");
+        assert_eq!(got.assignments, want.assignments, "{encoding:?}");
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.code.as_str() == "text-legacy-encoding"
+                    && d.severity == Severity::Warning),
+            "{encoding:?}: {diags:?}"
+        );
+        let at_sheets = diags.iter().filter(|d| d.location.cell.is_none()).count();
+        assert_eq!(at_sheets, 4, "{encoding:?}");
+    }
+}

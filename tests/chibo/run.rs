@@ -570,3 +570,61 @@ fn without_received_txt_modification_times_decide() {
     SheetGrid::open(&workbook(&ws, "2020-07"), "Chi tiết")
         .assert_block("B2", &[&["inbox/2020-07/YC-1.xlsx"]]);
 }
+
+/// `chibo run` on the report of `tests/fixtures/make-legacy.py` typed with TCVN3 and with
+/// VNI fonts gives what its Unicode original gives: the same rows counted and accepted,
+/// the same meetings in `Chi tiết` and recommendations in `Kiến nghị` (the Latin-1
+/// content `Café Hélène, Zürich` among them, untouched), and the conversions only as
+/// warnings.
+#[test]
+fn legacy_font_fixtures_run_as_their_unicode_original() {
+    let outcome = |variant: &str| {
+        let (tmp, ws) = demo();
+        let folder = only_month(&ws, "2020-07");
+        let fixture = crate::common::fixture(&format!("report-legacy-{variant}.xlsx"));
+        std::fs::copy(fixture, folder.join("YC.xlsx")).unwrap();
+        chibo(&["run", "-q", "--month", "2020-07"], &ws);
+        let s = summary(&ws, "2020-07");
+        let rows = s["rows"].clone();
+        let n = |v: &Value| v.as_u64().unwrap();
+        assert_eq!(
+            n(&rows["read"]),
+            n(&rows["accepted"]) + n(&rows["rejected"]) + n(&rows["duplicates"]),
+            "{variant}"
+        );
+        let issues: Vec<String> = s["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["code"] != "text-legacy-encoding")
+            .map(|i| format!("{} {} {}", i["code"], i["unit"], i["message"]))
+            .collect();
+        let cells = |name: &str| -> Vec<Vec<String>> {
+            sheet(&ws, "2020-07", name)
+                .rows()
+                .map(|r| r.iter().map(ToString::to_string).collect())
+                .collect()
+        };
+        let outcome = (rows, issues, cells("Chi tiết"), cells("Kiến nghị"));
+        drop(tmp);
+        outcome
+    };
+    let original = outcome("unicode");
+    assert_eq!(
+        original.0,
+        serde_json::json!({"read": 4, "accepted": 4, "rejected": 0, "duplicates": 0})
+    );
+    let details = original.2.concat();
+    assert!(details.iter().any(|c| c == "Café Hélène, Zürich"));
+    assert!(details.iter().any(|c| c == "Tiểu khu 1"));
+    for (variant, sheet_name) in [("tcvn3", "B¸o c¸o"), ("vni", "Baùo caùo")] {
+        let mut got = outcome(variant);
+        // `Trang` says where the row is: the sheet's name as the file has it (and as
+        // Excel shows it on the tab).
+        for row in &mut got.2[1..] {
+            assert_eq!(row[2], sheet_name, "{variant}");
+            row[2] = "Báo cáo".to_owned();
+        }
+        assert_eq!(got, original, "{variant}");
+    }
+}
