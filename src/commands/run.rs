@@ -39,6 +39,8 @@ pub struct EmailReport {
     pub outbox: PathBuf,
     /// The delivery pass, with `transport = "smtp"`.
     pub send: Option<crate::mail::SendReport>,
+    /// Files of the outbox that are not queued messages (never sent).
+    pub strays: Vec<crate::mail::Stray>,
 }
 
 /// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
@@ -190,9 +192,10 @@ fn queue_and_send(
             queued: 0,
             outbox: outbox.dir().to_path_buf(),
             send: None,
+            strays: Vec::new(),
         });
     }
-    outbox.queue(messages).map_err(|source| Error::Io {
+    let strays = outbox.queue(messages).map_err(|source| Error::Io {
         path: outbox.dir().to_path_buf(),
         source,
     })?;
@@ -204,6 +207,7 @@ fn queue_and_send(
         queued: messages.len(),
         outbox: outbox.dir().to_path_buf(),
         send,
+        strays,
     })
 }
 

@@ -314,7 +314,7 @@ fn with_the_server_down_messages_stay_queued_then_go_once() {
     assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(
         stdout.contains(
-            "out/2020-07/outbox: error[email-undelivered]: chưa gửi được thư 01-thuong-vu: máy chủ thư từ chối hoặc không kết nối được; thư vẫn chờ trong hộp thư đi (chi tiết trong 01-thuong-vu.error)"
+            &format!("out/2020-07/outbox: error[email-undelivered]: chưa gửi được thư 01-thuong-vu: không kết nối được tới máy chủ thư 127.0.0.1:{port}; thư vẫn chờ trong hộp thư đi (chi tiết trong 01-thuong-vu.error)")
         ),
         "{stdout}"
     );
