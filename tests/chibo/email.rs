@@ -1018,3 +1018,42 @@ fn a_damaged_log_line_never_sends_a_message_again() {
     );
     assert_eq!(server.received().len(), 5);
 }
+
+/// A recipient refused for now (450) is tried again alone within the pass: the others
+/// get the message once, it gets it once.
+#[test]
+fn a_recipient_refused_for_now_is_tried_again_alone() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    let config = std::fs::read_to_string(office.ws.join("chibo.toml")).unwrap();
+    let (from, to) = (
+        "leadership = [\"thuongvu@example.vn\"]",
+        "leadership = [\"thuongvu@example.vn\", \"banban@example.vn\"]",
+    );
+    std::fs::write(office.ws.join("chibo.toml"), config.replace(from, to)).unwrap();
+    let server = office.server("busy-rcpt=banban@example.vn");
+    let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+    assert_eq!(code, Some(1), "data errors only: {out}");
+    assert!(
+        out.contains("đã gửi 5, trước đó đã gửi 0, chưa gửi được 0"),
+        "{out}"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 6);
+    assert_eq!(
+        received[0]["rcpt_tos"],
+        serde_json::json!(["thuongvu@example.vn"])
+    );
+    assert_eq!(
+        received[1]["rcpt_tos"],
+        serde_json::json!(["banban@example.vn"])
+    );
+    assert_eq!(received[0]["subject"], received[1]["subject"]);
+    let log = office.log();
+    assert_eq!(log.len(), 6, "{log:?}");
+    let (code, _, _) = office.chibo(&["send"], "backoff=50");
+    assert_eq!(code, Some(0));
+    assert_eq!(server.received().len(), 6);
+}

@@ -9,6 +9,7 @@ Modes (comma-separated; none = a well-behaved server):
   tempfail=N       the first N MAIL commands get 451 (try again later)
   permfail         every MAIL command gets 550
   refuse-rcpt=ADDR RCPT TO that address gets 550 (the others are accepted)
+  busy-rcpt=ADDR   the first RCPT TO that address gets 450, later ones are accepted
   drop-after-data  the message is received (NNN.json written), then the connection is
                    closed without a reply
   stall-after-data the message is received, then no reply ever comes
@@ -75,6 +76,9 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address == modes.get("refuse-rcpt"):
             return "550 5.1.1 no such mailbox"
+        if address == modes.get("busy-rcpt") and not counters.get("busy"):
+            counters["busy"] = 1
+            return "450 4.2.1 mailbox busy, try again"
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         return "250 OK"
