@@ -291,12 +291,17 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
     }
     let mut failed = false;
     if let Some(e) = &report.emails {
-        failed = e.send.as_ref().is_some_and(|s| !s.failed.is_empty());
-        if let Some(send) = &e.send {
-            let shown = crate::workspace::shown_path(&e.outbox, Some(&report.root));
-            for d in send.diagnostics(&shown) {
-                cli.print_diagnostic(&mut out, &d);
-            }
+        failed = e
+            .send
+            .as_ref()
+            .is_some_and(crate::mail::SendReport::has_errors);
+        let shown = crate::workspace::shown_path(&e.outbox, Some(&report.root));
+        let notes = match &e.send {
+            Some(send) => send.diagnostics(&shown),
+            None => crate::mail::stray_diagnostics(&e.strays, &shown),
+        };
+        for d in notes {
+            cli.print_diagnostic(&mut out, &d);
         }
         let text = terminal::emails(
             e.queued,

@@ -207,6 +207,17 @@ codes! {
     EmailNoPassword => "email-no-password",
     /// The SMTP connection's TLS cannot be set up (an unusable CA certificate).
     EmailTls => "email-tls",
+    /// A message whose content was sent whole but never acknowledged: it may have
+    /// arrived; tried once more by the next pass, never more.
+    EmailUncertain => "email-uncertain",
+    /// The server refused a recipient for good; the others got the message.
+    EmailRecipientRefused => "email-recipient-refused",
+    /// A delivery (or refusal) that `delivered.log` could not record.
+    EmailUnrecorded => "email-unrecorded",
+    /// A file of an outbox that is not a queued message: never sent.
+    EmailStray => "email-stray",
+    /// A line of `delivered.log` that cannot be read.
+    EmailLogDamaged => "email-log-damaged",
 }
 
 impl fmt::Display for Code {

@@ -39,6 +39,8 @@ pub struct EmailReport {
     pub outbox: PathBuf,
     /// The delivery pass, with `transport = "smtp"`.
     pub send: Option<crate::mail::SendReport>,
+    /// Files of the outbox that are not queued messages (never sent).
+    pub strays: Vec<crate::mail::Stray>,
 }
 
 /// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
@@ -104,15 +106,16 @@ pub fn run(
         (staged.dir().join("summary.json").as_path(), &summary),
     ])
     .map_err(|(path, source)| Error::Io { path, source })?;
-    if let Some(messages) = &messages {
-        queue(&staged.dir().join("outbox"), messages)?;
-    }
+    let strays = match &messages {
+        Some(messages) => queue(&staged.dir().join("outbox"), messages)?,
+        None => Vec::new(),
+    };
     staged.commit()?;
     let outputs = vec![out_dir.join(&workbook_name), out_dir.join("summary.json")];
     timings.lap("tạo summary.json, ghi bộ kết quả mới và thay bộ cũ");
     let emails = match messages {
         Some(messages) => {
-            let e = send_queued(&ws, &out_dir.join("outbox"), messages.len())?;
+            let e = send_queued(&ws, &out_dir.join("outbox"), messages.len(), strays)?;
             timings.lap("gửi thư");
             Some(e)
         }
@@ -188,22 +191,28 @@ fn render_emails(
         })
 }
 
-/// Queues the month's messages in the outbox `dir` (of the new set being written).
-fn queue(dir: &Path, messages: &[crate::mail::Queued]) -> Result<(), Error> {
+/// Queues the month's messages in the outbox `dir` (of the new set being written), and
+/// returns the files of that outbox that are not queued messages.
+fn queue(dir: &Path, messages: &[crate::mail::Queued]) -> Result<Vec<crate::mail::Stray>, Error> {
     if messages.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let outbox = crate::mail::Outbox::new(dir);
-    outbox.queue(messages).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    Ok(())
+    crate::mail::Outbox::new(dir)
+        .queue(messages)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
 }
 
 /// With `transport = "smtp"`, delivers what waits in the month's `outbox`, where
-/// `queued` messages were just queued.
-fn send_queued(ws: &Workspace, outbox: &Path, queued: usize) -> Result<EmailReport, Error> {
+/// `queued` messages were just queued beside the `strays`.
+fn send_queued(
+    ws: &Workspace,
+    outbox: &Path,
+    queued: usize,
+    strays: Vec<crate::mail::Stray>,
+) -> Result<EmailReport, Error> {
     let send = match ws.config.email.transport {
         crate::config::Transport::Smtp if queued > 0 => Some(crate::mail::deliver_outbox(
             &ws.config,
@@ -215,6 +224,7 @@ fn send_queued(ws: &Workspace, outbox: &Path, queued: usize) -> Result<EmailRepo
         queued,
         outbox: outbox.to_path_buf(),
         send,
+        strays,
     })
 }
 

@@ -25,7 +25,7 @@ pub fn send(
     let mut failed = false;
     for dir in outboxes(&config, month) {
         let report = crate::mail::deliver_outbox(&config, &Outbox::new(&dir))?;
-        failed |= !report.failed.is_empty();
+        failed |= report.has_errors();
         on_outbox(&dir, &config.root, &report);
     }
     Ok(failed)

@@ -1,100 +1,134 @@
 //! Email delivery (SPEC §8): MIME messages built from rendered emails, queued as `.eml`
-//! files in `out/YYYY-MM/outbox/`, and delivered over SMTP with retries, back-off, a
-//! deadline per delivery and a delivery log, so that nothing is sent twice and a failed
-//! delivery stays queued with its reason.
+//! files in `out/YYYY-MM/outbox/`, and delivered over SMTP. What chibo promises:
+//!
+//! - a message acknowledged by the server is recorded in `delivered.log` before the next
+//!   one is tried, and never goes out again;
+//! - temporary failures (4xx, no connection, a timeout before the content was complete)
+//!   are tried again with back-off within the pass, permanent ones (5xx) are not;
+//! - a message whose content was sent whole but never acknowledged is *uncertain*: it is
+//!   not tried again in the same pass, and the next pass tries it once more, so in that
+//!   one case it can arrive twice, never more;
+//! - each recipient is asked for apart: a refused address does not stop the others, and
+//!   is not tried again;
+//! - a pass over an outbox has an overall bound; every wait on the server is cut to what
+//!   is left of it, and a session given up is closed there and then;
+//! - stray files in the outbox are named and never sent; a damaged line of the log never
+//!   lets a message go out again.
 
+pub mod attempt;
+mod deliver;
+pub mod journal;
 pub mod message;
 pub mod outbox;
 pub mod smtp;
 
 pub use message::{Email, Queued, build};
-pub use outbox::Outbox;
-pub use smtp::{Deliver, DeliveryError, SmtpSender};
+pub use outbox::{Outbox, Stray};
+pub use smtp::{Deliver, SmtpSender, Timing};
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+pub use deliver::deliver_all;
+
+use crate::diagnostic::{Code, Diagnostic, Location, Severity};
+
+/// Something a delivery pass has to say, placed in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// How bad it is.
+    pub severity: Severity,
+    /// Its code.
+    pub code: Code,
+    /// The outbox file it is about (the outbox itself when `None`).
+    pub file: Option<String>,
+    /// The line of that file.
+    pub line: Option<usize>,
+    /// The message, in Vietnamese.
+    pub message: String,
+}
+
+impl Note {
+    pub(crate) fn new(severity: Severity, code: Code, message: String) -> Note {
+        Note {
+            severity,
+            code,
+            file: None,
+            line: None,
+            message,
+        }
+    }
+}
 
 /// What one delivery pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SendReport {
-    /// Queue names delivered now.
+    /// Queue names delivered now, to every recipient.
     pub delivered: Vec<String>,
-    /// Queue names that failed, with the reason in Vietnamese (the library's words are
-    /// in the message's `.error` note).
-    pub failed: Vec<(String, String)>,
+    /// Queue names not delivered to every recipient now (failed, refused in part,
+    /// uncertain, held back); each has its error among the notes.
+    pub failed: Vec<String>,
     /// Messages already delivered by an earlier pass (left alone).
     pub already: usize,
+    /// Errors, warnings and notices, in the order they happened.
+    pub notes: Vec<Note>,
 }
 
 impl SendReport {
-    /// One `email-undelivered` error per message that failed, at the outbox `outbox`
-    /// (as shown), in queue order.
+    /// Whether something needs the office's attention (exit 3).
+    pub fn has_errors(&self) -> bool {
+        !self.failed.is_empty() || self.notes.iter().any(|n| n.severity == Severity::Error)
+    }
+
+    /// The notes as diagnostics of the outbox `outbox` (as shown).
     pub fn diagnostics(&self, outbox: &str) -> Vec<Diagnostic> {
-        self.failed
-            .iter()
-            .map(|(name, reason)| {
-                Diagnostic::error(
-                    Code::EmailUndelivered,
-                    Location::file(outbox),
-                    format!(
-                        "chưa gửi được thư {name}: {reason}; thư vẫn chờ trong hộp thư đi (chi tiết trong {name}.error)"
-                    ),
-                )
-            })
-            .collect()
+        self.notes.iter().map(|n| n.diagnostic(outbox)).collect()
     }
 }
 
-/// Delivers every message of `outbox` not yet delivered, each with up to `attempts`
-/// tries, waiting `backoff`, then twice that, between them.
-pub fn deliver_all(
-    outbox: &Outbox,
-    sender: &dyn Deliver,
-    attempts: u32,
-    backoff: std::time::Duration,
-) -> std::io::Result<SendReport> {
-    let mut report = SendReport::default();
-    for entry in outbox.entries()? {
-        if outbox.is_delivered(&entry.message_id)? {
-            report.already += 1;
-            continue;
-        }
-        let raw = std::fs::read(&entry.eml)?;
-        let mut wait = backoff;
-        let mut last = None;
-        let mut sent = false;
-        for attempt in 1..=attempts.max(1) {
-            match sender.deliver(&entry.from, &entry.to, &raw) {
-                Ok(()) => {
-                    sent = true;
-                    break;
-                }
-                Err(e) => {
-                    last = Some(e);
-                    if attempt < attempts {
-                        std::thread::sleep(wait);
-                        wait *= 2;
-                    }
-                }
-            }
-        }
-        if sent {
-            outbox.mark_delivered(&entry)?;
-            report.delivered.push(entry.name);
-        } else {
-            let last = last.expect("a failed delivery has its error");
-            outbox.mark_failed(&entry, &last.detailed())?;
-            report.failed.push((entry.name, last.to_string()));
+impl Note {
+    fn diagnostic(&self, outbox: &str) -> Diagnostic {
+        let location = match (&self.file, self.line) {
+            (Some(f), Some(l)) => Location::line(format!("{outbox}/{f}"), l),
+            (Some(f), None) => Location::file(format!("{outbox}/{f}")),
+            (None, _) => Location::file(outbox),
+        };
+        match self.severity {
+            Severity::Error => Diagnostic::error(self.code, location, self.message.clone()),
+            Severity::Warning => Diagnostic::warning(self.code, location, self.message.clone()),
+            Severity::Notice => Diagnostic::notice(self.code, location, self.message.clone()),
         }
     }
-    Ok(report)
 }
 
-/// Delivers what waits in `outbox` over the configured SMTP server: three tries each,
-/// half a second then a second apart.
+/// One `email-stray` notice per stray file of the outbox `outbox` (as shown).
+pub fn stray_diagnostics(strays: &[Stray], outbox: &str) -> Vec<Diagnostic> {
+    stray_notes(strays)
+        .iter()
+        .map(|n| n.diagnostic(outbox))
+        .collect()
+}
+
+fn stray_notes(strays: &[Stray]) -> Vec<Note> {
+    strays
+        .iter()
+        .map(|s| Note {
+            file: Some(s.file.clone()),
+            ..Note::new(
+                Severity::Notice,
+                Code::EmailStray,
+                format!(
+                    "{}: chibo không gửi tệp này và bỏ qua nó (xóa đi nếu không cần)",
+                    s.why
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Delivers what waits in `outbox` over the configured SMTP server, with the timing of
+/// [`Timing::default`] (shortened by [`smtp::TEST_TIMING_VAR`] in tests).
 ///
 /// # Errors
 /// No `[email.smtp]`, a missing password, an unreadable CA file, or an outbox that
-/// cannot be read or written.
+/// cannot be read.
 pub fn deliver_outbox(
     config: &crate::config::Config,
     outbox: &Outbox,
@@ -117,16 +151,15 @@ pub fn deliver_outbox(
         })?),
         None => None,
     };
-    let sender = SmtpSender::new(smtp, password, ca.as_deref()).map_err(|source| {
+    let timing = Timing::with_test_overrides(std::env::var(smtp::TEST_TIMING_VAR).ok().as_deref());
+    let sender = SmtpSender::new(smtp, password, ca.as_deref(), timing).map_err(|source| {
         crate::Error::SmtpSetup {
             config: config.path.clone(),
             source,
         }
     })?;
-    deliver_all(outbox, &sender, 3, std::time::Duration::from_millis(500)).map_err(|source| {
-        crate::Error::Io {
-            path: outbox.dir().to_path_buf(),
-            source,
-        }
+    deliver_all(outbox, &sender).map_err(|source| crate::Error::Io {
+        path: outbox.dir().to_path_buf(),
+        source,
     })
 }

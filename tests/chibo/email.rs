@@ -31,7 +31,9 @@ pub(crate) fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         "req",
         "-x509",
         "-newkey",
-        "rsa:2048",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
         "-nodes",
         "-keyout",
         "ca.key",
@@ -45,7 +47,9 @@ pub(crate) fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     run(&[
         "req",
         "-newkey",
-        "rsa:2048",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
         "-nodes",
         "-keyout",
         "key.pem",
@@ -95,6 +99,12 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(port: u16, dir: &Path, cert: &Path, key: &Path) -> Server {
+        Server::start_in(port, dir, cert, key, "")
+    }
+
+    /// The server in `mode` (see `smtp_server.py`); what it receives on `port` is
+    /// counted with what earlier servers on that port received.
+    fn start_in(port: u16, dir: &Path, cert: &Path, key: &Path, mode: &str) -> Server {
         let mail = dir.join(format!("received-{port}"));
         std::fs::create_dir_all(&mail).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/smtp_server.py");
@@ -104,7 +114,7 @@ impl Server {
             .arg(&mail)
             .arg(cert)
             .arg(key)
-            .args(["bantochuc", PASSWORD.1])
+            .args(["bantochuc", PASSWORD.1, mode])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -130,6 +140,18 @@ impl Server {
             .iter()
             .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
             .collect()
+    }
+}
+
+impl Server {
+    /// How many lines of the server's `events.txt` are `what` (`CONNECT`, `MAIL`,
+    /// `DATA`).
+    fn events(&self, what: &str) -> usize {
+        std::fs::read_to_string(self.mail.join("events.txt"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| *l == what)
+            .count()
     }
 }
 
@@ -314,7 +336,7 @@ fn with_the_server_down_messages_stay_queued_then_go_once() {
     assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(
         stdout.contains(
-            "out/2020-07/outbox: error[email-undelivered]: chưa gửi được thư 01-thuong-vu: máy chủ thư từ chối hoặc không kết nối được; thư vẫn chờ trong hộp thư đi (chi tiết trong 01-thuong-vu.error)"
+            &format!("out/2020-07/outbox: error[email-undelivered]: chưa gửi được thư 01-thuong-vu: không kết nối được tới máy chủ thư 127.0.0.1:{port}; thư vẫn chờ trong hộp thư đi (chi tiết trong 01-thuong-vu.error)")
         ),
         "{stdout}"
     );
@@ -536,4 +558,516 @@ fn send_without_smtp_is_a_coded_error() {
         text(&out).1,
         "chibo: chibo.toml: error[email-no-smtp]: chưa cấu hình máy chủ thư: hãy thêm bảng [email.smtp] vào chibo.toml\n"
     );
+}
+
+/// Short timeouts for tests (`CHIBO_TEST_SMTP_TIMING`, see docs/commands.md).
+const TIMING: &str = "CHIBO_TEST_SMTP_TIMING";
+
+/// A test CA, a server certificate and the demo province sending to `port`.
+struct Office {
+    tmp: tempfile::TempDir,
+    cert: PathBuf,
+    key: PathBuf,
+    port: u16,
+    ws: PathBuf,
+}
+
+impl Office {
+    fn new() -> Office {
+        let tmp = tempfile::tempdir().unwrap();
+        let (ca, cert, key) = certificates(tmp.path());
+        let port = free_port();
+        let ws = smtp_demo(tmp.path(), port, &ca);
+        Office {
+            tmp,
+            cert,
+            key,
+            port,
+            ws,
+        }
+    }
+
+    fn server(&self, mode: &str) -> Server {
+        Server::start_in(self.port, self.tmp.path(), &self.cert, &self.key, mode)
+    }
+
+    /// `chibo ARGS` with the password and `timing`.
+    fn chibo(&self, args: &[&str], timing: &str) -> (Option<i32>, String, std::time::Duration) {
+        let start = std::time::Instant::now();
+        let out = chibo_env(args, &self.ws, &[PASSWORD, (TIMING, timing)]);
+        let took = start.elapsed();
+        let (stdout, stderr) = text(&out);
+        (out.status.code(), format!("{stdout}{stderr}"), took)
+    }
+
+    /// Queues the month's messages: `run` while no server listens (its deliveries fail
+    /// at once), so that a timed `send` measures delivery alone.
+    fn queue(&self) {
+        let (code, out, _) = self.chibo(&["run", "-q", "--month", "2020-07"], "backoff=10");
+        assert_eq!(code, Some(3), "{out}");
+        assert!(out.contains("không kết nối được tới máy chủ thư"), "{out}");
+    }
+
+    fn outbox(&self) -> PathBuf {
+        self.ws.join("out/2020-07/outbox")
+    }
+
+    /// The lines of the delivery log.
+    fn log(&self) -> Vec<String> {
+        std::fs::read_to_string(self.outbox().join("delivered.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn error_note(&self, name: &str) -> String {
+        std::fs::read_to_string(self.outbox().join(format!("{name}.error"))).unwrap_or_default()
+    }
+}
+
+/// Nothing but Vietnamese reaches the user: no OS or library words.
+fn no_foreign_words(output: &str) {
+    for english in [
+        "os error",
+        "Resource temporarily",
+        "timed out",
+        "Connection",
+        "network error",
+        "permanent error",
+        "transient error",
+        "response error",
+    ] {
+        assert!(!output.contains(english), "«{english}» shown:\n{output}");
+    }
+}
+
+/// A server that accepts connections and never answers costs the first message its
+/// tries, each cut at the step timeout, and the others are not tried: the whole run
+/// takes about a second with these timeouts (today 127 s for one message, 327 s for
+/// five), and says the server did not answer in time.
+#[test]
+fn a_server_that_never_answers_is_given_up_quickly_with_a_vietnamese_reason() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    office.queue();
+    let server = office.server("stall");
+    let (code, out, took) = office.chibo(
+        &["send", "--month", "2020-07"],
+        "operation=300,bound=5000,backoff=50",
+    );
+    assert_eq!(code, Some(3), "{out}");
+    assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
+    assert!(
+        out.contains("error[email-undelivered]: chưa gửi được thư 01-thuong-vu: máy chủ thư không trả lời trong 0,3 giây (lúc kết nối); thư vẫn chờ trong hộp thư đi (chi tiết trong 01-thuong-vu.error)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("chưa thử gửi thư 02-don-vi-YC vì máy chủ thư không trả lời trong 0,3 giây (lúc kết nối)"),
+        "{out}"
+    );
+    no_foreign_words(&out);
+    assert_eq!(
+        server.events("CONNECT"),
+        3,
+        "three tries of the first message only"
+    );
+    let note = office.error_note("01-thuong-vu");
+    assert!(
+        note.contains("máy chủ thư không trả lời trong 0,3 giây"),
+        "{note}"
+    );
+    assert!(
+        note.contains("network error"),
+        "the library's words are kept in the note: {note}"
+    );
+    assert!(!office.error_note("02-don-vi-MC").is_empty());
+    assert!(office.log().is_empty());
+}
+
+/// A server answering every command slowly: with a pass bound shorter than one
+/// session, chibo gives up at the bound and closes the connection, so nothing is
+/// delivered behind its back; with timeouts that allow it, each message goes once.
+#[test]
+fn a_slow_server_is_given_up_at_the_bound_and_nothing_goes_on_behind() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    {
+        // A session takes at least 10 replies of 300 ms; the bound is 2 s.
+        office.queue();
+        let server = office.server("slow=300");
+        let (code, out, took) = office.chibo(
+            &["send", "--month", "2020-07"],
+            "operation=1000,bound=2000,backoff=50",
+        );
+        assert_eq!(code, Some(3), "{out}");
+        assert!(
+            took < std::time::Duration::from_millis(3500),
+            "took {took:?}"
+        );
+        assert!(
+            out.contains(
+                "chưa gửi được thư 01-thuong-vu: đã hết 2 giây dành cho việc gửi thư của tháng này"
+            ),
+            "{out}"
+        );
+        no_foreign_words(&out);
+        // Were a session still running somewhere, its message would arrive now.
+        std::thread::sleep(std::time::Duration::from_millis(2500));
+        assert_eq!(server.events("DATA"), 0);
+        assert!(server.events("MAIL") <= 1, "one session, never a second");
+        assert!(office.log().is_empty());
+    }
+    let server = office.server("slow=40");
+    let (code, out, _) = office.chibo(&["send"], "operation=1000,bound=30000,backoff=50");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(server.received().len(), 5, "each message once");
+    assert_eq!(server.events("MAIL"), 5);
+    assert_eq!(office.log().len(), 5);
+}
+
+/// 4xx is tried again with back-off within the same pass; 5xx is not.
+#[test]
+fn temporary_refusals_are_tried_again_and_permanent_ones_are_not() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    {
+        let server = office.server("tempfail=2");
+        let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+        assert_eq!(code, Some(1), "data errors only: {out}");
+        assert!(
+            out.contains("đã gửi 5, trước đó đã gửi 0, chưa gửi được 0"),
+            "{out}"
+        );
+        assert_eq!(server.received().len(), 5);
+        assert_eq!(server.events("MAIL"), 7, "two refusals, then accepted");
+    }
+    let office = Office::new();
+    let server = office.server("permfail");
+    let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("chưa gửi được thư 01-thuong-vu: máy chủ thư từ chối thư (mã 550, lúc gửi địa chỉ người gửi); thư vẫn chờ trong hộp thư đi"),
+        "{out}"
+    );
+    no_foreign_words(&out);
+    assert_eq!(server.events("MAIL"), 5, "one try per message");
+    assert_eq!(server.received().len(), 0);
+    assert!(office.error_note("02-don-vi-YC").contains("sender refused"));
+}
+
+/// One refused leadership address does not stop the others; it is named, and a later
+/// send neither repeats the message to those who got it nor tries the refused address.
+#[test]
+fn one_refused_address_does_not_stop_the_others() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    let config = std::fs::read_to_string(office.ws.join("chibo.toml")).unwrap();
+    let (from, to) = (
+        "leadership = [\"thuongvu@example.vn\"]",
+        "leadership = [\"thuongvu@example.vn\", \"sai@example.vn\", \"chanhvanphong@example.vn\"]",
+    );
+    assert!(config.contains(from));
+    std::fs::write(office.ws.join("chibo.toml"), config.replace(from, to)).unwrap();
+    let server = office.server("refuse-rcpt=sai@example.vn");
+    let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("out/2020-07/outbox: error[email-recipient-refused]: thư 01-thuong-vu: máy chủ thư từ chối địa chỉ «sai@example.vn» (mã 550); đã gửi cho «thuongvu@example.vn», «chanhvanphong@example.vn»; địa chỉ bị từ chối sẽ không được gửi lại, hãy kiểm tra địa chỉ đó (chi tiết trong 01-thuong-vu.error)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("đã gửi 4, trước đó đã gửi 0, chưa gửi được 1"),
+        "{out}"
+    );
+    no_foreign_words(&out);
+    let received = server.received();
+    assert_eq!(received.len(), 5);
+    assert_eq!(
+        received[0]["rcpt_tos"],
+        serde_json::json!(["thuongvu@example.vn", "chanhvanphong@example.vn"])
+    );
+    let note = office.error_note("01-thuong-vu");
+    assert!(
+        note.contains("«sai@example.vn» (mã 550)") && note.contains("no such mailbox"),
+        "{note}"
+    );
+
+    let (code, out, _) = office.chibo(&["send"], "backoff=50");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("đã gửi 0, trước đó đã gửi 5"), "{out}");
+    assert_eq!(server.received().len(), 5, "nothing again");
+    assert_eq!(server.events("MAIL"), 5);
+}
+
+/// A server that takes the content and never acknowledges it: each message is sent
+/// once per run, not retried, recorded as uncertain; the next send tries it once more.
+#[test]
+fn content_sent_without_an_acknowledgement_is_tried_once_more_by_the_next_send() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    {
+        let server = office.server("stall-after-data");
+        let (code, out, _) = office.chibo(
+            &["run", "--month", "2020-07"],
+            "operation=300,ack=300,backoff=50",
+        );
+        assert_eq!(code, Some(3), "{out}");
+        assert!(
+            out.contains("error[email-uncertain]: thư 01-thuong-vu: máy chủ thư không trả lời trong 0,3 giây (lúc chờ máy chủ xác nhận đã nhận thư); đã gửi hết nội dung nhưng máy chủ không xác nhận; có thể thư đã đến: lần này không gửi lại; lần gửi sau sẽ gửi lại đúng một lần, nên người nhận có thể nhận hai bản"),
+            "{out}"
+        );
+        no_foreign_words(&out);
+        assert_eq!(server.received().len(), 5, "each once, no retry in the run");
+        let log = office.log();
+        assert_eq!(log.len(), 5);
+        assert!(log.iter().all(|l| l.ends_with("\tuncertain")), "{log:?}");
+    }
+    let server = office.server("");
+    let (code, out, _) = office.chibo(&["send"], "backoff=50");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(server.received().len(), 10, "each retried once");
+    let (code, _, _) = office.chibo(&["send"], "backoff=50");
+    assert_eq!(code, Some(0));
+    assert_eq!(server.received().len(), 10);
+    assert_eq!(office.log().len(), 10);
+}
+
+/// A server that drops the connection after the content: twice at most, never more
+/// (today three copies per run, four with the recovery).
+#[test]
+fn a_message_never_acknowledged_arrives_at_most_twice() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    {
+        let server = office.server("drop-after-data");
+        let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+        assert_eq!(code, Some(3), "{out}");
+        assert!(
+            out.contains("thư 01-thuong-vu: máy chủ thư đóng kết nối (lúc chờ máy chủ xác nhận đã nhận thư); đã gửi hết nội dung nhưng máy chủ không xác nhận; có thể thư đã đến"),
+            "{out}"
+        );
+        assert_eq!(server.received().len(), 5);
+        let (code, out, _) = office.chibo(&["send"], "backoff=50");
+        assert_eq!(code, Some(3), "{out}");
+        assert!(
+            out.contains("đây là lần thứ hai: chibo coi như thư đã gửi và không gửi lại nữa"),
+            "{out}"
+        );
+        assert_eq!(server.received().len(), 10);
+    }
+    let server = office.server("");
+    let (code, out, _) = office.chibo(&["send"], "backoff=50");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("warning[email-uncertain]: thư 01-thuong-vu đã được gửi hai lần mà máy chủ không xác nhận lần nào"),
+        "{out}"
+    );
+    assert_eq!(server.received().len(), 10, "never a third copy");
+    assert_eq!(server.events("MAIL"), 10);
+}
+
+/// The log cannot take the record of a delivery the server acknowledged: the message
+/// says the email went out, it is not sent again in the run, and gives the line to add.
+#[test]
+fn a_delivery_the_log_cannot_record_is_said_to_have_gone_out() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    let log = office.outbox().join("delivered.log");
+    let server = office.server(&format!("break-log={}", log.display()));
+    let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("error[email-unrecorded]: thư 01-thuong-vu ĐÃ ĐƯỢC GỬI ĐI tới «thuongvu@example.vn» nhưng không ghi được vào delivered.log (ở chỗ tệp đó lại là một thư mục); lần này không gửi lại; trước khi chạy lại «chibo send», hãy thêm dòng sau vào cuối delivered.log, nếu không thư sẽ được gửi lại: <"),
+        "{out}"
+    );
+    assert!(
+        out.contains("đã gửi 5, trước đó đã gửi 0, chưa gửi được 0"),
+        "{out}"
+    );
+    no_foreign_words(&out);
+    assert_eq!(server.received().len(), 5, "each once");
+}
+
+/// Stray files in an outbox (a reviewer's copy, an `.eml` without its envelope, a copy
+/// with its envelope, a note) are named, never sent, and stop neither `run` nor `send`.
+#[test]
+fn stray_files_in_an_outbox_are_named_and_never_sent() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    let config = std::fs::read_to_string(office.ws.join("chibo.toml")).unwrap();
+    let smtp = config.replace("transport = \"smtp\"", "transport = \"outbox\"");
+    std::fs::write(office.ws.join("chibo.toml"), &smtp).unwrap();
+    let (code, out, _) = office.chibo(&["run", "-q", "--month", "2020-07"], "");
+    assert_eq!(code, Some(1), "{out}");
+    let outbox = office.outbox();
+    let copy = |from: &str, to: &str| std::fs::copy(outbox.join(from), outbox.join(to)).unwrap();
+    copy("01-thuong-vu.eml", "01-thuong-vu - Copy.eml");
+    copy("02-don-vi-MC.eml", "02-don-vi-MC (2).eml");
+    copy("02-don-vi-MC.json", "02-don-vi-MC (2).json");
+    copy("02-don-vi-YC.eml", "03-cu.eml");
+    std::fs::write(outbox.join("ghi chú.txt"), "xem lại thư MC").unwrap();
+    std::fs::write(outbox.join("04-cu.error"), "lỗi cũ").unwrap();
+
+    let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "");
+    assert_eq!(code, Some(1), "a data error, not an I/O failure: {out}");
+    for (file, why) in [
+        (
+            "01-thuong-vu - Copy.eml",
+            "tệp thư không có phong bì 01-thuong-vu - Copy.json đi kèm",
+        ),
+        (
+            "02-don-vi-MC (2).eml",
+            "tên tệp không khớp với thư bên trong (có thể là một bản sao)",
+        ),
+        ("04-cu.error", "không có tệp thư 04-cu.eml đi kèm"),
+        ("03-cu.eml", "tệp thư không có phong bì 03-cu.json đi kèm"),
+        ("ghi chú.txt", "không phải tệp của chibo trong hộp thư đi"),
+    ] {
+        let line = format!(
+            "out/2020-07/outbox/{file}: notice[email-stray]: {why}: chibo không gửi tệp này và bỏ qua nó (xóa đi nếu không cần)"
+        );
+        assert!(out.contains(&line), "{line}\n{out}");
+    }
+
+    // An envelope left from another version of the message (its Message-ID differs).
+    let json = outbox.join("02-don-vi-MS.json");
+    let envelope = std::fs::read_to_string(&json).unwrap();
+    let old = envelope.replace("\"message_id\": \"<", "\"message_id\": \"<0");
+    assert_ne!(old, envelope);
+    std::fs::write(&json, old).unwrap();
+
+    let server = office.server("");
+    let (code, out, _) = office.chibo(&["send"], "");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("out/2020-07/outbox/01-thuong-vu - Copy.eml: notice[email-stray]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("out/2020-07/outbox/02-don-vi-MS.eml: notice[email-stray]: tệp thư không khớp với phong bì 02-don-vi-MS.json (Message-ID khác nhau)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("đã gửi 4, trước đó đã gửi 0, chưa gửi được 0"),
+        "{out}"
+    );
+    let received = server.received();
+    assert_eq!(
+        received.len(),
+        4,
+        "the copies and the mismatched message never go"
+    );
+    assert!(
+        received
+            .iter()
+            .all(|m| m["rcpt_tos"] != serde_json::json!(["vanphong.ms@example.vn"]))
+    );
+}
+
+/// Damaged lines of `delivered.log` (one cut short, two run together, one that names
+/// nothing) are reported and never make a message go out again.
+#[test]
+fn a_damaged_log_line_never_sends_a_message_again() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    let server = office.server("");
+    let (code, _, _) = office.chibo(&["run", "-q", "--month", "2020-07"], "");
+    assert_eq!(code, Some(1));
+    assert_eq!(server.received().len(), 5);
+    let lines = office.log();
+    assert_eq!(lines.len(), 5);
+    // Line 2 cut after 20 characters; lines 3 and 4 run together.
+    let damaged = format!(
+        "{}\n{}\n{}{}{}\n{}\n",
+        lines[0],
+        &lines[1][..20],
+        &lines[2][..30],
+        lines[3],
+        &lines[2][30..],
+        lines[4]
+    );
+    let log = office.outbox().join("delivered.log");
+    std::fs::write(&log, &damaged).unwrap();
+    let (code, out, _) = office.chibo(&["send"], "");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("out/2020-07/outbox/delivered.log:2: notice[email-log-damaged]: dòng này của delivered.log bị hỏng; nó nhắc tới thư 02-don-vi-MC, nên thư đó được coi là đã gửi và không gửi lại"),
+        "{out}"
+    );
+    assert!(
+        out.contains("delivered.log:3: notice[email-log-damaged]: dòng này của delivered.log bị hỏng; nó nhắc tới thư 02-don-vi-MS, 02-don-vi-TP"),
+        "{out}"
+    );
+    assert!(out.contains("đã gửi 0, trước đó đã gửi 5"), "{out}");
+    assert_eq!(server.received().len(), 5);
+
+    // Without the record of the last message and with a line that names nothing, the
+    // last message is held back rather than risk a second copy.
+    let held = damaged.replace(&format!("{}\n", lines[4]), "??\n");
+    std::fs::write(&log, held).unwrap();
+    let (code, out, _) = office.chibo(&["send"], "");
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("error[email-log-damaged]: chưa gửi thư 02-don-vi-YC: delivered.log có dòng bị hỏng không rõ là của thư nào (dòng 4)"),
+        "{out}"
+    );
+    assert_eq!(server.received().len(), 5);
+}
+
+/// A recipient refused for now (450) is tried again alone within the pass: the others
+/// get the message once, it gets it once.
+#[test]
+fn a_recipient_refused_for_now_is_tried_again_alone() {
+    if !tools() {
+        return;
+    }
+    let office = Office::new();
+    let config = std::fs::read_to_string(office.ws.join("chibo.toml")).unwrap();
+    let (from, to) = (
+        "leadership = [\"thuongvu@example.vn\"]",
+        "leadership = [\"thuongvu@example.vn\", \"banban@example.vn\"]",
+    );
+    std::fs::write(office.ws.join("chibo.toml"), config.replace(from, to)).unwrap();
+    let server = office.server("busy-rcpt=banban@example.vn");
+    let (code, out, _) = office.chibo(&["run", "--month", "2020-07"], "backoff=50");
+    assert_eq!(code, Some(1), "data errors only: {out}");
+    assert!(
+        out.contains("đã gửi 5, trước đó đã gửi 0, chưa gửi được 0"),
+        "{out}"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 6);
+    assert_eq!(
+        received[0]["rcpt_tos"],
+        serde_json::json!(["thuongvu@example.vn"])
+    );
+    assert_eq!(
+        received[1]["rcpt_tos"],
+        serde_json::json!(["banban@example.vn"])
+    );
+    assert_eq!(received[0]["subject"], received[1]["subject"]);
+    let log = office.log();
+    assert_eq!(log.len(), 6, "{log:?}");
+    let (code, _, _) = office.chibo(&["send"], "backoff=50");
+    assert_eq!(code, Some(0));
+    assert_eq!(server.received().len(), 6);
 }
