@@ -22,6 +22,6 @@ mod roster_files;
 mod run;
 mod snapshots;
 mod template;
+mod trust;
 mod words;
 mod writers;
-mod trust;
