@@ -14,10 +14,23 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::YearMonth;
 use crate::report::terminal;
 
+/// The years a report month may fall in: a month beyond them is a typo, and its dates
+/// (the deadline of 9999-12 falls in the year 10000) are no dates a workbook can hold.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
 fn parse_month(text: &str) -> Result<YearMonth, String> {
-    YearMonth::parse(text)
+    let month = YearMonth::parse(text)
         .filter(|_| text.contains('-'))
-        .ok_or_else(|| format!("«{text}» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"))
+        .ok_or_else(|| format!("«{text}» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"))?;
+    if YEARS.contains(&month.year) {
+        Ok(month)
+    } else {
+        Err(format!(
+            "tháng «{text}» nằm ngoài các năm {}–{} mà chibo nhận; hãy kiểm tra lại (ví dụ 2020-07)",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
 }
 
 /// chibo: tổng hợp báo cáo dự sinh hoạt chi bộ khu dân cư của Tỉnh ủy viên.
@@ -66,6 +79,9 @@ pub enum Command {
         /// Không gửi và không xếp hàng thư.
         #[arg(long)]
         no_email: bool,
+        /// Xếp hàng và gửi thư ngay cả khi chưa qua hạn nộp báo cáo của tháng.
+        #[arg(long)]
+        force: bool,
     },
     /// Gửi các thư đang chờ trong hộp thư đi (out/YYYY-MM/outbox).
     Send {
@@ -116,6 +132,8 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
             | Error::NoFileMatches { .. }
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
+            | Error::NoMonthFolder { .. }
+            | Error::BadNow(_)
             | Error::NoSender { .. }
             | Error::NoSmtpConfig { .. }
             | Error::NoPassword { .. }
@@ -182,7 +200,17 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
             Ok(Outcome::Done)
         }
         Command::Check { files, json } => check(cli, files, *json),
-        Command::Run { month, no_email } => run_month(cli, *month, !*no_email),
+        Command::Run {
+            month,
+            no_email,
+            force,
+        } => {
+            let options = commands::run::Options {
+                emails: !*no_email,
+                force: *force,
+            };
+            run_month(cli, *month, options)
+        }
         Command::Send { month } => {
             let failed =
                 commands::send::send(&cli.config_path(), *month, &mut |dir, root, report| {
@@ -236,7 +264,12 @@ fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
     })
 }
 
-fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error> {
+fn run_month(
+    cli: &Cli,
+    month: YearMonth,
+    options: commands::run::Options,
+) -> Result<Outcome, Error> {
+    let now = crate::clock::now()?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} Đọc báo cáo {pos}/{len} {wide_msg}")
@@ -250,7 +283,7 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
         bar.set_position(done as u64);
         bar.set_message(file.to_owned());
     };
-    let report = commands::run::run(&cli.config_path(), month, emails, &on_file)?;
+    let report = commands::run::run(&cli.config_path(), month, options, now, &on_file)?;
     bar.finish_and_clear();
     let r = &report.reconciliation;
     let mut out = anstream::stdout();
@@ -259,6 +292,10 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
     }
     if !cli.quiet {
         let text = terminal::run_summary(r, &report.province, &report.outputs, &report.root);
+        let _ = write!(out, "{text}");
+    }
+    if let (Some(held), false) = (&report.held, cli.quiet) {
+        let text = terminal::emails_held(r.month, held.deadline, held.timezone);
         let _ = write!(out, "{text}");
     }
     let mut failed = false;

@@ -171,6 +171,9 @@ codes! {
     RecUnknownCode => "rec-unknown-code",
     /// A line of a month folder's `received.txt` that cannot be read; ignored.
     ReceivedBadLine => "received-bad-line",
+    /// A month folder's `received.txt` that cannot be read (no permission); received
+    /// dates come from modification times.
+    ReceivedUnreadable => "received-unreadable",
     /// A subfolder, a link or another entry of a month folder that is not a regular
     /// file: not followed, not read.
     InboxNotFollowed => "inbox-not-followed",

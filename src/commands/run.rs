@@ -1,11 +1,14 @@
 //! `chibo run --month YYYY-MM`: the monthly batch. Reads the year's inbox, reconciles
 //! (pure), renders the outputs in memory, writes them atomically, then queues the
-//! month's emails and, with `transport = "smtp"`, delivers them.
+//! month's emails and, with `transport = "smtp"`, delivers them. A month without its
+//! inbox folder is refused before anything is read; before the month's deadline has
+//! passed (in the workspace's time zone, at the moment the caller gives) the outputs are
+//! written but no email is queued unless forced.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::Error;
 use crate::diagnostic::Diagnostic;
@@ -25,10 +28,43 @@ pub struct RunReport {
     pub province: String,
     /// The workspace folder.
     pub root: PathBuf,
-    /// What became of the month's emails (`None` with `--no-email`).
+    /// What became of the month's emails (`None` with `--no-email`, or held).
     pub emails: Option<EmailReport>,
+    /// Why no email was queued although emails were asked for: the deadline has not
+    /// passed and the run was not forced.
+    pub held: Option<Held>,
     /// Each stage and how long it took (shown with `-v`; never written to a file).
     pub timings: Vec<(String, std::time::Duration)>,
+}
+
+/// What `chibo run` does besides writing the outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Queue the month's emails (and, with `transport = "smtp"`, deliver them).
+    pub emails: bool,
+    /// Queue them even before the month's deadline has passed.
+    pub force: bool,
+}
+
+/// Emails held back: the month's reports are still due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    /// The last day reports are due, in the workspace's time zone.
+    pub deadline: NaiveDate,
+    /// The workspace's time zone.
+    pub timezone: FixedOffset,
+}
+
+/// The emails of `month` held at `now`: before the end of its deadline day in the
+/// workspace's time zone, a unit may still send its report, and an email telling it that
+/// it has not would be wrong.
+pub fn held(month: YearMonth, config: &crate::config::Config, now: DateTime<Utc>) -> Option<Held> {
+    let deadline = reconcile::deadline(month, config.deadline_day);
+    let today = now.with_timezone(&config.timezone).date_naive();
+    (today <= deadline).then_some(Held {
+        deadline,
+        timezone: config.timezone,
+    })
 }
 
 /// The month's emails: how many were queued, where, and what delivery did.
@@ -41,20 +77,35 @@ pub struct EmailReport {
     pub send: Option<crate::mail::SendReport>,
 }
 
-/// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
-/// as it is read (for a progress bar).
+/// Runs month `month` of the workspace of `config_path` at the moment `now`; `on_file` is
+/// told of each file as it is read (for a progress bar).
 ///
 /// # Errors
-/// Configuration or roster errors; a month folder or output that cannot be read or
-/// written.
+/// Configuration or roster errors; no folder for `month` in the inbox; a month folder or
+/// output that cannot be read or written.
 pub fn run(
     config_path: &Path,
     month: YearMonth,
-    emails: bool,
+    options: Options,
+    now: DateTime<Utc>,
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<RunReport, Error> {
     let mut timings = Timings::start();
     let config = crate::config::Config::load(config_path)?;
+    let folder = config.inbox.join(month.to_string());
+    if !folder.is_dir() {
+        return Err(Error::NoMonthFolder {
+            month,
+            folder: crate::workspace::shown_path(&folder, Some(&config.root)),
+            months: crate::inbox::months(&config.inbox),
+        });
+    }
+    let held = if options.emails && !options.force {
+        held(month, &config, now)
+    } else {
+        None
+    };
+    let emails = options.emails && held.is_none();
     let read = crate::inbox::read_year_with_roster(config, month, on_file)?;
     timings.lap(format!(
         "nạp cấu hình và danh sách (cùng lúc đọc trước {} tệp)",
@@ -113,6 +164,7 @@ pub fn run(
         province: config.province.clone(),
         root: config.root.clone(),
         emails,
+        held,
         timings: timings.laps,
     })
 }
@@ -164,7 +216,10 @@ fn render_emails(
     let from = config.email.from.as_ref().ok_or_else(|| Error::NoSender {
         config: config.path.clone(),
     })?;
-    let date = email_date(crate::report::workbook::document_date(r, config));
+    let date = email_date(
+        crate::report::workbook::document_date(r, config),
+        config.timezone,
+    );
     let outbox = config.out.join(r.month.to_string()).join("outbox");
     emails
         .iter()
@@ -207,14 +262,13 @@ fn queue_and_send(
     })
 }
 
-/// Emails are dated 08:00 Vietnam time on the document date, so that the same month
-/// gives the same messages.
-fn email_date(day: NaiveDate) -> SystemTime {
+/// Emails are dated 08:00 in the workspace's time zone on the document date, so that
+/// the same month gives the same messages on any machine.
+fn email_date(day: NaiveDate, timezone: FixedOffset) -> SystemTime {
     use chrono::TimeZone;
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
     let at = day.and_hms_opt(8, 0, 0).expect("a valid time");
     SystemTime::from(
-        vietnam
+        timezone
             .from_local_datetime(&at)
             .single()
             .expect("a fixed offset is unambiguous"),

@@ -21,3 +21,4 @@ mod roster_files;
 mod run;
 mod snapshots;
 mod template;
+mod time;
