@@ -395,6 +395,23 @@ mod tests {
                 "chibo: ws đã có không gian làm việc; chibo không ghi đè: ws/chibo.toml, ws/roster.xlsx\n",
             ),
             (
+                Error::NoMonthFolder {
+                    month: YearMonth::new(2002, 7).unwrap(),
+                    folder: "inbox/2002-07".into(),
+                    months: vec![
+                        YearMonth::new(2020, 6).unwrap(),
+                        YearMonth::new(2020, 7).unwrap(),
+                    ],
+                },
+                2,
+                "chibo: không có thư mục inbox/2002-07: chưa nhận báo cáo nào của tháng 07/2002, chibo không ghi và không gửi gì; các tháng đã có: 2020-06, 2020-07; hãy kiểm tra lại --month\n",
+            ),
+            (
+                Error::BadNow(crate::clock::BadNow { value: "x".into() }),
+                2,
+                "chibo: biến môi trường CHIBO_NOW (chỉ dùng khi kiểm thử) ghi «x», không phải thời điểm dạng 2020-08-03T10:00:00+07:00; hãy sửa hoặc bỏ biến này\n",
+            ),
+            (
                 Error::NoSender { config: config() },
                 2,
                 "chibo: chibo.toml: error[config-missing-key]: chưa có địa chỉ người gửi thư: hãy ghi khóa email.from trong chibo.toml\n",

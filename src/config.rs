@@ -285,7 +285,7 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGroup {
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     area: Option<Area>,
     quota: Option<Spanned<i64>>,
 }
@@ -313,6 +313,13 @@ struct RawSmtp {
     ca_file: Option<String>,
 }
 
+/// The longest province name: it is part of the workbook's title, which Excel's page
+/// header (255 characters at most) repeats, and of the document header's cells.
+const PROVINCE_CHARS: usize = 100;
+
+/// The longest group name, written in cells of the workbook and the templates.
+const GROUP_NAME_CHARS: usize = 200;
+
 /// The message for an `[email]` table that sends mail without `from`.
 pub const MISSING_SENDER: &str = "chưa có địa chỉ người gửi thư: hãy ghi khóa `from` trong bảng [email] (ví dụ from = \"Ban Tổ chức Tỉnh ủy <bantochuc@example.vn>\"), hoặc đặt unit_feedback = false và bỏ leadership nếu không gửi thư";
 
@@ -333,6 +340,14 @@ impl Validator<'_> {
 
     fn config(&mut self, raw: RawConfig, path: &str, root: &Path) -> Config {
         let province = match raw.province {
+            Some(p) if p.get_ref().chars().count() > PROVINCE_CHARS => {
+                let message = format!(
+                    "khóa `province` dài {} ký tự, quá {PROVINCE_CHARS} ký tự: tên tỉnh nằm trong tiêu đề, đầu trang và các ô của bảng tổng hợp; hãy ghi tên tỉnh ngắn gọn",
+                    p.get_ref().chars().count()
+                );
+                self.problem(&p, Code::ConfigBadValue, "province", message);
+                String::new()
+            }
             Some(p) if !p.get_ref().trim().is_empty() => crate::text::clean(p.get_ref()),
             Some(p) => {
                 self.problem(
@@ -468,11 +483,21 @@ impl Validator<'_> {
                 self.problem(&spanned, Code::ConfigMissingKey, &key, message);
                 continue;
             };
+            if let Some(name) = &raw.name
+                && name.get_ref().chars().count() > GROUP_NAME_CHARS
+            {
+                let message = format!(
+                    "tên nhóm dài {} ký tự, quá {GROUP_NAME_CHARS} ký tự mà các ô của bảng tổng hợp và mẫu báo cáo dùng; hãy ghi ngắn gọn",
+                    name.get_ref().chars().count()
+                );
+                self.problem(name, Code::ConfigBadValue, &format!("{key}.name"), message);
+                continue;
+            }
             let group = Group {
                 name: raw
                     .name
-                    .as_deref()
-                    .map(crate::text::clean)
+                    .as_ref()
+                    .map(|n| crate::text::clean(n.get_ref()))
                     .or(default.as_ref().map(|g| g.name.clone()))
                     .unwrap_or_else(|| code.clone()),
                 area,

@@ -153,6 +153,8 @@ codes! {
     RowCellApproximate => "row-cell-approximate",
     /// Text typed in a legacy font encoding (TCVN3, VNI); converted to Unicode.
     TextLegacyEncoding => "text-legacy-encoding",
+    /// A text longer than an Excel cell holds (32,767 characters); cut there.
+    TextTooLong => "text-too-long",
     /// A recommendation row that cannot be used.
     RecBadRow => "rec-bad-row",
     /// A `Kiến nghị` header cell names no known column; ignored.
@@ -388,15 +390,22 @@ impl Diagnostic {
             code,
             unit: None,
             location,
-            message: message.into(),
+            // A value quoted in the message is shortened: the message is shown on a
+            // terminal, in a cell of `Lỗi dữ liệu` and in an email.
+            message: crate::text::shorten_quoted(message.into()),
             value: None,
         }
     }
 
-    /// The same diagnostic carrying the offending value.
+    /// The same diagnostic carrying the offending value, shortened to
+    /// [`crate::text::SHOWN_CHARS`] characters and «…» when longer.
     #[must_use]
     pub fn with_value(mut self, value: impl Into<String>) -> Diagnostic {
-        self.value = Some(value.into());
+        let value = value.into();
+        self.value = Some(match crate::text::shorten(&value) {
+            std::borrow::Cow::Borrowed(_) => value,
+            std::borrow::Cow::Owned(short) => short,
+        });
         self
     }
 

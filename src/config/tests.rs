@@ -230,6 +230,23 @@ fn errors_name_the_key_and_line() {
             "khóa `timezone` phải là độ lệch giờ so với UTC dạng «+07:00» hay «-05:30» (giờ Việt Nam là \"+07:00\"), nhưng ghi là «+7»",
         ),
         (
+            &format!(
+                "province = \"X\"\n[groups.BTV]\nname = \"{}\"\n",
+                "a".repeat(201)
+            ),
+            Bad,
+            3,
+            "groups.BTV.name",
+            "tên nhóm dài 201 ký tự, quá 200 ký tự",
+        ),
+        (
+            &format!("province = \"{}\"\n", "Sơn La".repeat(17)),
+            Bad,
+            1,
+            "province",
+            "khóa `province` dài 102 ký tự, quá 100 ký tự",
+        ),
+        (
             "province = \"X\"\ntimezone = 7\n",
             Type,
             2,

@@ -10,11 +10,13 @@
 
 mod clean;
 mod file;
+mod fit;
 mod key;
 mod legacy;
 mod tone;
 
 pub use clean::{Legacy, Stored, clean, is_invisible_or_space, read_known, read_stored};
 pub use file::decode_lines;
+pub use fit::{CELL_UNITS, SHOWN_CHARS, cell_units, fit_cell, shorten, shorten_quoted};
 pub use key::{FoldedKey, LabelKey, MatchKey};
 pub use legacy::{LegacyEncoding, decode_legacy, encode_legacy, legacy_readings};

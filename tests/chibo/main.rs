@@ -19,6 +19,7 @@ mod limits;
 mod open;
 mod roster_files;
 mod run;
+mod sizes;
 mod snapshots;
 mod template;
 mod time;
