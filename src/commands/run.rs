@@ -274,3 +274,52 @@ fn email_date(day: NaiveDate, timezone: FixedOffset) -> SystemTime {
             .expect("a fixed offset is unambiguous"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Emails wait until the end of the deadline day at the office's offset.
+    #[test]
+    fn emails_wait_for_the_deadline_in_office_time() {
+        let config = |extra: &str| {
+            let text = format!("province = \"X\"\n{extra}");
+            crate::config::Config::parse(&text, "chibo.toml", Path::new("/ws")).unwrap()
+        };
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc);
+        let ym = |y, m| YearMonth::new(y, m).unwrap();
+        let cases = [
+            ("", ym(2020, 7), "2020-08-05T23:59:59+07:00", true),
+            ("", ym(2020, 7), "2020-08-06T00:00:00+07:00", false),
+            ("", ym(2020, 7), "2020-08-05T17:00:00Z", false),
+            ("", ym(2020, 7), "2020-08-05T16:59:59Z", true),
+            (
+                "timezone = \"-05:00\"\n",
+                ym(2020, 7),
+                "2020-08-06T03:00:00Z",
+                true,
+            ),
+            ("", ym(2020, 12), "2021-01-05T12:00:00+07:00", true),
+            ("", ym(2020, 12), "2021-01-06T08:00:00+07:00", false),
+            (
+                "deadline_day = 31\n",
+                ym(2020, 1),
+                "2020-02-29T23:00:00+07:00",
+                true,
+            ),
+            (
+                "deadline_day = 31\n",
+                ym(2020, 1),
+                "2020-03-01T00:00:00+07:00",
+                false,
+            ),
+            ("", ym(2020, 7), "2026-12-06T00:00:00Z", false),
+        ];
+        for (extra, month, now, waits) in cases {
+            let held = held(month, &config(extra), at(now));
+            assert_eq!(held.is_some(), waits, "{extra}{month} at {now}");
+        }
+        let held = held(ym(2020, 12), &config(""), at("2021-01-01T00:00:00+07:00")).unwrap();
+        assert_eq!(held.deadline.to_string(), "2021-01-05");
+    }
+}
