@@ -14,10 +14,23 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::YearMonth;
 use crate::report::terminal;
 
+/// The years a report month may fall in: a month beyond them is a typo, and its dates
+/// (the deadline of 9999-12 falls in the year 10000) are no dates a workbook can hold.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
 fn parse_month(text: &str) -> Result<YearMonth, String> {
-    YearMonth::parse(text)
+    let month = YearMonth::parse(text)
         .filter(|_| text.contains('-'))
-        .ok_or_else(|| format!("«{text}» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"))
+        .ok_or_else(|| format!("«{text}» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"))?;
+    if YEARS.contains(&month.year) {
+        Ok(month)
+    } else {
+        Err(format!(
+            "tháng «{text}» nằm ngoài các năm {}–{} mà chibo nhận; hãy kiểm tra lại (ví dụ 2020-07)",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
 }
 
 /// chibo: tổng hợp báo cáo dự sinh hoạt chi bộ khu dân cư của Tỉnh ủy viên.
@@ -62,7 +75,7 @@ pub enum Command {
         unit: Option<String>,
     },
     /// Tổng hợp báo cáo của tháng: đọc, đối chiếu, ghi kết quả.
-    #[command(override_usage = "chibo run --month YYYY-MM [--no-email]")]
+    #[command(override_usage = "chibo run --month YYYY-MM [--no-email] [--force]")]
     Run {
         /// Tháng báo cáo, dạng YYYY-MM.
         #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
@@ -70,6 +83,9 @@ pub enum Command {
         /// Không gửi và không xếp hàng thư.
         #[arg(long)]
         no_email: bool,
+        /// Xếp hàng và gửi thư ngay cả khi chưa qua hạn nộp báo cáo của tháng.
+        #[arg(long)]
+        force: bool,
     },
     /// Gửi các thư đang chờ trong hộp thư đi (out/YYYY-MM/outbox).
     #[command(override_usage = "chibo send [--month YYYY-MM]")]
@@ -123,6 +139,8 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
             | Error::WorkspaceBusy { .. }
+            | Error::NoMonthFolder { .. }
+            | Error::BadNow(_)
             | Error::NoSender { .. }
             | Error::NoSmtpConfig { .. }
             | Error::NoPassword { .. }
@@ -199,7 +217,17 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
             Ok(Outcome::Done)
         }
         Command::Check { files, json } => check(cli, files, *json),
-        Command::Run { month, no_email } => run_month(cli, *month, !*no_email),
+        Command::Run {
+            month,
+            no_email,
+            force,
+        } => {
+            let options = commands::run::Options {
+                emails: !*no_email,
+                force: *force,
+            };
+            run_month(cli, *month, options)
+        }
         Command::Send { month } => {
             let failed =
                 commands::send::send(&cli.config_path(), *month, &mut |dir, root, report| {
@@ -264,7 +292,12 @@ fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
     })
 }
 
-fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error> {
+fn run_month(
+    cli: &Cli,
+    month: YearMonth,
+    options: commands::run::Options,
+) -> Result<Outcome, Error> {
+    let now = crate::clock::now()?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} Đọc báo cáo {pos}/{len} {wide_msg}")
@@ -278,7 +311,7 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
         bar.set_position(done as u64);
         bar.set_message(file.to_owned());
     };
-    let report = commands::run::run(&cli.config_path(), month, emails, &on_file)?;
+    let report = commands::run::run(&cli.config_path(), month, options, now, &on_file)?;
     bar.finish_and_clear();
     let r = &report.reconciliation;
     let mut out = anstream::stdout();
@@ -287,6 +320,10 @@ fn run_month(cli: &Cli, month: YearMonth, emails: bool) -> Result<Outcome, Error
     }
     if !cli.quiet {
         let text = terminal::run_summary(r, &report.province, &report.outputs, &report.root);
+        let _ = write!(out, "{text}");
+    }
+    if let (Some(held), false) = (&report.held, cli.quiet) {
+        let text = terminal::emails_held(r.month, held.deadline, held.timezone);
         let _ = write!(out, "{text}");
     }
     let mut failed = false;
@@ -409,6 +446,23 @@ mod tests {
                 },
                 2,
                 "chibo: không gian làm việc đang bận: một lệnh chibo khác đang chạy; hãy chờ lệnh đó xong rồi chạy lại\n",
+            ),
+            (
+                Error::NoMonthFolder {
+                    month: YearMonth::new(2002, 7).unwrap(),
+                    folder: "inbox/2002-07".into(),
+                    months: vec![
+                        YearMonth::new(2020, 6).unwrap(),
+                        YearMonth::new(2020, 7).unwrap(),
+                    ],
+                },
+                2,
+                "chibo: không có thư mục inbox/2002-07: chưa nhận báo cáo nào của tháng 07/2002, chibo không ghi và không gửi gì; các tháng đã có: 2020-06, 2020-07; hãy kiểm tra lại --month\n",
+            ),
+            (
+                Error::BadNow(crate::clock::BadNow { value: "x".into() }),
+                2,
+                "chibo: biến môi trường CHIBO_NOW (chỉ dùng khi kiểm thử) ghi «x», không phải thời điểm dạng 2020-08-03T10:00:00+07:00; hãy sửa hoặc bỏ biến này\n",
             ),
             (
                 Error::NoSender { config: config() },

@@ -39,6 +39,9 @@ pub struct Config {
     pub overdue_days: u32,
     /// Whether attendance at a non-eligible cell counts toward the minimum.
     pub count_outside_area: bool,
+    /// The office's UTC offset: received dates, deadlines and email dates are judged in
+    /// it, never in the machine's time zone.
+    pub timezone: chrono::FixedOffset,
     /// Attendee groups by code: the defaults merged with the file's.
     pub groups: BTreeMap<String, Group>,
     /// Email settings.
@@ -213,20 +216,22 @@ impl Config {
     /// The file cannot be read, is not valid TOML, has unknown keys or wrong types, or
     /// fails validation. Every validation problem is listed at once.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
             let message = if e.kind() == std::io::ErrorKind::NotFound {
                 "không tìm thấy tệp cấu hình; hãy chạy `chibo init` hoặc dùng --config".to_owned()
             } else {
                 format!("không đọc được tệp cấu hình: {e}")
             };
-            ConfigError::single(&path.display().to_string(), Code::ConfigUnreadable, message)
+            ConfigError::single(&shown, Code::ConfigUnreadable, message)
         })?;
+        let text = text_of(&bytes, &shown)?;
         let root = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         let root = std::path::absolute(&root).unwrap_or(root);
-        Config::parse(&text, &path.display().to_string(), &root)
+        Config::parse(&text, &shown, &root)
     }
 
     /// Validates configuration `text` read from `path` (used in messages) for the
@@ -271,6 +276,7 @@ struct RawConfig {
     deadline_day: Option<Spanned<i64>>,
     overdue_days: Option<Spanned<i64>>,
     count_outside_area: Option<bool>,
+    timezone: Option<Spanned<String>>,
     #[serde(default)]
     groups: BTreeMap<String, Spanned<RawGroup>>,
     email: Option<Spanned<RawEmail>>,
@@ -279,7 +285,7 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGroup {
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     area: Option<Area>,
     quota: Option<Spanned<i64>>,
 }
@@ -307,6 +313,13 @@ struct RawSmtp {
     ca_file: Option<String>,
 }
 
+/// The longest province name: it is part of the workbook's title, which Excel's page
+/// header (255 characters at most) repeats, and of the document header's cells.
+const PROVINCE_CHARS: usize = 100;
+
+/// The longest group name, written in cells of the workbook and the templates.
+const GROUP_NAME_CHARS: usize = 200;
+
 /// The message for an `[email]` table that sends mail without `from`.
 pub const MISSING_SENDER: &str = "chưa có địa chỉ người gửi thư: hãy ghi khóa `from` trong bảng [email] (ví dụ from = \"Ban Tổ chức Tỉnh ủy <bantochuc@example.vn>\"), hoặc đặt unit_feedback = false và bỏ leadership nếu không gửi thư";
 
@@ -327,6 +340,14 @@ impl Validator<'_> {
 
     fn config(&mut self, raw: RawConfig, path: &str, root: &Path) -> Config {
         let province = match raw.province {
+            Some(p) if p.get_ref().chars().count() > PROVINCE_CHARS => {
+                let message = format!(
+                    "khóa `province` dài {} ký tự, quá {PROVINCE_CHARS} ký tự: tên tỉnh nằm trong tiêu đề, đầu trang và các ô của bảng tổng hợp; hãy ghi tên tỉnh ngắn gọn",
+                    p.get_ref().chars().count()
+                );
+                self.problem(&p, Code::ConfigBadValue, "province", message);
+                String::new()
+            }
             Some(p) if !p.get_ref().trim().is_empty() => crate::text::clean(p.get_ref()),
             Some(p) => {
                 self.problem(
@@ -359,9 +380,24 @@ impl Validator<'_> {
             deadline_day: u8::try_from(deadline_day).unwrap_or(5),
             overdue_days: u32::try_from(overdue_days).unwrap_or(30),
             count_outside_area: raw.count_outside_area.unwrap_or(false),
+            timezone: self.timezone(raw.timezone),
             groups: self.groups(raw.groups),
             email: self.email(raw.email, root),
         }
+    }
+
+    fn timezone(&mut self, value: Option<Spanned<String>>) -> chrono::FixedOffset {
+        let Some(v) = value else {
+            return crate::clock::vietnam();
+        };
+        crate::clock::parse_offset(v.get_ref().trim()).unwrap_or_else(|| {
+            let message = format!(
+                "khóa `timezone` phải là độ lệch giờ so với UTC dạng «+07:00» hay «-05:30» (giờ Việt Nam là \"+07:00\"), nhưng ghi là «{}»",
+                v.get_ref()
+            );
+            self.problem(&v, Code::ConfigBadValue, "timezone", message);
+            crate::clock::vietnam()
+        })
     }
 
     fn ranged(
@@ -447,11 +483,21 @@ impl Validator<'_> {
                 self.problem(&spanned, Code::ConfigMissingKey, &key, message);
                 continue;
             };
+            if let Some(name) = &raw.name
+                && name.get_ref().chars().count() > GROUP_NAME_CHARS
+            {
+                let message = format!(
+                    "tên nhóm dài {} ký tự, quá {GROUP_NAME_CHARS} ký tự mà các ô của bảng tổng hợp và mẫu báo cáo dùng; hãy ghi ngắn gọn",
+                    name.get_ref().chars().count()
+                );
+                self.problem(name, Code::ConfigBadValue, &format!("{key}.name"), message);
+                continue;
+            }
             let group = Group {
                 name: raw
                     .name
-                    .as_deref()
-                    .map(crate::text::clean)
+                    .as_ref()
+                    .map(|n| crate::text::clean(n.get_ref()))
                     .or(default.as_ref().map(|g| g.name.clone()))
                     .unwrap_or_else(|| code.clone()),
                 area,
@@ -630,6 +676,32 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The text of a configuration file as Notepad may save it (UTF-8, with or without a
+/// byte order mark, or UTF-16 with one); a line that is not readable text is an error
+/// naming it.
+fn text_of(bytes: &[u8], shown: &str) -> Result<String, ConfigError> {
+    let lines = crate::text::decode_lines(bytes);
+    let problems: Vec<Problem> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.is_none())
+        .map(|(n, _)| Problem {
+            code: Code::ConfigUnreadable,
+            line: Some(n + 1),
+            key: None,
+            message: "dòng này không phải văn bản UTF-8 (có thể tệp được lưu bằng bảng mã khác, như «ANSI»); hãy mở tệp bằng Notepad, chọn Save As với Encoding là UTF-8 rồi lưu lại".into(),
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(lines.into_iter().flatten().collect::<Vec<_>>().join("\n"))
+    } else {
+        Err(ConfigError {
+            path: shown.to_owned(),
+            problems,
+        })
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -687,7 +759,12 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
         );
         (Code::ConfigWrongType, key_on_line, msg)
     } else if let Some(rest) = message.strip_prefix("duplicate key") {
-        let key = ticked(rest);
+        // toml names the key in the message, or only points at it: then the key is what
+        // the line defines (`key = …`, or a table `[key]`).
+        let key = ticked(rest)
+            .filter(|k| !k.is_empty())
+            .or(key_on_line.clone())
+            .or_else(|| table_on_line(text, line?));
         (
             Code::ConfigDuplicateKey,
             key.clone(),
@@ -706,6 +783,14 @@ fn translate(error: &toml::de::Error, text: &str) -> Problem {
         key,
         message: text,
     }
+}
+
+/// The table a line opens (`[email.smtp]`, `[[x]]`), if it opens one.
+fn table_on_line(text: &str, line: usize) -> Option<String> {
+    let src = text.lines().nth(line - 1)?.trim();
+    let inner = src.strip_prefix('[')?.split(']').next()?;
+    let name = inner.trim_start_matches('[').trim();
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 /// serde's words for a type and value (such as `string "5"` or `i64`) in

@@ -153,6 +153,8 @@ codes! {
     RowCellApproximate => "row-cell-approximate",
     /// Text typed in a legacy font encoding (TCVN3, VNI); converted to Unicode.
     TextLegacyEncoding => "text-legacy-encoding",
+    /// A text longer than an Excel cell holds (32,767 characters); cut there.
+    TextTooLong => "text-too-long",
     /// A recommendation row that cannot be used.
     RecBadRow => "rec-bad-row",
     /// A `Kiến nghị` header cell names no known column; ignored.
@@ -171,6 +173,9 @@ codes! {
     RecUnknownCode => "rec-unknown-code",
     /// A line of a month folder's `received.txt` that cannot be read; ignored.
     ReceivedBadLine => "received-bad-line",
+    /// A month folder's `received.txt` that cannot be read (no permission); received
+    /// dates come from modification times.
+    ReceivedUnreadable => "received-unreadable",
     /// A subfolder, a link or another entry of a month folder that is not a regular
     /// file: not followed, not read.
     InboxNotFollowed => "inbox-not-followed",
@@ -396,15 +401,22 @@ impl Diagnostic {
             code,
             unit: None,
             location,
-            message: message.into(),
+            // A value quoted in the message is shortened: the message is shown on a
+            // terminal, in a cell of `Lỗi dữ liệu` and in an email.
+            message: crate::text::shorten_quoted(message.into()),
             value: None,
         }
     }
 
-    /// The same diagnostic carrying the offending value.
+    /// The same diagnostic carrying the offending value, shortened to
+    /// [`crate::text::SHOWN_CHARS`] characters and «…» when longer.
     #[must_use]
     pub fn with_value(mut self, value: impl Into<String>) -> Diagnostic {
-        self.value = Some(value.into());
+        let value = value.into();
+        self.value = Some(match crate::text::shorten(&value) {
+            std::borrow::Cow::Borrowed(_) => value,
+            std::borrow::Cow::Owned(short) => short,
+        });
         self
     }
 

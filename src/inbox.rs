@@ -116,7 +116,9 @@ pub fn read_year(
 struct Queued {
     month: YearMonth,
     found: Found,
-    received: Option<NaiveDate>,
+    /// From `received.txt`, else the date of its modification time in the workspace's
+    /// time zone.
+    received: NaiveDate,
 }
 
 /// A file read and its sheets decoded, not yet parsed.
@@ -137,7 +139,11 @@ fn queue_year(config: &Config, month: YearMonth) -> Result<(Vec<Queued>, Vec<Dia
             notes.extend(scanned.notes);
         }
         for found in scanned.files {
-            let received = scanned.received.get(&found.name).copied();
+            let received = scanned
+                .received
+                .get(&found.name)
+                .copied()
+                .unwrap_or_else(|| crate::clock::date_at(found.modified, config.timezone));
             queue.push(Queued {
                 month: ym,
                 found,
@@ -149,26 +155,30 @@ fn queue_year(config: &Config, month: YearMonth) -> Result<(Vec<Queued>, Vec<Dia
 }
 
 /// Reads a file once: its bytes give the digest and the workbook. One over the size
-/// limit is not read into memory; the reader refuses it by its size.
-fn decode(f: &Found) -> Result<Decoded, Error> {
-    if f.size > crate::ingest::workbook::limits::FILE_BYTES {
-        return Ok(Decoded {
+/// limit is not read into memory; the reader refuses it by its size. One that cannot be
+/// read (no permission, gone since the folder was listed) is left to the reader too,
+/// which makes it an unreadable file with its error: one unit's file never stops the
+/// province's run.
+fn decode(f: &Found) -> Decoded {
+    let bytes = if f.size > crate::ingest::workbook::limits::FILE_BYTES {
+        None
+    } else {
+        std::fs::read(&f.path).ok()
+    };
+    match bytes {
+        Some(bytes) => Decoded {
+            digest: Sha256::digest(&bytes).into(),
+            loaded: submission::load_bytes(bytes, &f.shown),
+        },
+        None => Decoded {
             digest: [0; 32],
             loaded: submission::load(&f.path, &f.shown),
-        });
+        },
     }
-    let bytes = std::fs::read(&f.path).map_err(|source| Error::Io {
-        path: f.path.clone(),
-        source,
-    })?;
-    Ok(Decoded {
-        digest: Sha256::digest(&bytes).into(),
-        loaded: submission::load_bytes(bytes, &f.shown),
-    })
 }
 
 /// Decodes the first files of `queue`, one after another, until `stop` is set.
-fn preload(queue: &[Queued], stop: &AtomicBool) -> Vec<Result<Decoded, Error>> {
+fn preload(queue: &[Queued], stop: &AtomicBool) -> Vec<Decoded> {
     queue
         .iter()
         .take_while(|_| !stop.load(Ordering::Acquire))
@@ -188,7 +198,7 @@ impl Drop for SetOnDrop<'_> {
 /// Reads the files of `queue`, the first of which `preloaded` has decoded already.
 fn read_queue(
     queue: Vec<Queued>,
-    preloaded: Vec<Result<Decoded, Error>>,
+    preloaded: Vec<Decoded>,
     matcher: &Matcher,
     month: YearMonth,
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
@@ -205,10 +215,7 @@ fn read_queue(
         .map(|(q, decoded)| {
             let f = &q.found;
             on_file(done.fetch_add(1, Ordering::Relaxed), total, &f.shown);
-            let Decoded { digest, loaded } = match decoded {
-                Some(decoded) => decoded?,
-                None => decode(f)?,
-            };
+            let Decoded { digest, loaded } = decoded.unwrap_or_else(|| decode(f));
             let ctx = Context {
                 matcher: Some(matcher),
                 folder_month: Some(q.month),
@@ -218,10 +225,9 @@ fn read_queue(
             if q.month < month {
                 submission.keep_for_counting();
             }
-            let local = chrono::DateTime::<chrono::Local>::from(f.modified).date_naive();
             Ok(InboxFile {
                 month: q.month,
-                received: q.received.unwrap_or(local),
+                received: q.received,
                 modified: f.modified,
                 digest,
                 submission,
@@ -247,18 +253,41 @@ fn scan(folder: &Path, root: &Path) -> Result<MonthFolder, Error> {
     out.notes = listed.notes;
     for found in listed.files {
         if found.name == RECEIVED_FILE {
-            let text = std::fs::read_to_string(&found.path).map_err(|source| Error::Io {
-                path: found.path.clone(),
-                source,
-            })?;
-            let (received, notes) = parse_received(&text, &found.shown);
-            out.received = received;
-            out.notes.extend(notes);
+            match std::fs::read(&found.path) {
+                Ok(bytes) => {
+                    let (received, notes) = parse_received(&bytes, &found.shown);
+                    out.received = received;
+                    out.notes.extend(notes);
+                }
+                Err(_) => out.notes.push(Diagnostic::warning(
+                    Code::ReceivedUnreadable,
+                    Location::file(&found.shown),
+                    "không đọc được tệp này (hãy kiểm tra quyền truy cập tệp); ngày nhận của các tệp trong thư mục lấy theo thời điểm sửa tệp",
+                )),
+            }
         } else {
             out.files.push(found);
         }
     }
     Ok(out)
+}
+
+/// The months the inbox has folders for (`YYYY-MM`), in order; none when it cannot be
+/// read.
+pub fn months(inbox: &Path) -> Vec<YearMonth> {
+    let mut months: Vec<YearMonth> = std::fs::read_dir(inbox)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name();
+            let name = name.to_str()?;
+            YearMonth::parse(name).filter(|m| m.to_string() == name)
+        })
+        .collect();
+    months.sort();
+    months
 }
 
 /// What a folder of reports holds: its regular files (lock and hidden files aside) in
@@ -328,12 +357,26 @@ pub fn list_folder(folder: &Path, root: Option<&Path>) -> Result<Listed, Error> 
     Ok(listed)
 }
 
-/// Parses `received.txt`: lines `YYYY-MM-DD<TAB>file name`; blank lines and lines
-/// starting with `#` are skipped, anything else is a notice.
-pub fn parse_received(text: &str, shown: &str) -> (HashMap<String, NaiveDate>, Vec<Diagnostic>) {
+/// Parses `received.txt` as Notepad may save it (UTF-8 with or without a byte order
+/// mark, UTF-16 with one): lines `YYYY-MM-DD<TAB>file name`; blank lines and lines
+/// starting with `#` are skipped, anything else (a line that is not text in the file's
+/// encoding too) is a notice.
+pub fn parse_received(bytes: &[u8], shown: &str) -> (HashMap<String, NaiveDate>, Vec<Diagnostic>) {
     let mut dates = HashMap::new();
     let mut notes = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in crate::text::decode_lines(bytes).into_iter().enumerate() {
+        let Some(line) = line else {
+            let message = format!(
+                "dòng {} không đọc được (không phải văn bản UTF-8 hay UTF-16); bỏ qua dòng này: hãy lưu tệp với bảng mã UTF-8",
+                n + 1
+            );
+            notes.push(Diagnostic::notice(
+                Code::ReceivedBadLine,
+                Location::file(shown),
+                message,
+            ));
+            continue;
+        };
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -452,7 +495,7 @@ mod tests {
     #[test]
     fn received_lines() {
         let text = "# ngày nhận\n2020-08-04\tYC.xlsx\r\n\n2020-08-07\tMai Sơn.ods\nbad line\n2020-13-01\tX.xlsx\n";
-        let (dates, notes) = parse_received(text, "inbox/2020-07/received.txt");
+        let (dates, notes) = parse_received(text.as_bytes(), "inbox/2020-07/received.txt");
         assert_eq!(dates.len(), 2);
         assert_eq!(dates["YC.xlsx"].to_string(), "2020-08-04");
         assert_eq!(dates["Mai Sơn.ods"].to_string(), "2020-08-07");

@@ -19,7 +19,7 @@
 //! | [`reconcile`] | pure: the roster and the year's files → the month's figures |
 //! | [`report`] | renderers: summary, workbooks, template, emails, terminal, their style |
 //! | [`mail`] | messages, the outbox, SMTP delivery (the other edge) |
-//! | [`config`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`], [`os_error`], [`pause`] | the ground floor |
+//! | [`config`], [`clock`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`], [`os_error`], [`pause`] | the ground floor |
 
 pub mod cli;
 pub mod commands;
@@ -39,6 +39,7 @@ pub mod reconcile;
 pub mod mail;
 pub mod report;
 
+pub mod clock;
 pub mod config;
 pub mod diagnostic;
 pub mod model;
@@ -136,6 +137,24 @@ pub enum Error {
         /// What was wrong.
         source: mail::message::MessageError,
     },
+    /// `chibo run --month M` for a month with no folder in the inbox (a typo such as
+    /// `2002-07`): nothing is written or sent.
+    #[error(
+        "không có thư mục {folder}: chưa nhận báo cáo nào của tháng {}, chibo không ghi và không gửi gì; {}",
+        month.vi(),
+        months_there(months)
+    )]
+    NoMonthFolder {
+        /// The month asked for.
+        month: model::YearMonth,
+        /// Its folder, as shown.
+        folder: String,
+        /// The months the inbox has folders for, in order.
+        months: Vec<model::YearMonth>,
+    },
+    /// The test-only clock variable holds no moment.
+    #[error(transparent)]
+    BadNow(#[from] clock::BadNow),
     /// A file or folder cannot be read or written.
     #[error("{}: {}", path.display(), os_error::reason(source))]
     Io {
@@ -167,6 +186,25 @@ pub enum Error {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
+/// The months an inbox has, as a suggestion: the latest twelve.
+fn months_there(months: &[model::YearMonth]) -> String {
+    const SHOWN: usize = 12;
+    if months.is_empty() {
+        return "thư mục inbox chưa có tháng nào (mỗi tháng một thư mục YYYY-MM)".to_owned();
+    }
+    let latest: Vec<String> = months
+        .iter()
+        .skip(months.len().saturating_sub(SHOWN))
+        .map(ToString::to_string)
+        .collect();
+    let lead = if months.len() > SHOWN {
+        "các tháng gần nhất đã có"
+    } else {
+        "các tháng đã có"
+    };
+    format!("{lead}: {}; hãy kiểm tra lại --month", latest.join(", "))
+}
+
 impl Error {
     /// The diagnostics that say what went wrong, with their codes: every problem of the
     /// configuration or the roster, or the one problem an email failure is. Empty for
@@ -191,6 +229,8 @@ impl Error {
             | Error::UnsafeUnitCode { .. }
             | Error::WorkspaceExists { .. }
             | Error::WorkspaceBusy { .. }
+            | Error::NoMonthFolder { .. }
+            | Error::BadNow(_)
             | Error::Io { .. }
             | Error::Xlsx(_) => Vec::new(),
         }

@@ -1,11 +1,14 @@
 //! `chibo run --month YYYY-MM`: the monthly batch. Reads the year's inbox, reconciles
 //! (pure), renders the outputs in memory, writes them atomically, then queues the
-//! month's emails and, with `transport = "smtp"`, delivers them.
+//! month's emails and, with `transport = "smtp"`, delivers them. A month without its
+//! inbox folder is refused before anything is read; before the month's deadline has
+//! passed (in the workspace's time zone, at the moment the caller gives) the outputs are
+//! written but no email is queued unless forced.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::Error;
 use crate::diagnostic::Diagnostic;
@@ -25,10 +28,43 @@ pub struct RunReport {
     pub province: String,
     /// The workspace folder.
     pub root: PathBuf,
-    /// What became of the month's emails (`None` with `--no-email`).
+    /// What became of the month's emails (`None` with `--no-email`, or held).
     pub emails: Option<EmailReport>,
+    /// Why no email was queued although emails were asked for: the deadline has not
+    /// passed and the run was not forced.
+    pub held: Option<Held>,
     /// Each stage and how long it took (shown with `-v`; never written to a file).
     pub timings: Vec<(String, std::time::Duration)>,
+}
+
+/// What `chibo run` does besides writing the outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Queue the month's emails (and, with `transport = "smtp"`, deliver them).
+    pub emails: bool,
+    /// Queue them even before the month's deadline has passed.
+    pub force: bool,
+}
+
+/// Emails held back: the month's reports are still due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    /// The last day reports are due, in the workspace's time zone.
+    pub deadline: NaiveDate,
+    /// The workspace's time zone.
+    pub timezone: FixedOffset,
+}
+
+/// The emails of `month` held at `now`: before the end of its deadline day in the
+/// workspace's time zone, a unit may still send its report, and an email telling it that
+/// it has not would be wrong.
+pub fn held(month: YearMonth, config: &crate::config::Config, now: DateTime<Utc>) -> Option<Held> {
+    let deadline = reconcile::deadline(month, config.deadline_day);
+    let today = now.with_timezone(&config.timezone).date_naive();
+    (today <= deadline).then_some(Held {
+        deadline,
+        timezone: config.timezone,
+    })
 }
 
 /// The month's emails: how many were queued, where, and what delivery did.
@@ -43,20 +79,35 @@ pub struct EmailReport {
     pub strays: Vec<crate::mail::Stray>,
 }
 
-/// Runs month `month` of the workspace of `config_path`; `on_file` is told of each file
-/// as it is read (for a progress bar).
+/// Runs month `month` of the workspace of `config_path` at the moment `now`; `on_file` is
+/// told of each file as it is read (for a progress bar).
 ///
 /// # Errors
-/// Configuration or roster errors; a month folder or output that cannot be read or
-/// written.
+/// Configuration or roster errors; no folder for `month` in the inbox; a month folder or
+/// output that cannot be read or written.
 pub fn run(
     config_path: &Path,
     month: YearMonth,
-    emails: bool,
+    options: Options,
+    now: DateTime<Utc>,
     on_file: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<RunReport, Error> {
     let mut timings = Timings::start();
     let config = crate::config::Config::load(config_path)?;
+    let folder = config.inbox.join(month.to_string());
+    if !folder.is_dir() {
+        return Err(Error::NoMonthFolder {
+            month,
+            folder: crate::workspace::shown_path(&folder, Some(&config.root)),
+            months: crate::inbox::months(&config.inbox),
+        });
+    }
+    let held = if options.emails && !options.force {
+        held(month, &config, now)
+    } else {
+        None
+    };
+    let emails = options.emails && held.is_none();
     crate::output::set::recover(&config.out)?;
     let read = crate::inbox::read_year_with_roster(config, month, on_file)?;
     timings.lap(format!(
@@ -128,6 +179,7 @@ pub fn run(
         province: config.province.clone(),
         root: config.root.clone(),
         emails,
+        held,
         timings: timings.laps,
     })
 }
@@ -179,7 +231,10 @@ fn render_emails(
     let from = config.email.from.as_ref().ok_or_else(|| Error::NoSender {
         config: config.path.clone(),
     })?;
-    let date = email_date(crate::report::workbook::document_date(r, config));
+    let date = email_date(
+        crate::report::workbook::document_date(r, config),
+        config.timezone,
+    );
     let outbox = config.out.join(r.month.to_string()).join("outbox");
     emails
         .iter()
@@ -216,7 +271,7 @@ fn send_queued(
     let send = match ws.config.email.transport {
         crate::config::Transport::Smtp if queued > 0 => Some(crate::mail::deliver_outbox(
             &ws.config,
-            &crate::mail::Outbox::new(outbox),
+            &crate::mail::Outbox::new(outbox).at_offset(ws.config.timezone),
         )?),
         _ => None,
     };
@@ -228,16 +283,64 @@ fn send_queued(
     })
 }
 
-/// Emails are dated 08:00 Vietnam time on the document date, so that the same month
-/// gives the same messages.
-fn email_date(day: NaiveDate) -> SystemTime {
+/// Emails are dated 08:00 in the workspace's time zone on the document date, so that
+/// the same month gives the same messages on any machine.
+fn email_date(day: NaiveDate, timezone: FixedOffset) -> SystemTime {
     use chrono::TimeZone;
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
     let at = day.and_hms_opt(8, 0, 0).expect("a valid time");
     SystemTime::from(
-        vietnam
+        timezone
             .from_local_datetime(&at)
             .single()
             .expect("a fixed offset is unambiguous"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Emails wait until the end of the deadline day at the office's offset.
+    #[test]
+    fn emails_wait_for_the_deadline_in_office_time() {
+        let config = |extra: &str| {
+            let text = format!("province = \"X\"\n{extra}");
+            crate::config::Config::parse(&text, "chibo.toml", Path::new("/ws")).unwrap()
+        };
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc);
+        let ym = |y, m| YearMonth::new(y, m).unwrap();
+        let cases = [
+            ("", ym(2020, 7), "2020-08-05T23:59:59+07:00", true),
+            ("", ym(2020, 7), "2020-08-06T00:00:00+07:00", false),
+            ("", ym(2020, 7), "2020-08-05T17:00:00Z", false),
+            ("", ym(2020, 7), "2020-08-05T16:59:59Z", true),
+            (
+                "timezone = \"-05:00\"\n",
+                ym(2020, 7),
+                "2020-08-06T03:00:00Z",
+                true,
+            ),
+            ("", ym(2020, 12), "2021-01-05T12:00:00+07:00", true),
+            ("", ym(2020, 12), "2021-01-06T08:00:00+07:00", false),
+            (
+                "deadline_day = 31\n",
+                ym(2020, 1),
+                "2020-02-29T23:00:00+07:00",
+                true,
+            ),
+            (
+                "deadline_day = 31\n",
+                ym(2020, 1),
+                "2020-03-01T00:00:00+07:00",
+                false,
+            ),
+            ("", ym(2020, 7), "2026-12-06T00:00:00Z", false),
+        ];
+        for (extra, month, now, waits) in cases {
+            let held = held(month, &config(extra), at(now));
+            assert_eq!(held.is_some(), waits, "{extra}{month} at {now}");
+        }
+        let held = held(ym(2020, 12), &config(""), at("2021-01-01T00:00:00+07:00")).unwrap();
+        assert_eq!(held.deadline.to_string(), "2021-01-05");
+    }
 }

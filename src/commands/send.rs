@@ -24,7 +24,8 @@ pub fn send(
     crate::output::set::recover(&config.out)?;
     let mut failed = false;
     for dir in outboxes(&config, month) {
-        let report = crate::mail::deliver_outbox(&config, &Outbox::new(&dir))?;
+        let report =
+            crate::mail::deliver_outbox(&config, &Outbox::new(&dir).at_offset(config.timezone))?;
         failed |= report.has_errors();
         on_outbox(&dir, &config.root, &report);
     }

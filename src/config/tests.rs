@@ -205,8 +205,53 @@ fn errors_name_the_key_and_line() {
             "province = \"X\"\nprovince = \"Y\"\n",
             Twice,
             2,
-            "",
-            "hai lần",
+            "province",
+            "khóa `province` được ghi hai lần",
+        ),
+        (
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\n[email]\nunit_feedback = false\n",
+            Twice,
+            4,
+            "email",
+            "khóa `email` được ghi hai lần",
+        ),
+        (
+            "province = \"X\"\n[email]\nfrom = \"a@b.vn\"\nfrom = \"c@d.vn\"\n",
+            Twice,
+            4,
+            "from",
+            "khóa `from` được ghi hai lần",
+        ),
+        (
+            "province = \"X\"\ntimezone = \"+7\"\n",
+            Bad,
+            2,
+            "timezone",
+            "khóa `timezone` phải là độ lệch giờ so với UTC dạng «+07:00» hay «-05:30» (giờ Việt Nam là \"+07:00\"), nhưng ghi là «+7»",
+        ),
+        (
+            &format!(
+                "province = \"X\"\n[groups.BTV]\nname = \"{}\"\n",
+                "a".repeat(201)
+            ),
+            Bad,
+            3,
+            "groups.BTV.name",
+            "tên nhóm dài 201 ký tự, quá 200 ký tự",
+        ),
+        (
+            &format!("province = \"{}\"\n", "Sơn La".repeat(17)),
+            Bad,
+            1,
+            "province",
+            "khóa `province` dài 102 ký tự, quá 100 ký tự",
+        ),
+        (
+            "province = \"X\"\ntimezone = 7\n",
+            Type,
+            2,
+            "timezone",
+            "cần chuỗi",
         ),
         ("province = \"X\"\nroster = \n", Syntax, 2, "", "cú pháp"),
         (
@@ -378,4 +423,64 @@ fn load_resolves_paths_against_the_workspace() {
     assert_eq!(c.roster, dir.path().join("ds/roster.xlsx"));
     let missing = Config::load(&dir.path().join("nope.toml")).unwrap_err();
     assert!(missing.to_string().contains("chibo init"), "{missing}");
+}
+
+#[test]
+fn timezone_is_a_fixed_offset_seven_hours_east_by_default() {
+    assert_eq!(
+        parse("province = \"X\"\n")
+            .unwrap()
+            .timezone
+            .local_minus_utc(),
+        7 * 3600
+    );
+    let c = parse("province = \"X\"\ntimezone = \"-05:30\"\n").unwrap();
+    assert_eq!(c.timezone.local_minus_utc(), -(5 * 3600 + 30 * 60));
+}
+
+/// A file saved as Notepad may save it is read; one with a line in another encoding is an
+/// error naming that line.
+#[test]
+fn encodings_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chibo.toml");
+    let text = "# Cấu hình\r\nprovince = \"Sơn La\"\r\ndeadline_day = 7\r\n";
+    let utf16 = |little: bool| {
+        let mut bytes = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            bytes.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        bytes
+    };
+    for bytes in [
+        text.as_bytes().to_vec(),
+        [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        utf16(true),
+        utf16(false),
+    ] {
+        std::fs::write(&path, &bytes).unwrap();
+        let c = Config::load(&path).unwrap_or_else(|e| panic!("{bytes:x?}: {e}"));
+        assert_eq!((c.province.as_str(), c.deadline_day), ("Sơn La", 7));
+    }
+    // «Sơn La» saved as Windows-1258 («ANSI») on line 3.
+    std::fs::write(&path, b"# x\ndeadline_day = 7\nprovince = \"S\xf5n La\"\n").unwrap();
+    let err = Config::load(&path).unwrap_err();
+    assert_eq!(err.problems.len(), 1, "{err}");
+    assert_eq!(
+        (err.problems[0].code, err.problems[0].line),
+        (Code::ConfigUnreadable, Some(3))
+    );
+    assert!(
+        err.to_string()
+            .contains("chibo.toml:3: error[config-unreadable]: dòng này không phải văn bản UTF-8"),
+        "{err}"
+    );
 }

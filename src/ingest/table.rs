@@ -441,11 +441,31 @@ pub fn legacy_text(
     at: impl FnOnce() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
+    // Both warnings are at the same cell: `at` is called once.
+    let too_long = read.text.len() > crate::text::CELL_UNITS
+        && crate::text::cell_units(&read.text) > crate::text::CELL_UNITS;
+    if read.legacy.is_none() && !too_long {
+        return read.text;
+    }
+    let location = at();
     if let Some(legacy) = read.legacy {
         let message = legacy_message(legacy.encoding, &read.text);
         diags.push(
-            Diagnostic::warning(Code::TextLegacyEncoding, at(), message).with_value(legacy.typed),
+            Diagnostic::warning(Code::TextLegacyEncoding, location.clone(), message)
+                .with_value(legacy.typed),
         );
+    }
+    if too_long {
+        let message = format!(
+            "ô có {} ký tự, quá {} ký tự mà một ô Excel chứa được; chibo chỉ giữ {} ký tự đầu",
+            crate::text::cell_units(&read.text),
+            crate::text::CELL_UNITS,
+            crate::text::CELL_UNITS
+        );
+        diags.push(
+            Diagnostic::warning(Code::TextTooLong, location, message).with_value(&*read.text),
+        );
+        return crate::text::fit_cell(&read.text).into_owned();
     }
     read.text
 }

@@ -321,7 +321,7 @@ impl Done {
                     "thư {name} {what} tới {} nhưng không ghi được vào delivered.log ({}); lần này không gửi lại; trước khi chạy lại «chibo send», hãy thêm dòng sau vào cuối delivered.log, nếu không thư sẽ được gửi lại: {}",
                     quoted(&record.addresses),
                     io_reason(e),
-                    Outbox::record_line(record).trim_end()
+                    outbox.record_line(record).trim_end()
                 ),
             ));
         }

@@ -16,6 +16,8 @@ pub const DELIVERED_LOG: &str = journal::FILE;
 /// A month's outbox folder.
 pub struct Outbox {
     dir: PathBuf,
+    /// The office's UTC offset, for the times written in the log and notes.
+    offset: chrono::FixedOffset,
 }
 
 /// A queued message.
@@ -61,7 +63,17 @@ struct EnvelopeFile {
 impl Outbox {
     /// The outbox in `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> Outbox {
-        Outbox { dir: dir.into() }
+        Outbox {
+            dir: dir.into(),
+            offset: crate::clock::vietnam(),
+        }
+    }
+
+    /// The outbox writing its times at the office's `offset` (the workspace's
+    /// `timezone`), never the machine's.
+    #[must_use]
+    pub fn at_offset(self, offset: chrono::FixedOffset) -> Outbox {
+        Outbox { offset, ..self }
     }
 
     /// Its folder.
@@ -209,12 +221,12 @@ impl Outbox {
     /// # Errors
     /// The log cannot be written.
     pub fn record(&self, record: &Record) -> std::io::Result<()> {
-        journal::append(&self.log_path(), record, &now())
+        journal::append(&self.log_path(), record, &self.now())
     }
 
     /// The line `record` would take in the log (to show when it cannot be written).
-    pub fn record_line(record: &Record) -> String {
-        journal::line(record, &now())
+    pub fn record_line(&self, record: &Record) -> String {
+        journal::line(record, &self.now())
     }
 
     /// Removes the failure note of `entry`, once it has gone out.
@@ -236,7 +248,7 @@ impl Outbox {
     pub fn mark_failed(&self, entry: &Entry, reason: &str) -> std::io::Result<()> {
         crate::output::write_atomic(
             &entry.eml.with_extension("error"),
-            format!("{}\t{reason}\n", now()).as_bytes(),
+            format!("{}\t{reason}\n", self.now()).as_bytes(),
         )
     }
 }
@@ -257,8 +269,12 @@ fn message_id_of(eml: &Path) -> Option<String> {
     })
 }
 
-fn now() -> String {
-    chrono::Local::now()
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+impl Outbox {
+    /// The moment, at the office's offset.
+    fn now(&self) -> String {
+        chrono::Utc::now()
+            .with_timezone(&self.offset)
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
+    }
 }

@@ -66,6 +66,20 @@ pub fn run_summary(r: &Reconciliation, province: &str, outputs: &[PathBuf], root
     s
 }
 
+/// The line saying that no email was queued because the reports of `month` are still
+/// due until the end of `deadline` at the office's `timezone`.
+pub fn emails_held(
+    month: YearMonth,
+    deadline: chrono::NaiveDate,
+    timezone: chrono::FixedOffset,
+) -> String {
+    format!(
+        "Chưa qua hạn nộp báo cáo tháng {} (hết ngày {}, giờ UTC{timezone}): đã ghi kết quả nhưng chưa xếp hàng và chưa gửi thư nào, vì đơn vị còn có thể nộp. Hãy chạy lại sau hạn, hoặc thêm --force để gửi thư ngay.\n",
+        month.vi(),
+        deadline.format("%d/%m/%Y")
+    )
+}
+
 /// What is printed when a command fails. The roster's problems, and several problems
 /// of the configuration, are counted on the first line and listed below it; an error
 /// that is one diagnostic is that diagnostic's line; any other is its message. With

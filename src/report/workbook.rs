@@ -2,7 +2,8 @@
 //!
 //! Every string that came from a submission is written with `write_string`, so a cell
 //! typed as `=HYPERLINK(…)` or `+SUM(A1)` stays that text. The creation time and the
-//! date line derive from the inputs, so the same inputs give the same file.
+//! date line derive from the inputs, so the same inputs give the same file. No cell holds
+//! more than Excel can ([`crate::text::fit_cell`]).
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -213,7 +214,9 @@ fn table(
         for (c, v) in values.iter().enumerate() {
             let c = col(c);
             match v {
-                V::T(s) if !s.is_empty() => sheet.write_string(r, c, s)?,
+                // Cut to what a cell holds, characters XML cannot carry dropped: a
+                // reading that kept more (it warns when it cuts) never sinks the run.
+                V::T(s) if !s.is_empty() => sheet.write_string(r, c, crate::text::fit_cell(s))?,
                 V::N(x) => sheet.write_number(r, c, *x)?,
                 V::D(d) => sheet.write_datetime(r, c, excel_date(*d)?)?,
                 V::T(_) | V::E => continue,

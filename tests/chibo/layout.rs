@@ -80,6 +80,7 @@ fn no_module_depends_on_itself_through_others() {
 fn the_layers_point_one_way() {
     let deps = dependencies();
     let ground = [
+        "clock",
         "config",
         "diagnostic",
         "model",

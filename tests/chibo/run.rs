@@ -520,13 +520,14 @@ fn without_received_txt_modification_times_decide() {
     };
     let older = version(1, "05/07/2020");
     let newer = version(2, "06/07/2020");
-    // Local noon, so the local date is the one meant whatever the time zone.
+    // Noon in the office (+07:00, the default `timezone`).
     let at = |y, m, d| {
         let t = chrono::NaiveDate::from_ymd_opt(y, m, d)
             .unwrap()
             .and_hms_opt(12, 0, 0)
             .unwrap();
-        let local = t.and_local_timezone(chrono::Local).unwrap();
+        let office = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+        let local = t.and_local_timezone(office).unwrap();
         filetime::FileTime::from_unix_time(local.timestamp(), 0)
     };
     // The newer version was received later, though its name sorts first in reverse.
