@@ -541,7 +541,7 @@ fn identify(bytes: &[u8], l: SheetLimits) -> Result<Identified, OpenError> {
             return unreadable(PASSWORD);
         }
         if container.is_stream("/Workbook") || container.is_stream("/Book") {
-            let decrypted = check_xls(&mut container, l, mini_lost)?;
+            let decrypted = check_xls(&mut container, mini_lost)?;
             return Ok(Identified {
                 format: Format::Xls,
                 indented_ods: false,
@@ -711,7 +711,7 @@ fn check_zip<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Result<(), Ope
     Ok(())
 }
 
-/// Refuses an `.xls` whose cell records lie beyond [`limits`]. calamine parses every
+/// Refuses an `.xls` whose cell records make ranges beyond [`limits`]. calamine parses every
 /// sheet of an `.xls` when it opens the file and builds dense ranges, so two cells far
 /// apart in a file of a few KB would allocate gigabytes (the fuzzer found this). The
 /// BIFF records of the OLE `Workbook` stream are walked here first: each is a type, a
@@ -728,7 +728,6 @@ fn check_zip<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Result<(), Ope
 /// decrypted stream alone, for calamine to open.
 fn check_xls<R: Read + Seek>(
     container: &mut cfb::CompoundFile<R>,
-    l: SheetLimits,
     must_read: bool,
 ) -> Result<Option<Vec<u8>>, OpenError> {
     let broken = || {
@@ -750,26 +749,84 @@ fn check_xls<R: Read + Seek>(
     }
     if let Some(plain) = default_key_decrypted(&data) {
         let plain = plain?;
-        walk_workbook(&plain, l)?;
+        walk_workbook(&plain)?;
         return ole_holding_workbook(&plain)
             .map(Some)
             .ok_or_else(|| OpenError::Unreadable(STRUCTURE_PROTECTED.into()));
     }
-    walk_workbook(&data, l)?;
+    walk_workbook(&data)?;
     Ok(None)
 }
 
 /// Walks the BIFF records of a `Workbook` stream, from its start and from each sheet's
 /// position (see [`check_xls`]).
-fn walk_workbook(data: &[u8], l: SheetLimits) -> Result<(), OpenError> {
+fn walk_workbook(data: &[u8]) -> Result<(), OpenError> {
     // Every record start is walked once: a walk stops where an earlier one has been,
     // since from there on it would see the same records.
-    let mut seen = vec![0u64; data.len() / 64 + 1];
-    let sheets = walk_biff(data, 0, &mut seen, l)?;
+    let mut walk = Walk::new(data);
+    let sheets = walk_biff(data, 0, &mut walk)?;
     for sheet in sheets {
-        walk_biff(data, sheet, &mut seen, l)?;
+        walk_biff(data, sheet, &mut walk)?;
     }
     Ok(())
+}
+
+/// What the record walk has seen: each record start once, and the extent of the cells
+/// of the sheets so far, as calamine will lay them out (a dense range from the first
+/// cell to the last of each sheet, every sheet at once).
+struct Walk {
+    seen: Vec<u64>,
+    /// Cells of the sheets already ended.
+    done: u64,
+    /// The first and last row and column of the cells of the sheet being walked.
+    sheet: Option<(u32, u32, u32, u32)>,
+}
+
+impl Walk {
+    fn new(data: &[u8]) -> Walk {
+        Walk {
+            seen: vec![0u64; data.len() / 64 + 1],
+            done: 0,
+            sheet: None,
+        }
+    }
+
+    /// Whether the record at `at` was walked already (it is marked walked now).
+    fn walked(&mut self, at: usize) -> bool {
+        let (word, bit) = (at / 64, 1u64 << (at % 64));
+        let was = self.seen[word] & bit != 0;
+        self.seen[word] |= bit;
+        was
+    }
+
+    /// Adds a cell from `col` to `last` on `row` to the sheet being walked, refusing it
+    /// when the dense ranges calamine would build reach [`limits::XLS_DECLARED_CELLS`]
+    /// in all. Where the cells are within the sheet's own limits is judged after calamine
+    /// read them, on the cells that hold something (a space typed far below is none).
+    fn cell(&mut self, row: u32, col: u32, last: u32) -> Result<(), OpenError> {
+        let (r0, r1, c0, c1) = self.sheet.unwrap_or((row, row, col, last));
+        let extent = (r0.min(row), r1.max(row), c0.min(col), c1.max(last));
+        self.sheet = Some(extent);
+        let area = u64::from(extent.1 - extent.0 + 1) * u64::from(extent.3 - extent.2 + 1);
+        if self.done + area > limits::XLS_DECLARED_CELLS {
+            let (first, end) = (
+                crate::diagnostic::CellRef::new(extent.0, extent.2),
+                crate::diagnostic::CellRef::new(extent.1, extent.3),
+            );
+            return Err(OpenError::TooLarge(format!(
+                "bảng tính có dữ liệu trải từ ô {first} đến ô {end}, quá giới hạn {} ô mà chibo đọc",
+                limits::XLS_DECLARED_CELLS
+            )));
+        }
+        Ok(())
+    }
+
+    /// A sheet begins or ends: the cells of the one before count in full.
+    fn sheet_boundary(&mut self) {
+        if let Some((r0, r1, c0, c1)) = self.sheet.take() {
+            self.done += u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        }
+    }
 }
 
 /// For a `Workbook` stream whose `FILEPASS` record (right after the first BOF, where
@@ -810,14 +867,9 @@ fn ole_holding_workbook(stream: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Walks the BIFF records of `data` from `at` to the end, or to a record start already
-/// in `seen`, refusing a cell beyond `l`. Returns the sheet positions that `BOUNDSHEET`
-/// records give.
-fn walk_biff(
-    data: &[u8],
-    mut at: usize,
-    seen: &mut [u64],
-    l: SheetLimits,
-) -> Result<Vec<usize>, OpenError> {
+/// walked, refusing cells whose dense ranges would be beyond what calamine may build.
+/// Returns the sheet positions that `BOUNDSHEET` records give.
+fn walk_biff(data: &[u8], mut at: usize, walk: &mut Walk) -> Result<Vec<usize>, OpenError> {
     // FORMULA, MULRK, LABELSST, NUMBER, LABEL, BOOLERR, RK, RSTRING: the records calamine
     // makes a cell of. BLANK and MULBLANK (a formatted empty cell) it skips, so they are
     // no data and cost nothing, wherever they are.
@@ -826,11 +878,9 @@ fn walk_biff(
     ];
     let mut sheets = Vec::new();
     while at + 4 <= data.len() {
-        let (word, bit) = (at / 64, 1u64 << (at % 64));
-        if seen[word] & bit != 0 {
+        if walk.walked(at) {
             break;
         }
-        seen[word] |= bit;
         let kind = u16::from_le_bytes([data[at], data[at + 1]]);
         let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
         let body = &data[at + 4..(at + 4 + len).min(data.len())];
@@ -846,19 +896,18 @@ fn walk_biff(
         }
         if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
             let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
-            let mut col = u32::from(u16::from_le_bytes([body[2], body[3]]));
+            let first = u32::from(u16::from_le_bytes([body[2], body[3]]));
+            let mut col = first;
             // MULRK runs from its first column to the one in its last two bytes.
             if kind == 0x00BD && body.len() >= 6 {
                 let last = [body[body.len() - 2], body[body.len() - 1]];
                 col = col.max(u32::from(u16::from_le_bytes(last)));
             }
-            if row >= l.rows || col >= l.cols {
-                let at = crate::diagnostic::CellRef::new(row, col);
-                return Err(OpenError::TooLarge(format!(
-                    "bảng tính có dữ liệu ở ô {at}, ngoài giới hạn {} dòng × {} cột mà chibo đọc",
-                    l.rows, l.cols
-                )));
-            }
+            walk.cell(row, first, col)?;
+        }
+        // BOF and EOF: each sheet is a range of its own.
+        if matches!(kind, 0x0809 | 0x0409 | 0x0209 | 0x0009 | 0x000A) {
+            walk.sheet_boundary();
         }
         // DIMENSIONS: calamine reserves room for every cell of the range it declares,
         // so its area matters, not its rows or columns apart (0 × 256 and 20 × 256 cost
@@ -1123,8 +1172,7 @@ mod tests {
 
     fn walk(records: &[(u16, Vec<u8>)]) -> Result<Vec<usize>, OpenError> {
         let data = biff(records);
-        let mut seen = vec![0u64; data.len() / 64 + 1];
-        walk_biff(&data, 0, &mut seen, SheetLimits::REPORT)
+        walk_biff(&data, 0, &mut Walk::new(&data))
     }
 
     /// A DIMENSIONS record is judged by the area calamine reserves room for: 0 × 256 and
@@ -1162,14 +1210,40 @@ mod tests {
     }
 
     /// A formatted empty cell (BLANK, MULBLANK) at BIFF8's last row is no data: calamine
-    /// makes no cell of it. A number there is still refused.
+    /// makes no cell of it. Cells are judged by the dense range calamine builds from
+    /// them: a report at A1 with a cell at Q65536 is 65,536 × 17 cells, which calamine
+    /// may build (whether that cell holds data is judged on what it read: a space is
+    /// none); one at IV65536 makes 65,536 × 256, refused, and so are two sheets whose
+    /// ranges are too many cells together.
     #[test]
     fn blank_records_far_below_are_not_data() {
         let blank = cell(0x0201, 65_535, 16, &[]);
         let mulblank = cell(0x00BE, 65_535, 2, &[0, 0, 0, 0, 255, 0]);
         assert!(walk(&[blank, mulblank]).is_ok());
-        let number = cell(0x0203, 65_535, 16, &[0; 8]);
-        assert!(matches!(walk(&[number]), Err(OpenError::TooLarge(_))));
+        let first = cell(0x0203, 0, 0, &[0; 8]);
+        let far = cell(0x0203, 65_535, 16, &[0; 8]);
+        assert!(walk(&[first.clone(), far.clone()]).is_ok());
+        let corner = cell(0x0203, 65_535, 255, &[0; 8]);
+        let refused = walk(&[first.clone(), corner]);
+        assert!(
+            matches!(&refused, Err(OpenError::TooLarge(m)) if m.contains("từ ô A1 đến ô IV65536")),
+            "{refused:?}"
+        );
+        let wide = cell(0x0203, 65_535, 63, &[0; 8]);
+        let (bof, eof) = ((0x0809, vec![0; 16]), (0x000A, Vec::new()));
+        let one_sheet = [bof.clone(), first.clone(), far.clone(), eof.clone()];
+        assert!(walk(&one_sheet).is_ok());
+        let two_sheets = [
+            bof.clone(),
+            first.clone(),
+            wide,
+            eof.clone(),
+            bof,
+            first,
+            far,
+            eof,
+        ];
+        assert!(matches!(walk(&two_sheets), Err(OpenError::TooLarge(_))));
     }
 
     /// Records after FILEPASS are encrypted: the walk stops there with the password

@@ -130,6 +130,43 @@ fn a_styled_blank_at_the_last_row_reads_alike_in_every_format() {
     assert_eq!(run_counts[0].0["accepted"], plain.accepted());
 }
 
+/// An `.xls` (Gnumeric's) with three spaces typed at `Q65536`, BIFF8's last row: the
+/// walk lets calamine build the 65,536 × 17 range, and the space is no data, so the
+/// report reads whole in `check` and `run`; a number there is data beyond the sheet
+/// limits, refused alike by both.
+#[test]
+fn a_space_at_the_last_row_of_an_xls_is_no_data() {
+    let plain = read(&crate::common::fixture("report-yc-2020-07.xlsx"));
+    let space = read(&crate::common::fixture("report-far-space.xls"));
+    assert_eq!(space.status, FileStatus::Read, "{:?}", space.diagnostics);
+    assert_eq!(
+        (space.read, space.accepted(), space.rejected),
+        (plain.read, plain.accepted(), plain.rejected)
+    );
+    let number = read(&crate::common::fixture("report-far-number.xls"));
+    assert_eq!(number.status, FileStatus::Unreadable);
+    let said: Vec<String> = number.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(
+        said.len() == 1 && said[0].contains("file-too-large") && said[0].contains("ô Q65536"),
+        "{said:?}"
+    );
+    for (name, accepted) in [
+        ("report-far-space.xls", plain.accepted()),
+        ("report-far-number.xls", 0),
+    ] {
+        let (_tmp, ws) = crate::common::demo_workspace();
+        let inbox = crate::common::only_month(&ws, "2020-07");
+        std::fs::copy(crate::common::fixture(name), inbox.join("YC.xls")).unwrap();
+        let run = crate::common::chibo(&["run", "--month", "2020-07", "--no-email"], &ws);
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(ws.join("out/2020-07/summary.json"))
+                .unwrap_or_else(|e| panic!("{name}: {e} {:?}", crate::common::text(&run))),
+        )
+        .unwrap();
+        assert_eq!(summary["rows"]["accepted"], accepted, "{name}");
+    }
+}
+
 #[test]
 fn a_decompression_bomb_is_refused_before_inflating() {
     let tmp = tempfile::tempdir().unwrap();
