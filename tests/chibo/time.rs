@@ -37,11 +37,25 @@ fn wrote(ws: &Path) -> bool {
 }
 
 /// Sets a top-level key of the workspace's `chibo.toml` (before its first table).
+/// Sets a top-level key of the workspace's `chibo.toml` to `line`: the line of that key
+/// replaced where the file has one, else added before the first table.
 fn set_key(ws: &Path, line: &str) {
     let path = ws.join("chibo.toml");
     let config = std::fs::read_to_string(&path).unwrap();
-    let at = config.find("\n[").unwrap() + 1;
-    std::fs::write(&path, format!("{}{line}\n{}", &config[..at], &config[at..])).unwrap();
+    let key = line.split('=').next().unwrap().trim();
+    let has = |l: &str| l.split('=').next().is_some_and(|k| k.trim() == key);
+    let config = if config.lines().any(has) {
+        config
+            .lines()
+            .map(|l| if has(l) { line } else { l })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    } else {
+        let at = config.find("\n[").unwrap() + 1;
+        format!("{}{line}\n{}", &config[..at], &config[at..])
+    };
+    std::fs::write(&path, config).unwrap();
 }
 
 fn unit(summary: &str, code: &str) -> (String, String) {
