@@ -21,7 +21,8 @@ pub struct RegisterEntry {
     pub updated: YearMonth,
     /// The file of that row.
     pub file: String,
-    /// Whole days from raised to the last day of M.
+    /// Whole days from raised to its resolution, or to the last day of M while pending
+    /// ([`age_days`]).
     pub age_days: i64,
     /// Pending and older than `overdue_days`.
     pub overdue: bool,
@@ -114,9 +115,23 @@ pub fn build(
         }
     }
     for e in &mut register {
-        e.age_days = (last_day - e.row.raised_on).num_days();
+        e.age_days = age_days(&e.row, e.updated, last_day);
         e.overdue = e.is_pending() && e.age_days > i64::from(overdue_days);
     }
     register.sort_by(|a, b| a.code.cmp(&b.code));
     (register, issues)
+}
+
+/// Whole days a recommendation has waited: from the date raised to the date resolved
+/// (`Ngày giải quyết`) when it is resolved, else to `last_day` (the last day of M). A
+/// resolution without a date ends on the date raised when resolved on the spot, and at
+/// the latest on the last day of the month whose report marked it resolved
+/// (`updated`). Never negative, never past `last_day`.
+fn age_days(row: &RecRow, updated: YearMonth, last_day: NaiveDate) -> i64 {
+    let end = match row.status {
+        RecStatus::ResolvedOnSpot => row.resolved_on.unwrap_or(row.raised_on),
+        RecStatus::Resolved => row.resolved_on.unwrap_or_else(|| updated.last_day()),
+        _ => last_day,
+    };
+    (end.min(last_day) - row.raised_on).num_days().max(0)
 }

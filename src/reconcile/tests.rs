@@ -582,7 +582,7 @@ fn the_register_keeps_the_latest_status_and_flags_overdue_and_unknown_codes() {
         [
             ("YC-202006-1", "Đã giải quyết", 56, false),
             ("YC-202006-2", "Đang giải quyết", 41, true),
-            ("YC-202006-3", "Giải quyết tại chỗ", 60, false),
+            ("YC-202006-3", "Giải quyết tại chỗ", 0, false),
         ]
     );
     assert_eq!(
@@ -595,4 +595,44 @@ fn the_register_keeps_the_latest_status_and_flags_overdue_and_unknown_codes() {
         }
     );
     assert_eq!(codes(&r), ["rec-unknown-code inbox/2020-07/YC.xlsx B6"]);
+}
+
+/// A resolved recommendation's age stops at its resolution date; a pending one's runs to
+/// the last day of M; a resolution without a date stops at the end of the month whose
+/// report marked it resolved.
+#[test]
+fn a_resolved_recommendation_ages_only_until_it_is_resolved() {
+    let c = config("overdue_days = 30");
+    let resolved_on = |mut r: RecRow, d: NaiveDate| {
+        r.resolved_on = Some(d);
+        r
+    };
+    let mut may = file(5, "inbox/2020-05/YC.xlsx", "YC", day(6, 1), vec![]);
+    may.recs = vec![
+        rec("YC-202005-1", true, day(5, 4), RecStatus::InProgress),
+        rec("YC-202005-2", true, day(5, 10), RecStatus::InProgress),
+        rec("YC-202005-3", true, day(5, 20), RecStatus::InProgress),
+    ];
+    let mut june = file(6, "inbox/2020-06/YC.xlsx", "YC", day(7, 1), vec![]);
+    june.recs = vec![
+        resolved_on(
+            rec("YC-202005-1", false, day(5, 4), RecStatus::Resolved),
+            day(5, 24),
+        ),
+        rec("YC-202005-2", false, day(5, 10), RecStatus::Resolved),
+    ];
+    let r = run(&c, 7, vec![may, june]);
+    let ages: Vec<(&str, i64, bool)> = r
+        .register
+        .iter()
+        .map(|e| (e.code.as_str(), e.age_days, e.overdue))
+        .collect();
+    assert_eq!(
+        ages,
+        [
+            ("YC-202005-1", 20, false),
+            ("YC-202005-2", 51, false),
+            ("YC-202005-3", 72, true),
+        ]
+    );
 }
