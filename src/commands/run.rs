@@ -139,7 +139,8 @@ pub fn run(
     // The emails are rendered before anything is written too: a mistake in an email
     // template or an address stops the run with the previous outputs in place.
     let messages = if emails {
-        let messages = render_emails(&ws, &r, &workbook_name, &workbook)?;
+        let deadline_passed = self::held(month, config, now).is_none();
+        let messages = render_emails(&ws, &r, &workbook_name, &workbook, deadline_passed)?;
         timings.lap("soạn thư");
         Some(messages)
     } else {
@@ -219,11 +220,19 @@ fn render_emails(
     r: &Reconciliation,
     workbook_name: &str,
     workbook: &[u8],
+    deadline_passed: bool,
 ) -> Result<Vec<crate::mail::Queued>, Error> {
     let config = &ws.config;
     let env = crate::report::email::templates(Some(&config.root.join("templates/email")))?;
-    let emails =
-        crate::report::email::render_all(&env, r, &ws.roster, config, workbook_name, workbook)?;
+    let emails = crate::report::email::render_all(
+        &env,
+        r,
+        &ws.roster,
+        config,
+        workbook_name,
+        workbook,
+        deadline_passed,
+    )?;
     if emails.is_empty() {
         return Ok(Vec::new());
     }

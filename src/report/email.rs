@@ -15,9 +15,11 @@ use serde::Serialize;
 pub use crate::mail::Email;
 
 use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::AbsenceReason;
-use crate::reconcile::{Outcome, Progress, Reconciliation, Submitted, deadline};
+use crate::reconcile::{FileUse, Outcome, Progress, Reconciliation, Submitted, deadline};
 use crate::roster::Roster;
+use crate::text::MatchKey;
 
 /// The template files, each overridable by a file of the same name in the workspace's
 /// `templates/email/`.
@@ -178,8 +180,29 @@ struct RecLine {
     cell: String,
     content: String,
     status: &'static str,
+    raised: String,
     age: i64,
 }
+
+/// One unit's planned meetings of M as a bar drawn with table cells: one cell per
+/// outcome, `*_px` wide, on a scale where [`BAR_PX`] is the most planned meetings of
+/// any unit; `rest_px` pads the bar to that width so the numbers beside it line up.
+#[derive(Serialize)]
+struct UnitBar {
+    name: String,
+    planned: usize,
+    attended: usize,
+    absent: usize,
+    unreported: usize,
+    percent: usize,
+    attended_px: usize,
+    absent_px: usize,
+    unreported_px: usize,
+    rest_px: usize,
+}
+
+/// The width in pixels of the longest bar of the leadership email.
+const BAR_PX: usize = 240;
 
 #[derive(Serialize)]
 struct PlannedLine {
@@ -199,12 +222,87 @@ struct IssueLine {
     message: String,
 }
 
+/// A unit's issues of one file.
+#[derive(Serialize)]
+struct IssueFile {
+    file: String,
+    issues: Vec<IssueLine>,
+}
+
 fn date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// A file as its unit knows it: its name, without the office's folders.
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_owned()
+}
+
+/// A cell's name for people: the name, followed by its commune (`Bản Mới (xã Chiềng
+/// Hặc)`) when another cell of the province has the same name.
+fn cell_name(roster: &Roster, cell: &crate::model::Cell) -> String {
+    let key = MatchKey::new(&cell.name);
+    let shared = roster
+        .cells
+        .iter()
+        .any(|c| c.code != cell.code && MatchKey::new(&c.name) == key);
+    match cell.commune.as_deref().filter(|_| shared) {
+        Some(commune) => format!("{} ({})", cell.name, commune_words(commune)),
+        None => cell.name.clone(),
+    }
+}
+
+/// A commune as written after a name: `xã Chiềng Hặc`, `phường Quyết Thắng`, `thị
+/// trấn Hát Lót`; a bare name is a commune (`xã`).
+fn commune_words(commune: &str) -> String {
+    for kind in ["xã ", "phường ", "thị trấn "] {
+        let n = kind.len();
+        if commune.len() > n && commune.is_char_boundary(n) && commune[..n].to_lowercase() == kind {
+            return format!("{kind}{}", &commune[n..]);
+        }
+    }
+    format!("xã {commune}")
+}
+
+/// The pixel width of `count` on a bar where `max` is [`BAR_PX`]; a non-zero count is
+/// never narrower than 2 pixels, so it stays visible.
+fn bar_px(count: usize, max: usize) -> usize {
+    if count == 0 || max == 0 {
+        return 0;
+    }
+    ((count * BAR_PX + max / 2) / max).max(2)
+}
+
+fn unit_bars(r: &Reconciliation) -> Vec<UnitBar> {
+    let max = r.units.iter().map(|u| u.planned).max().unwrap_or(0);
+    r.units
+        .iter()
+        .map(|u| {
+            let attended_px = bar_px(u.attended, max);
+            let absent_px = bar_px(u.absent, max);
+            let unreported_px = bar_px(u.unreported, max);
+            UnitBar {
+                name: u.name.clone(),
+                planned: u.planned,
+                attended: u.attended,
+                absent: u.absent,
+                unreported: u.unreported,
+                percent: (u.attended * 100 + u.planned / 2)
+                    .checked_div(u.planned)
+                    .unwrap_or(0),
+                attended_px,
+                absent_px,
+                unreported_px,
+                rest_px: BAR_PX.saturating_sub(attended_px + absent_px + unreported_px),
+            }
+        })
+        .collect()
+}
+
 /// Renders every email of the month: the leadership summary (with `workbook` attached as
 /// `workbook_name`), then one per unit with an address when `unit_feedback` is on.
+/// `deadline_passed` tells a unit that has sent nothing that its report is overdue
+/// (a run queues emails only then, unless forced).
 ///
 /// # Errors
 /// A template that fails to render.
@@ -215,6 +313,7 @@ pub fn render_all(
     config: &Config,
     workbook_name: &str,
     workbook: &[u8],
+    deadline_passed: bool,
 ) -> Result<Vec<Email>, TemplateError> {
     let month_vi = r.month.vi();
     let mut emails = Vec::new();
@@ -243,7 +342,7 @@ pub fn render_all(
             let Some(unit) = roster.unit(&u.code).filter(|u| !u.emails.is_empty()) else {
                 continue;
             };
-            let ctx = unit_context(r, roster, config, &u.code);
+            let ctx = unit_context(r, roster, config, &u.code, deadline_passed);
             emails.push(Email {
                 name: format!(
                     "02-don-vi-{}",
@@ -332,11 +431,12 @@ fn leadership_context(
             cell: e
                 .row
                 .cell
-                .map(|c| roster[c].name.clone())
+                .map(|c| cell_name(roster, &roster[c]))
                 .or(e.row.cell_text.clone())
                 .unwrap_or_default(),
             content: e.row.content.clone(),
             status: e.row.status.label(),
+            raised: date(e.row.raised_on),
             age: e.age_days,
         })
         .collect();
@@ -347,17 +447,52 @@ fn leadership_context(
         late_units => Value::from(Serde(&late_units)),
         behind => Value::from(Serde(&behind)),
         overdue => Value::from(Serde(&overdue)),
+        overdue_days => config.overdue_days,
+        month_end => date(r.month.last_day()),
+        by_unit => Value::from(Serde(&unit_bars(r))),
         attachment,
     }
 }
 
-fn unit_context(r: &Reconciliation, roster: &Roster, config: &Config, code: &str) -> Value {
+/// What a unit is asked to correct: errors and warnings of its files, but not that a
+/// version of its report was replaced by another (that is no mistake to fix).
+fn to_fix(d: &Diagnostic) -> bool {
+    d.severity != Severity::Notice && d.code != Code::FileSuperseded
+}
+
+/// What a unit is told for information: notices, but not that it sent a file twice.
+fn to_note(d: &Diagnostic) -> bool {
+    d.severity == Severity::Notice && d.code != Code::FileDuplicate
+}
+
+fn issue_line(d: &Diagnostic) -> IssueLine {
+    IssueLine {
+        severity: d.severity.label_vi(),
+        file: d
+            .location
+            .file
+            .as_deref()
+            .map(file_name)
+            .unwrap_or_default(),
+        sheet: d.location.sheet.clone(),
+        cell: d.location.cell.map(|c| c.to_string()),
+        message: d.full_message(),
+    }
+}
+
+fn unit_context(
+    r: &Reconciliation,
+    roster: &Roster,
+    config: &Config,
+    code: &str,
+    deadline_passed: bool,
+) -> Value {
     let summary = r
         .units
         .iter()
         .find(|u| u.code == code)
         .expect("a unit of the reconciliation");
-    let planned: Vec<PlannedLine> = r
+    let mut planned: Vec<(Option<chrono::NaiveDate>, PlannedLine)> = r
         .planned
         .iter()
         .filter(|p| p.unit == code)
@@ -373,30 +508,50 @@ fn unit_context(r: &Reconciliation, roster: &Roster, config: &Config, code: &str
                 ),
                 Outcome::Unreported => ("Chưa báo cáo", None),
             };
-            PlannedLine {
+            let line = PlannedLine {
                 date: p.date.map(date).unwrap_or_default(),
                 cadre: roster
                     .cadre(&p.cadre)
                     .map_or_else(|| p.cadre.clone(), |c| c.name.clone()),
                 cell: roster
                     .cell(&p.cell)
-                    .map_or_else(|| p.cell.clone(), |c| c.name.clone()),
+                    .map_or_else(|| p.cell.clone(), |c| cell_name(roster, c)),
                 outcome,
                 reason,
-            }
+            };
+            (p.date, line)
         })
         .collect();
-    let issues: Vec<IssueLine> = r
-        .issues
-        .iter()
-        .filter(|d| d.unit.as_deref() == Some(code))
-        .map(|d| IssueLine {
-            severity: d.severity.label_vi(),
-            file: d.location.file.clone().unwrap_or_default(),
-            sheet: d.location.sheet.clone(),
-            cell: d.location.cell.map(|c| c.to_string()),
-            message: d.full_message(),
-        })
+    // In date order (a meeting without a regular day last), then by cadre and cell.
+    planned.sort_by(|(a, x), (b, y)| {
+        (a.is_none(), a, &x.cadre, &x.cell).cmp(&(b.is_none(), b, &y.cadre, &y.cell))
+    });
+    let planned: Vec<PlannedLine> = planned.into_iter().map(|(_, line)| line).collect();
+    let mine = || r.issues.iter().filter(|d| d.unit.as_deref() == Some(code));
+    let mut fix_files: Vec<IssueFile> = Vec::new();
+    for d in mine().filter(|d| to_fix(d)) {
+        let line = issue_line(d);
+        match fix_files.iter_mut().find(|f| f.file == line.file) {
+            Some(f) => f.issues.push(line),
+            None => fix_files.push(IssueFile {
+                file: line.file.clone(),
+                issues: vec![line],
+            }),
+        }
+    }
+    let fix_count = mine().filter(|d| to_fix(d)).count();
+    let notes: Vec<IssueLine> = mine().filter(|d| to_note(d)).map(issue_line).collect();
+    let mine_files = || {
+        r.file_uses
+            .iter()
+            .filter(|(_, unit, _)| unit.as_deref() == Some(code))
+    };
+    let used_file = mine_files()
+        .find(|(_, _, u)| *u == FileUse::Used)
+        .map(|(path, _, _)| file_name(path));
+    let unused_files: Vec<String> = mine_files()
+        .filter(|(_, _, u)| *u == FileUse::Superseded)
+        .map(|(path, _, _)| file_name(path))
         .collect();
     let count = |f: fn(&Outcome) -> bool| {
         r.planned
@@ -414,11 +569,17 @@ fn unit_context(r: &Reconciliation, roster: &Roster, config: &Config, code: &str
         province => config.province.as_str(),
         month_vi => r.month.vi(),
         unit,
+        submission => summary.submission.as_str(),
         status => summary.submission.label(),
         received => summary.received.map(date),
         deadline => date(deadline(r.month, config.deadline_day)),
+        deadline_passed,
+        used_file,
+        unused_files,
         planned => Value::from(Serde(&planned)),
         counts,
-        issues => Value::from(Serde(&issues)),
+        fix_count,
+        fix_files => Value::from(Serde(&fix_files)),
+        notes => Value::from(Serde(&notes)),
     }
 }

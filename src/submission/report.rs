@@ -57,7 +57,7 @@ pub fn read_rows(table: &ReportTable, ctx: &RowContext, diags: &mut Vec<Diagnost
                 .any(|&k| !row.blank(k))
             {
                 let message =
-                    "dòng kế hoạch chưa điền kết quả; buổi sinh hoạt này được tính là chưa báo cáo";
+                    "dòng kế hoạch chưa điền kết quả (ô «Có dự» để trống) nên không được tính";
                 diags.push(Diagnostic::warning(
                     Code::RowUnfilled,
                     row.at(Attended),

@@ -56,8 +56,16 @@ fn emails(ws: &Path, month: YearMonth) -> Vec<chibo::report::email::Email> {
     r.add_issues(notes);
     let env = chibo::report::email::templates(None).unwrap();
     let name = format!("tong-hop-{month}.xlsx");
-    chibo::report::email::render_all(&env, &r, &workspace.roster, &workspace.config, &name, b"")
-        .unwrap()
+    chibo::report::email::render_all(
+        &env,
+        &r,
+        &workspace.roster,
+        &workspace.config,
+        &name,
+        b"",
+        true,
+    )
+    .unwrap()
 }
 
 /// The headers a reader sees, then the body.
