@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod docs;
 mod email;
+mod email_content;
 mod fixtures;
 mod fuzz;
 mod grid;
