@@ -231,3 +231,35 @@ fn the_leadership_email_greets_and_draws_attendance_by_unit_with_table_cells() {
         assert!(row.contains(&beside), "{name}: {row}");
     }
 }
+
+/// Forced before the deadline, a unit that has sent nothing is asked to send its report
+/// by the deadline, not told the deadline has passed.
+#[test]
+fn before_the_deadline_a_unit_is_asked_to_send_by_it() {
+    if !tool("python3", &["--version"]) {
+        return;
+    }
+    let (_tmp, ws) = crate::common::demo_workspace();
+    let out = crate::common::chibo_env(
+        &["run", "-q", "--month", "2020-07", "--force"],
+        &ws,
+        &[("CHIBO_NOW", "2020-08-03T10:00:00+07:00")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let eml = ws.join("out/2020-07/outbox/02-don-vi-MS.eml");
+    let parsed: Vec<Value> =
+        serde_json::from_str(&python("parse_eml.py", &[eml.as_os_str()])).unwrap();
+    let messages = vec![("02-don-vi-MS".to_owned(), parsed[0].clone())];
+    for kind in ["text/plain", "text/html"] {
+        let ms = body(&messages, "02-don-vi-MS", kind);
+        assert!(
+            ms.contains("Đề nghị đơn vị gửi báo cáo tháng 07")
+                && ms.contains("trước hạn nộp ngày 05"),
+            "{ms}"
+        );
+        assert!(
+            !ms.contains("đã qua") && !ms.contains("quá hạn nộp"),
+            "{ms}"
+        );
+    }
+}
