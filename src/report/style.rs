@@ -60,6 +60,10 @@ pub fn wrapped_lines(text: &str, width: f64, font_size: f64) -> usize {
     let char_pixels = font_size * 4.0 / 3.0 * 0.5;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // small, positive
     let per_line = ((pixels / char_pixels).floor() as usize).max(1);
+    // Most cells are short: no more bytes than a line holds characters is one line.
+    if text.len() <= per_line && !text.contains('\n') {
+        return 1;
+    }
     text.split('\n')
         .map(|line| {
             let mut lines = 1;
@@ -192,6 +196,10 @@ mod tests {
         let lines = path.chars().count().div_ceil(per_line);
         assert_eq!(wrapped_lines(path, 30.0, 12.0), lines);
         assert_eq!(wrapped_lines(&format!("tệp {path}"), 30.0, 12.0), lines + 1);
+        // Characters count, not bytes: a line holds 26 letters with diacritics too.
+        assert_eq!(wrapped_lines(&"a".repeat(per_line), 30.0, 12.0), 1);
+        assert_eq!(wrapped_lines(&"a".repeat(per_line + 1), 30.0, 12.0), 2);
+        assert_eq!(wrapped_lines(&"ệ".repeat(per_line), 30.0, 12.0), 1);
     }
 
     #[test]

@@ -65,16 +65,20 @@ impl Formats {
         let base = style::base();
         Formats {
             header: style::header(),
+            // Top-aligned, as the wrapped text beside them in a taller row.
             date: base
                 .clone()
                 .set_num_format(style::DATE_FORMAT)
-                .set_border(FormatBorder::Thin),
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Top),
             wrap: base
                 .clone()
                 .set_text_wrap()
                 .set_border(FormatBorder::Thin)
                 .set_align(FormatAlign::Top),
-            body: base.set_border(FormatBorder::Thin),
+            body: base
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Top),
         }
     }
 }
