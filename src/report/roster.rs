@@ -41,7 +41,9 @@ pub fn to_xlsx_with(
         .set_text_wrap()
         .set_border(FormatBorder::Thin)
         .set_background_color(style::HEADER_FILL);
-    let body = style::base();
+    let body = style::base()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
 
     let f = Formats { header, body };
     let units = roster.units.iter().map(|u| {
@@ -112,16 +114,24 @@ fn write_sheet<K: ColumnKey>(
         sheet.write_string_with_format(0, c, column.canonical(), &f.header)?;
         sheet.set_column_width(c, width(column.key))?;
     }
-    sheet.set_row_height(0, 33)?;
+    let widths: Vec<f64> = spec.columns.iter().map(|c| width(c.key)).collect();
+    let header = spec
+        .columns
+        .iter()
+        .zip(&widths)
+        .map(|(column, w)| (column.canonical(), w * style::BOLD_WIDTH));
+    sheet.set_row_height(0, style::fitted_height(header, style::FONT_SIZE))?;
     let mut last_row = 0;
     for (r, row) in rows.enumerate() {
         let r = u32::try_from(r + 1).expect("roster rows fit in u32");
         last_row = r;
+        let mut lines = 1;
         for (key, value) in row {
             let c = u16::try_from(key.index()).expect("few columns");
             match value {
                 Value::Text(s) if s.is_empty() => {}
                 Value::Text(s) => {
+                    lines = lines.max(style::wrapped_lines(&s, width(key), style::FONT_SIZE));
                     sheet.write_string_with_format(r, c, s, &f.body)?;
                 }
                 Value::Number(n) => {
@@ -129,17 +139,22 @@ fn write_sheet<K: ColumnKey>(
                 }
             }
         }
+        if lines > 1 {
+            sheet.set_row_height(r, style::row_height(lines, style::FONT_SIZE))?;
+        }
     }
     let last_col = u16::try_from(spec.columns.len() - 1).expect("few columns");
     sheet.autofilter(0, 0, last_row, last_col)?;
     sheet.set_freeze_panes(1, 0)?;
+    style::print_a4_landscape(sheet, spec.canonical(), 0.5, 12, &widths);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
 // Widths in characters for Vietnamese text in Times New Roman 12 (autofit assumes
 // Calibri 11 and cuts diacritics short).
 const NAME_WIDTH: f64 = 30.0;
-const EMAIL_WIDTH: f64 = 34.0;
+const EMAIL_WIDTH: f64 = 30.0;
 const DEFAULT_WIDTH: f64 = 13.0;
 
 fn unit_width(key: UnitCol) -> f64 {
@@ -162,7 +177,7 @@ fn cadre_width(key: CadreCol) -> f64 {
     match key {
         CadreCol::Name => NAME_WIDTH,
         CadreCol::Email => EMAIL_WIDTH,
-        CadreCol::Position => 36.0,
+        CadreCol::Position => 30.0,
         _ => DEFAULT_WIDTH,
     }
 }

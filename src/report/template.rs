@@ -12,6 +12,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use crate::ingest::Column;
 use crate::model::{Unit, YearMonth};
 use crate::reconcile::{self, Plan, RegisterEntry};
 use crate::report::style::{self, col, excel_date};
@@ -142,7 +143,9 @@ fn report_sheet(
         sheet.write_string_with_format(HEADER_ROW, col(c), column.canonical(), &f.header)?;
         sheet.set_column_width(col(c), width(column.key))?;
     }
-    sheet.set_row_height(HEADER_ROW, 48)?;
+    let widths: Vec<f64> = REPORT.iter().map(|c| width(c.key)).collect();
+    let labels = REPORT.iter().map(Column::canonical);
+    sheet.set_row_height(HEADER_ROW, header_height(labels, &widths))?;
     let index = |key: ReportCol| {
         col(REPORT
             .iter()
@@ -185,6 +188,7 @@ fn report_sheet(
             ReportCol::Commune,
             p.cell.commune.as_deref().unwrap_or_default(),
         )?;
+        sheet.set_row_height(r, plan_height(p))?;
         if let Some(d) = p.date {
             sheet.write_datetime_with_format(
                 r,
@@ -225,6 +229,7 @@ fn report_sheet(
             month.vi(),
             unit.name
         ),
+        &widths,
     );
     sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     protect(sheet);
@@ -258,16 +263,19 @@ fn title_block(
     Ok(())
 }
 
+/// A column's width, narrow enough that the form prints one page wide at 70% or more.
 fn width(key: ReportCol) -> f64 {
     match key {
-        ReportCol::Stt => 6.0,
-        ReportCol::Cadre | ReportCol::Cell => 24.0,
-        ReportCol::Position => 28.0,
-        ReportCol::Commune | ReportCol::AbsenceReason => 18.0,
-        ReportCol::Content | ReportCol::Note => 32.0,
-        ReportCol::Date | ReportCol::CadreCode | ReportCol::CellCode => 13.0,
-        ReportCol::Rating => 12.0,
-        _ => 11.0,
+        ReportCol::Stt => 4.5,
+        ReportCol::Cadre | ReportCol::Position => 12.0,
+        ReportCol::Cell | ReportCol::Date => 11.0,
+        ReportCol::Content => 10.0,
+        ReportCol::AbsenceReason => 9.0,
+        ReportCol::Commune | ReportCol::CellCode => 8.5,
+        ReportCol::CadreCode | ReportCol::Rating => 8.0,
+        ReportCol::Note => 7.0,
+        ReportCol::Attended => 6.0,
+        _ => 6.5,
     }
 }
 
@@ -364,9 +372,69 @@ fn validations(
 }
 
 /// The template's print setup: narrower margins and a smaller page title than the
-/// consolidated workbook's, for a form that is signed and stamped.
-fn print(sheet: &mut Worksheet, title: &str) {
-    style::print_a4_landscape(sheet, title, 0.4, 11);
+/// consolidated workbook's, for a form that is signed and stamped; `widths` are the
+/// columns'.
+fn print(sheet: &mut Worksheet, title: &str, widths: &[f64]) {
+    style::print_a4_landscape(sheet, title, 0.3, 11, widths);
+}
+
+/// The height of a planned meeting's row: its prefilled cells wrap.
+fn plan_height(p: &Plan) -> f64 {
+    let cells = [
+        (p.cadre.name.as_str(), ReportCol::Cadre),
+        (&p.cadre.code, ReportCol::CadreCode),
+        (
+            p.cadre.position.as_deref().unwrap_or_default(),
+            ReportCol::Position,
+        ),
+        (&p.cell.name, ReportCol::Cell),
+        (&p.cell.code, ReportCol::CellCode),
+        (
+            p.cell.commune.as_deref().unwrap_or_default(),
+            ReportCol::Commune,
+        ),
+    ];
+    style::fitted_height(
+        cells.map(|(text, key)| (text, width(key))),
+        style::FONT_SIZE,
+    )
+}
+
+/// A column's width in the recommendations sheet.
+fn rec_width(key: RecCol) -> f64 {
+    match key {
+        RecCol::Content => 28.0,
+        RecCol::Note => 22.0,
+        RecCol::Cell | RecCol::Agency | RecCol::Status => 14.0,
+        RecCol::Code => 12.0,
+        RecCol::Stt => 4.5,
+        _ => 11.0,
+    }
+}
+
+/// The height of an open recommendation's row, `cell` the name of its cell.
+fn register_height(e: &RegisterEntry, cell: Option<&str>) -> f64 {
+    let rec = &e.row;
+    let cells = [
+        (e.code.as_str(), RecCol::Code),
+        (cell.unwrap_or_default(), RecCol::Cell),
+        (&rec.content, RecCol::Content),
+        (rec.field.as_deref().unwrap_or_default(), RecCol::Field),
+        (rec.agency.as_deref().unwrap_or_default(), RecCol::Agency),
+        (rec.status.label(), RecCol::Status),
+    ];
+    style::fitted_height(
+        cells.map(|(text, key)| (text, rec_width(key))),
+        style::FONT_SIZE,
+    )
+}
+
+/// The height of a header row of `labels` in bold over columns of `widths`.
+fn header_height<'a>(labels: impl Iterator<Item = &'a str>, widths: &[f64]) -> f64 {
+    let cells = labels
+        .zip(widths)
+        .map(|(label, width)| (label, width * style::BOLD_WIDTH));
+    style::fitted_height(cells, style::FONT_SIZE)
 }
 
 /// Locks the sheet without a password: cells not formatted as unlocked cannot be
@@ -391,7 +459,7 @@ fn recommendations_sheet(
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Kiến nghị")?;
-    let columns: Vec<&crate::ingest::Column<RecCol>> = RECOMMENDATIONS
+    let columns: Vec<&Column<RecCol>> = RECOMMENDATIONS
         .iter()
         .filter(|c| c.key != RecCol::CellCode)
         .collect();
@@ -401,18 +469,15 @@ fn recommendations_sheet(
             .position(|c| c.key == key)
             .expect("known column"))
     };
+    let widths: Vec<f64> = columns.iter().map(|c| rec_width(c.key)).collect();
     for (c, column) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, col(c), column.canonical(), &f.header)?;
-        let w = match column.key {
-            RecCol::Content | RecCol::Note => 40.0,
-            RecCol::Cell | RecCol::Agency | RecCol::Status => 20.0,
-            RecCol::Code => 16.0,
-            RecCol::Stt => 6.0,
-            _ => 13.0,
-        };
-        sheet.set_column_width(col(c), w)?;
+        sheet.set_column_width(col(c), widths[c])?;
     }
-    sheet.set_row_height(0, 32)?;
+    sheet.set_row_height(
+        0,
+        header_height(columns.iter().map(|c| c.canonical()), &widths),
+    )?;
     let rows = u32::try_from(open.len()).expect("few") + EXTRA_REC_ROWS;
     for i in 0..rows {
         let r = 1 + i;
@@ -460,6 +525,7 @@ fn recommendations_sheet(
             &f.open,
         )?;
         sheet.write_string_with_format(r, index(RecCol::Status), rec.status.label(), &f.open)?;
+        sheet.set_row_height(r, register_height(e, cell.as_deref()))?;
     }
     let last = rows;
     let status = list(
@@ -480,7 +546,7 @@ fn recommendations_sheet(
         sheet.add_data_validation(1, index(key), last, index(key), &dates)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    print(sheet, &format!("Kiến nghị tháng {}", month.vi()));
+    print(sheet, &format!("Kiến nghị tháng {}", month.vi()), &widths);
     sheet.set_repeat_rows(0, 0)?;
     protect(sheet);
     Ok(())
@@ -494,7 +560,8 @@ fn guide_sheet(
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Hướng dẫn")?;
-    sheet.set_column_width(0, 110)?;
+    let width = 100.0;
+    sheet.set_column_width(0, width)?;
     let due = crate::reconcile::deadline(month, deadline_day);
     let lines: Vec<(bool, String)> = vec![
         (true, format!("HƯỚNG DẪN ĐIỀN BÁO CÁO THÁNG {}", month.vi())),
@@ -525,7 +592,13 @@ fn guide_sheet(
             f.plain.clone().set_text_wrap()
         };
         sheet.write_string_with_format(r, 0, text, &format)?;
+        // Two instructions must not print over each other.
+        let bold = if *strong { style::BOLD_WIDTH } else { 1.0 };
+        sheet.set_row_height(
+            r,
+            style::fitted_height([(text.as_str(), width * bold)], style::FONT_SIZE),
+        )?;
     }
-    print(sheet, "Hướng dẫn");
+    print(sheet, "Hướng dẫn", &[width]);
     Ok(())
 }

@@ -65,16 +65,20 @@ impl Formats {
         let base = style::base();
         Formats {
             header: style::header(),
+            // Top-aligned, as the wrapped text beside them in a taller row.
             date: base
                 .clone()
                 .set_num_format(style::DATE_FORMAT)
-                .set_border(FormatBorder::Thin),
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Top),
             wrap: base
                 .clone()
                 .set_text_wrap()
                 .set_border(FormatBorder::Thin)
                 .set_align(FormatAlign::Top),
-            body: base.set_border(FormatBorder::Thin),
+            body: base
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Top),
         }
     }
 }
@@ -197,10 +201,14 @@ fn table(
         sheet.write_string_with_format(0, c, *label, &f.header)?;
         sheet.set_column_width(c, *width)?;
     }
-    sheet.set_row_height(0, 36)?;
-    // Text in a wide column wraps, dates show as dates, the rest has the plain body format.
-    let format_of = |c: usize, v: &V| match v {
-        V::T(_) if cols.get(c).is_some_and(|Col(_, w)| *w >= 30.0) => &f.wrap,
+    // The header row as high as its wrapped labels, in bold.
+    let header = cols
+        .iter()
+        .map(|Col(label, width)| (*label, width * style::BOLD_WIDTH));
+    sheet.set_row_height(0, style::fitted_height(header, style::FONT_SIZE))?;
+    // Text wraps, dates show as dates, the rest has the plain body format.
+    let format_of = |_: usize, v: &V| match v {
+        V::T(_) => &f.wrap,
         V::D(_) => &f.date,
         _ => &f.body,
     };
@@ -242,11 +250,26 @@ fn table(
             }
             c = last + 1;
         }
+        // As high as its wrapped text needs (LibreOffice does not grow a row that
+        // rust_xlsxwriter leaves at the default height): set before the next row is
+        // written, while this one is still in memory.
+        let wrapped = values
+            .iter()
+            .zip(cols)
+            .filter_map(|(v, Col(_, width))| match v {
+                V::T(s) => Some((s.as_str(), *width)),
+                _ => None,
+            });
+        let height = style::fitted_height(wrapped, style::FONT_SIZE);
+        if height > style::row_height(1, style::FONT_SIZE) {
+            sheet.set_row_height(r, height)?;
+        }
     }
     let last_row = u32::try_from(rows.len()).expect("rows fit");
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, last_row, col(cols.len() - 1))?;
-    style::print_a4_landscape(sheet, title, 0.5, 12);
+    let widths: Vec<f64> = cols.iter().map(|Col(_, w)| *w).collect();
+    style::print_a4_landscape(sheet, title, 0.5, 12, &widths);
     sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
@@ -306,11 +329,10 @@ fn summary_sheet(
         .set_align(FormatAlign::Center);
 
     sheet.set_name("Tổng hợp")?;
-    sheet.set_column_width(0, 44)?;
-    sheet.set_column_width(1, 14)?;
-    sheet.set_column_width(2, 4)?;
-    for c in 3..=8 {
-        sheet.set_column_width(c, 13)?;
+    // The labels, their figures, a gap, and six columns under the charts.
+    let widths = [40.0, 14.0, 4.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0];
+    for (c, width) in widths.iter().enumerate() {
+        sheet.set_column_width(col(c), *width)?;
     }
     let province = config.province.to_uppercase();
     sheet.merge_range(0, 0, 0, 1, &format!("ĐẢNG BỘ TỈNH {province}"), &center)?;
@@ -446,6 +468,7 @@ fn summary_sheet(
         &format!("Tổng hợp dự sinh hoạt chi bộ tháng {}", r.month.vi()),
         0.5,
         12,
+        &widths,
     );
     Ok(())
 }
@@ -457,18 +480,18 @@ fn cadres_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
-        Col("Mã cán bộ", 11.0),
-        Col("Họ và tên", 26.0),
-        Col("Chức vụ", 34.0),
-        Col("Nhóm", 9.0),
-        Col("Đơn vị", 9.0),
-        Col("Định mức năm", 10.0),
-        Col("Đã dự từ đầu năm", 10.0),
-        Col("Cần đạt đến tháng này", 11.0),
-        Col("Tiến độ", 18.0),
-        Col("Tháng này: đã dự", 10.0),
-        Col("Tháng này: vắng", 10.0),
-        Col("Tháng này: chưa báo cáo", 11.0),
+        Col("Mã cán bộ", 9.0),
+        Col("Họ và tên", 22.0),
+        Col("Chức vụ", 26.0),
+        Col("Nhóm", 7.0),
+        Col("Đơn vị", 7.0),
+        Col("Định mức năm", 8.0),
+        Col("Đã dự từ đầu năm", 8.0),
+        Col("Cần đạt đến tháng này", 9.0),
+        Col("Tiến độ", 14.0),
+        Col("Tháng này: đã dự", 9.0),
+        Col("Tháng này: vắng", 8.0),
+        Col("Tháng này: chưa báo cáo", 9.0),
     ];
     let rows: Vec<Vec<V>> = r
         .cadres
@@ -513,19 +536,19 @@ fn units_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
-        Col("Mã đơn vị", 10.0),
-        Col("Tên đơn vị", 26.0),
-        Col("Nộp báo cáo", 12.0),
-        Col("Ngày nhận", 12.0),
-        Col("Buổi theo kế hoạch", 11.0),
-        Col("Đã dự", 9.0),
-        Col("Vắng", 9.0),
-        Col("Chưa báo cáo", 10.0),
-        Col("Chi bộ đã đến (từ đầu năm)", 12.0),
-        Col("Tổng số chi bộ", 10.0),
-        Col("Chi bộ vùng khó khăn đã đến", 13.0),
-        Col("Chi bộ vùng khó khăn", 11.0),
-        Col("Chi bộ chưa có cán bộ đến", 40.0),
+        Col("Mã đơn vị", 7.0),
+        Col("Tên đơn vị", 20.0),
+        Col("Nộp báo cáo", 10.0),
+        Col("Ngày nhận", 11.0),
+        Col("Buổi theo kế hoạch", 9.0),
+        Col("Đã dự", 7.0),
+        Col("Vắng", 7.0),
+        Col("Chưa báo cáo", 8.0),
+        Col("Chi bộ đã đến (từ đầu năm)", 9.0),
+        Col("Tổng số chi bộ", 8.0),
+        Col("Chi bộ vùng khó khăn đã đến", 9.0),
+        Col("Chi bộ vùng khó khăn", 9.0),
+        Col("Chi bộ chưa có cán bộ đến", 24.0),
     ];
     let rows: Vec<Vec<V>> = r
         .units
@@ -608,25 +631,25 @@ fn details_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
-        Col("Đơn vị", 8.0),
-        Col("Tệp", 30.0),
-        Col("Trang", 10.0),
-        Col("Dòng", 7.0),
-        Col("Mã cán bộ", 11.0),
-        Col("Họ và tên", 24.0),
-        Col("Mã chi bộ", 13.0),
-        Col("Chi bộ", 22.0),
-        Col("Ngày sinh hoạt", 12.0),
-        Col("Có dự", 8.0),
-        Col("Lý do vắng", 18.0),
-        Col("Tổng số đảng viên", 10.0),
-        Col("Số đảng viên có mặt", 10.0),
-        Col("Nội dung truyền đạt", 36.0),
-        Col("Số ý kiến, kiến nghị", 10.0),
-        Col("Số giải quyết tại chỗ", 10.0),
-        Col("Xếp loại", 11.0),
-        Col("Ghi chú", 30.0),
-        Col("Trong địa bàn", 9.0),
+        Col("Đơn vị", 7.0),
+        Col("Tệp", 18.0),
+        Col("Trang", 9.0),
+        Col("Dòng", 6.0),
+        Col("Mã cán bộ", 9.0),
+        Col("Họ và tên", 16.0),
+        Col("Mã chi bộ", 10.0),
+        Col("Chi bộ", 14.0),
+        Col("Ngày sinh hoạt", 11.0),
+        Col("Có dự", 6.0),
+        Col("Lý do vắng", 11.0),
+        Col("Tổng số đảng viên", 7.0),
+        Col("Số đảng viên có mặt", 7.0),
+        Col("Nội dung truyền đạt", 22.0),
+        Col("Số ý kiến, kiến nghị", 7.0),
+        Col("Số giải quyết tại chỗ", 8.0),
+        Col("Xếp loại", 8.0),
+        Col("Ghi chú", 16.0),
+        Col("Trong địa bàn", 7.0),
     ];
     let rows: Vec<Vec<V>> = r
         .details
@@ -683,18 +706,18 @@ fn register_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
-        Col("Mã kiến nghị", 16.0),
-        Col("Đơn vị", 8.0),
-        Col("Chi bộ", 22.0),
-        Col("Ngày nêu", 12.0),
-        Col("Nội dung", 40.0),
-        Col("Lĩnh vực", 14.0),
-        Col("Cơ quan giải quyết", 20.0),
-        Col("Tình trạng", 18.0),
-        Col("Ngày giải quyết", 12.0),
-        Col("Số ngày", 8.0),
-        Col("Quá hạn", 8.0),
-        Col("Cập nhật lần cuối", 30.0),
+        Col("Mã kiến nghị", 13.0),
+        Col("Đơn vị", 7.0),
+        Col("Chi bộ", 14.0),
+        Col("Ngày nêu", 11.0),
+        Col("Nội dung", 23.0),
+        Col("Lĩnh vực", 10.0),
+        Col("Cơ quan giải quyết", 12.0),
+        Col("Tình trạng", 12.0),
+        Col("Ngày giải quyết", 11.0),
+        Col("Số ngày", 6.0),
+        Col("Quá hạn", 7.0),
+        Col("Cập nhật lần cuối", 13.0),
     ];
     let rows: Vec<Vec<V>> = r
         .register
@@ -739,14 +762,14 @@ fn issues_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
-        Col("Mức độ", 10.0),
-        Col("Mã lỗi", 24.0),
-        Col("Đơn vị", 8.0),
-        Col("Tệp", 30.0),
-        Col("Trang", 10.0),
-        Col("Ô", 7.0),
-        Col("Nội dung", 60.0),
-        Col("Giá trị", 24.0),
+        Col("Mức độ", 9.0),
+        Col("Mã lỗi", 16.0),
+        Col("Đơn vị", 7.0),
+        Col("Tệp", 20.0),
+        Col("Trang", 9.0),
+        Col("Ô", 5.0),
+        Col("Nội dung", 54.0),
+        Col("Giá trị", 18.0),
     ];
     let rows: Vec<Vec<V>> = r
         .issues

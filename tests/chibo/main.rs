@@ -19,6 +19,7 @@ mod init;
 mod layout;
 mod limits;
 mod open;
+mod print;
 mod roster_files;
 mod run;
 mod sizes;
