@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 
 use crate::config::Config;
 use crate::model::Rating;
-use crate::reconcile::{Reconciliation, deadline};
+use crate::reconcile::{CadreSummary, Reconciliation, deadline};
 use crate::report::style::{self, col, excel_date};
 use crate::roster::Roster;
 use crate::vocabulary::ATTENDED;
@@ -141,8 +141,9 @@ pub fn fill(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<Work
     for format in [&f.header, &f.body, &f.date, &f.wrap] {
         book.register_format(format);
     }
-    let fills: [(Fill, bool); 6] = [
+    let fills: [(Fill, bool); 7] = [
         (cadres_sheet, false),
+        (months_sheet, false),
         (units_sheet, false),
         (cells_sheet, false),
         (details_sheet, true),
@@ -450,10 +451,28 @@ fn summary_sheet(
     Ok(())
 }
 
+/// The cadres' figures in the roster's order (the office keeps it in protocol order),
+/// where the reconciliation has them by code.
+fn in_roster_order<'a>(r: &'a Reconciliation, roster: &Roster) -> Vec<&'a CadreSummary> {
+    roster
+        .cadres
+        .iter()
+        .filter_map(|c| {
+            r.cadres
+                .binary_search_by(|s| s.code.as_str().cmp(&c.code))
+                .ok()
+                .map(|i| &r.cadres[i])
+        })
+        .collect()
+}
+
+/// The colours of the progress column, on `Cán bộ` and `Theo tháng` alike.
+const PROGRESS_COLOURS: [(&str, &str); 3] = [("Chậm", RED), ("Đạt", GREEN), ("Đúng", GREEN)];
+
 fn cadres_sheet(
     sheet: &mut Worksheet,
     r: &Reconciliation,
-    _: &Roster,
+    roster: &Roster,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
@@ -470,9 +489,8 @@ fn cadres_sheet(
         Col("Tháng này: vắng", 10.0),
         Col("Tháng này: chưa báo cáo", 11.0),
     ];
-    let rows: Vec<Vec<V>> = r
-        .cadres
-        .iter()
+    let rows: Vec<Vec<V>> = in_roster_order(r, roster)
+        .into_iter()
         .map(|c| {
             vec![
                 t(&c.code),
@@ -498,12 +516,65 @@ fn cadres_sheet(
         &rows,
         f,
     )?;
-    colour(
+    colour(sheet, 8, rows.len(), &PROGRESS_COLOURS)
+}
+
+/// `Theo tháng`: the year at a glance, one row per cadre in the roster's order, each
+/// month's counted attendances from January to M, then the year to date, the quota and
+/// the progress, coloured as on `Cán bộ`.
+fn months_sheet(
+    sheet: &mut Worksheet,
+    r: &Reconciliation,
+    roster: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    const MONTHS: [&str; 12] = [
+        "Tháng 1",
+        "Tháng 2",
+        "Tháng 3",
+        "Tháng 4",
+        "Tháng 5",
+        "Tháng 6",
+        "Tháng 7",
+        "Tháng 8",
+        "Tháng 9",
+        "Tháng 10",
+        "Tháng 11",
+        "Tháng 12",
+    ];
+    let months = r.month.month as usize;
+    let mut cols = vec![
+        Col("Mã cán bộ", 11.0),
+        Col("Họ và tên", 24.0),
+        Col("Nhóm", 9.0),
+    ];
+    cols.extend(MONTHS[..months].iter().map(|m| Col(m, 8.0)));
+    cols.extend([
+        Col("Từ đầu năm", 9.0),
+        Col("Định mức năm", 9.0),
+        Col("Tiến độ", 18.0),
+    ]);
+    let rows: Vec<Vec<V>> = in_roster_order(r, roster)
+        .into_iter()
+        .map(|c| {
+            let mut row = vec![t(&c.code), t(&c.name), t(&c.group)];
+            row.extend(c.by_month.iter().map(|&x| n(x)));
+            row.extend([n(c.ytd), n(c.quota), t(c.status.label())]);
+            row
+        })
+        .collect();
+    table(
         sheet,
-        8,
-        rows.len(),
-        &[("Chậm", RED), ("Đạt", GREEN), ("Đúng", GREEN)],
-    )
+        "Theo tháng",
+        &format!(
+            "Số buổi dự sinh hoạt của cán bộ theo tháng — năm {}, đến tháng {}",
+            r.month.year, r.month.month
+        ),
+        &cols,
+        &rows,
+        f,
+    )?;
+    colour(sheet, cols.len() - 1, rows.len(), &PROGRESS_COLOURS)
 }
 
 fn units_sheet(

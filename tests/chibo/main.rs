@@ -17,6 +17,7 @@ mod hostile;
 mod init;
 mod layout;
 mod limits;
+mod months;
 mod open;
 mod roster_files;
 mod run;

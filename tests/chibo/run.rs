@@ -143,6 +143,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
         [
             "Tổng hợp",
             "Cán bộ",
+            "Theo tháng",
             "Đơn vị",
             "Chi bộ",
             "Chi tiết",
