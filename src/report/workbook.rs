@@ -5,7 +5,7 @@
 //! date line derive from the inputs, so the same inputs give the same file. No cell holds
 //! more than Excel can ([`crate::text::fit_cell`]).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
     Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format,
@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
 use crate::config::Config;
 use crate::model::Rating;
 use crate::reconcile::{CadreSummary, Reconciliation, deadline};
+use crate::report::document;
 use crate::report::style::{self, col, excel_date};
 use crate::roster::Roster;
 use crate::vocabulary::ATTENDED;
@@ -318,14 +319,9 @@ fn summary_sheet(
     sheet.merge_range(1, 0, 1, 1, "BAN TỔ CHỨC", &bold)?;
     sheet.merge_range(2, 0, 2, 1, "*", &center)?;
     sheet.merge_range(0, 3, 0, 8, "ĐẢNG CỘNG SẢN VIỆT NAM", &underlined)?;
-    let date_line = format!(
-        "{}, ngày {:02} tháng {:02} năm {}",
-        config.province,
-        date.day(),
-        date.month(),
-        date.year()
-    );
-    sheet.merge_range(2, 3, 2, 8, &date_line, &italic)?;
+    sheet.merge_range(3, 0, 3, 1, document::NUMBER_LINE, &center)?;
+    let date_line = document::date_line(&config.province, date);
+    sheet.merge_range(3, 3, 3, 8, &date_line, &italic)?;
     sheet.merge_range(
         4,
         0,
@@ -432,6 +428,22 @@ fn summary_sheet(
         chart.set_width(620).set_height(320);
         sheet.insert_chart(7, 3, &chart)?;
     }
+    // The document's end (Hướng dẫn 36-HD/VPTW): recipients on the left, the signature
+    // on the right, below the figures and the charts.
+    // The pie chart ends near row 41.
+    let end = row.max(42) + 1;
+    let recipients_label = base.clone().set_bold().set_italic();
+    let recipient = base.clone().set_font_size(11);
+    sheet.write_string_with_format(end, 0, "Nơi nhận:", &recipients_label)?;
+    for (r, line) in (end + 1..).zip(document::RECIPIENTS) {
+        sheet.write_string_with_format(r, 0, line, &recipient)?;
+    }
+    for (r, line) in (end..).zip(document::SIGNATURE) {
+        sheet.merge_range(r, 3, r, 8, line, &bold)?;
+    }
+    // Room for the signature and the seal, then the signer's name.
+    sheet.merge_range(end + 6, 3, end + 6, 8, document::NAME_LINE, &bold)?;
+
     let mut pie = Chart::new(ChartType::Column);
     pie.title().set_name("Xếp loại buổi sinh hoạt");
     pie.add_series()

@@ -159,8 +159,13 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
         &[
             &["ĐẢNG BỘ TỈNH SƠN LA", "", "", "ĐẢNG CỘNG SẢN VIỆT NAM"],
             &["BAN TỔ CHỨC"],
-            &["*", "", "", "Sơn La, ngày 09 tháng 08 năm 2020"],
-            &[],
+            &["*"],
+            &[
+                "Số: ……-BC/BTCTU",
+                "",
+                "",
+                "Sơn La, ngày 09 tháng 8 năm 2020",
+            ],
             &["BÁO CÁO TỔNG HỢP KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ"],
             &["Tháng 7 năm 2020"],
             &[],
@@ -170,6 +175,19 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
             &["Đơn vị chưa nộp", "#1"],
             &["Tệp nhận được", "#5"],
             &["Tệp được dùng", "#3"],
+        ],
+    );
+    // The document's end, below the figures and the charts: recipients and signature.
+    SheetGrid::open(&path, "Tổng hợp").assert_eq(
+        "A44",
+        &[
+            &["Nơi nhận:", "", "", "T/M BAN TỔ CHỨC"],
+            &["- Thường trực Tỉnh ủy;", "", "", "TRƯỞNG BAN"],
+            &["- Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy;"],
+            &["- Các huyện ủy, thành ủy;"],
+            &["- Lưu VP."],
+            &[],
+            &["", "", "", "……………………………"],
         ],
     );
     SheetGrid::open(&path, "Cán bộ").assert_block(
