@@ -447,12 +447,16 @@ fn row_rules<'a>(
             let (Some(cadre_id), Some(cell_id)) = (row.cadre, row.cell) else {
                 continue;
             };
-            let (cadre, cell) = (&roster[cadre_id].code, &roster[cell_id].code);
+            // People read the messages: the cadre's and the cell's names, not their codes.
+            let cadre = || &roster[cadre_id].name;
+            let cell = || roster.cell_label(&roster[cell_id]);
             if !seen.insert((cadre_id, cell_id, row.date)) {
                 if in_month {
                     pass.rows.duplicates += 1;
                     let message = format!(
-                        "dòng trùng: cán bộ {cadre}, chi bộ {cell}, ngày {} đã được báo cáo trước đó; chỉ lần đầu được tính",
+                        "dòng trùng: đồng chí {}, chi bộ {}, ngày {} đã được báo cáo trước đó; chỉ lần đầu được tính",
+                        cadre(),
+                        cell(),
                         row.date.format("%d/%m/%Y")
                     );
                     let at = Location::cell(&s.file, sheet, row.cells.first);
@@ -480,7 +484,9 @@ fn row_rules<'a>(
                         "không được tính"
                     };
                     let message = format!(
-                        "chi bộ {cell} ngoài địa bàn phụ trách của cán bộ {cadre}; buổi này {counts} vào định mức"
+                        "chi bộ {} ngoài địa bàn phụ trách của đồng chí {}; buổi này {counts} vào định mức",
+                        cell(),
+                        cadre()
                     );
                     let at = Location::cell(&s.file, sheet, row.cells.cell);
                     pass.issues.push(with_unit(

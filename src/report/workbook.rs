@@ -8,12 +8,13 @@
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartFont, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties,
+    Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::config::Config;
 use crate::model::Rating;
+use crate::reconcile::files::file_name;
 use crate::reconcile::{CadreSummary, Reconciliation, deadline};
 use crate::report::document;
 use crate::report::style::{self, col, excel_date};
@@ -426,6 +427,7 @@ fn summary_sheet(
             .set_categories(("Đơn vị", 1, 1, units, 1))
             .set_values(("Đơn vị", 1, 5, units, 5));
         chart.set_width(620).set_height(320);
+        in_workbook_font(&mut chart);
         sheet.insert_chart(7, 3, &chart)?;
     }
     // The document's end (Hướng dẫn 36-HD/VPTW): recipients on the left, the signature
@@ -452,6 +454,7 @@ fn summary_sheet(
         .set_values(("Tổng hợp", rating_rows.0, 1, rating_rows.1, 1));
     pie.legend().set_hidden();
     pie.set_width(620).set_height(300);
+    in_workbook_font(&mut pie);
     sheet.insert_chart(25, 3, &pie)?;
 
     style::print_a4_landscape(
@@ -480,6 +483,19 @@ fn in_roster_order<'a>(r: &'a Reconciliation, roster: &Roster) -> Vec<&'a CadreS
 
 /// The colours of the progress column, on `Cán bộ` and `Theo tháng` alike.
 const PROGRESS_COLOURS: [(&str, &str); 3] = [("Chậm", RED), ("Đạt", GREEN), ("Đúng", GREEN)];
+
+/// Sets the workbook's font on a chart's title, axes and legend (a chart otherwise draws
+/// its text in Calibri).
+fn in_workbook_font(chart: &mut Chart) {
+    let mut title = ChartFont::new();
+    title.set_name(style::FONT).set_bold().set_size(13);
+    let mut text = ChartFont::new();
+    text.set_name(style::FONT).set_size(11);
+    chart.title().set_font(&title);
+    chart.x_axis().set_font(&text);
+    chart.y_axis().set_font(&text);
+    chart.legend().set_font(&text);
+}
 
 fn cadres_sheet(
     sheet: &mut Worksheet,
@@ -592,7 +608,7 @@ fn months_sheet(
 fn units_sheet(
     sheet: &mut Worksheet,
     r: &Reconciliation,
-    _: &Roster,
+    roster: &Roster,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
@@ -627,7 +643,12 @@ fn units_sheet(
                 n(u.cells_total as u64),
                 n(u.remote_cells_visited_ytd as u64),
                 n(u.remote_cells_total as u64),
-                t(u.never_visited.join(", ")),
+                t(u.never_visited
+                    .iter()
+                    .filter_map(|code| roster.cell(code))
+                    .map(|c| roster.cell_label(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")),
             ]
         })
         .collect();
@@ -724,7 +745,7 @@ fn details_sheet(
             });
             vec![
                 t(&d.unit),
-                t(&d.file),
+                t(file_name(&d.file)),
                 t(&d.sheet),
                 n(row.cells.first.row + 1),
                 ot(cadre.map(|c| &c.code)),
@@ -800,7 +821,7 @@ fn register_sheet(
                 od(rec.resolved_on),
                 V::N(f64::from(i32::try_from(e.age_days).unwrap_or(i32::MAX))),
                 t(if e.overdue { "Quá hạn" } else { "" }),
-                t(&e.file),
+                t(file_name(&e.file)),
             ]
         })
         .collect();
@@ -839,7 +860,7 @@ fn issues_sheet(
                 t(d.severity.label_vi()),
                 t(d.code.as_str()),
                 ot(d.unit.as_ref()),
-                ot(d.location.file.as_ref()),
+                d.location.file.as_deref().map_or(V::E, |f| t(file_name(f))),
                 ot(d.location.sheet.as_ref()),
                 d.location.cell.map_or(V::E, |c| t(c.to_string())),
                 t(&d.message),
