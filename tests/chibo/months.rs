@@ -1,5 +1,6 @@
-//! The consolidated workbook's `Theo tháng` (the year at a glance) and the cadres' order:
-//! read back cell by cell and checked against what the other sheets say.
+//! What people read in the consolidated workbook: `Theo tháng` (the year at a glance)
+//! and the cadres' order, checked against what the other sheets say; names instead of
+//! codes in messages and lists. Read back cell by cell.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::path::Path;
 use calamine::Reader;
 
 use crate::book;
-use crate::common::{chibo, demo_workspace};
+use crate::common::{chibo, demo_workspace, only_month};
 use crate::grid::{SheetGrid, shown};
 
 /// Rewrites the workspace's roster with its `Cán bộ` rows in reverse order (standing
@@ -199,6 +200,83 @@ fn the_year_at_a_glance_follows_the_roster_and_the_months_details() {
             .collect()
     };
     assert_eq!(colours("Theo tháng"), colours("Cán bộ"));
+}
+
+/// Messages in `Lỗi dữ liệu` name the cadre and the cell (`Bản Mới` with its commune, as
+/// three cells of the demo bear that name), files go by their names, and `Đơn vị` lists
+/// the cells no cadre reached by name.
+#[test]
+fn the_workbook_names_cadres_cells_and_files_as_people_know_them() {
+    let (_tmp, ws) = demo_workspace();
+    let folder = only_month(&ws, "2020-07");
+    let mut rows = book::yc_title();
+    let meeting = [
+        "#1",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Đông",
+        "05/07/2020",
+        "Có",
+    ];
+    rows.push(meeting.to_vec());
+    rows.push(meeting.to_vec());
+    rows.push(vec![
+        "#3",
+        "Nguyễn Văn Hoà",
+        "Bản Mới",
+        "Chiềng Mung",
+        "06/07/2020",
+        "Có",
+    ]);
+    book::write(&folder.join("YC.xlsx"), &[("Báo cáo", rows)]);
+    chibo(&["run", "-q", "--no-email", "--month", "2020-07"], &ws);
+    let path = ws.join("out/2020-07/tong-hop-2020-07.xlsx");
+    SheetGrid::open(&path, "Lỗi dữ liệu").assert_eq(
+        "A1",
+        &[
+            &["Mức độ", "Mã lỗi", "Đơn vị", "Tệp", "Trang", "Ô", "Nội dung", "Giá trị"],
+            &[
+                "Cảnh báo",
+                "row-duplicate",
+                "YC",
+                "YC.xlsx",
+                "Báo cáo",
+                "A8",
+                "dòng trùng: đồng chí Nguyễn Văn Hoà, chi bộ Bản Mới (xã Chiềng Đông), ngày 05/07/2020 đã được báo cáo trước đó; chỉ lần đầu được tính",
+            ],
+            &[
+                "Cảnh báo",
+                "row-outside-area",
+                "YC",
+                "YC.xlsx",
+                "Báo cáo",
+                "C9",
+                "chi bộ Bản Mới (xã Chiềng Mung) ngoài địa bàn phụ trách của đồng chí Nguyễn Văn Hoà; buổi này không được tính vào định mức",
+            ],
+        ],
+    );
+    // Yên Châu's cells but the one visited, the other `Bản Mới` with its commune.
+    SheetGrid::open(&path, "Đơn vị").assert_block(
+        "M5",
+        &[&[
+            "Bản Nà Cài, Bản Hoà, Tiểu khu 1, Bản Mới (xã Chiềng Sàng), Bản Phiêng Hày, Bản Khau Khoang, Bản Lóng Phiêng, Bản Suối Cù, Bản Nặm Dắt",
+        ]],
+    );
+    SheetGrid::open(&path, "Chi tiết").assert_block("A2", &[&["YC", "YC.xlsx"]]);
+    // The charts of `Tổng hợp` write their text in the workbook's font.
+    for chart in ["xl/charts/chart1.xml", "xl/charts/chart2.xml"] {
+        let xml = zip_entry(&path, chart);
+        let faces: Vec<&str> = xml
+            .split("typeface=\"")
+            .skip(1)
+            .map(|f| f.split('"').next().unwrap())
+            .collect();
+        assert!(faces.len() >= 4, "{chart}: {faces:?}");
+        assert!(
+            faces.iter().all(|f| *f == "Times New Roman"),
+            "{chart}: {faces:?}"
+        );
+    }
 }
 
 fn sheet_xml(path: &Path, sheet: &str) -> String {
