@@ -805,9 +805,10 @@ fn register_sheet(
         .iter()
         .map(|e| {
             let rec = &e.row;
+            // No code column here: a cell sharing its name shows its commune.
             let cell = rec
                 .cell
-                .map(|c| roster[c].name.clone())
+                .map(|c| roster.cell_label(&roster[c]))
                 .or(rec.cell_text.clone());
             vec![
                 t(&e.code),
