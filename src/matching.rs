@@ -393,10 +393,20 @@ impl<'r> Matcher<'r> {
             _ => Some(Err(MatchError::Ambiguous {
                 name: name.to_owned(),
                 what: "chi bộ",
-                candidates: Self::list(list.iter().map(|&i| {
-                    let c = &self.roster.cells[i];
-                    (&c.name, &c.code)
-                })),
+                // Told apart as the hint asks: by commune (by code when there is none).
+                candidates: list
+                    .iter()
+                    .map(|&i| {
+                        let c = &self.roster.cells[i];
+                        match &c.commune {
+                            Some(commune) => {
+                                format!("{} ({})", c.name, crate::roster::commune_label(commune))
+                            }
+                            None => format!("{} (mã {})", c.name, c.code),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 hint: "xã/phường (hoặc mã chi bộ)",
             })),
         }
@@ -703,7 +713,7 @@ mod tests {
         let err = m.cell(None, Some("Bản Mới"), None, Some("YC")).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "«Bản Mới» trùng với nhiều chi bộ: Bản Mới (A1), Bản Mới (A2); hãy ghi thêm xã/phường (hoặc mã chi bộ)"
+            "«Bản Mới» trùng với nhiều chi bộ: Bản Mới (xã Chiềng Đông), Bản Mới (xã Chiềng Sàng); hãy ghi thêm xã/phường (hoặc mã chi bộ)"
         );
         // Without a unit, three across the province.
         assert!(matches!(

@@ -75,8 +75,8 @@ pub fn decide(files: &[&InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
             if let Some(&first) = kept.iter().find(|&&k| files[k].digest == files[i].digest) {
                 uses[i] = FileUse::Superseded;
                 let message = format!(
-                    "tệp giống hệt tệp {} của đơn vị {unit}; chỉ dùng tệp nhận trước",
-                    files[first].submission.file
+                    "tệp giống hệt tệp «{}» nhận trước; chỉ dùng tệp nhận trước",
+                    file_name(&files[first].submission.file)
                 );
                 diags.push(notice_at(files[i], Code::FileDuplicate, message));
             } else {
@@ -88,8 +88,8 @@ pub fn decide(files: &[&InboxFile]) -> (Vec<FileUse>, Vec<Diagnostic>) {
             for &i in &kept[..kept.len() - 1] {
                 uses[i] = FileUse::Superseded;
                 let message = format!(
-                    "đơn vị {unit} đã gửi bản mới hơn ({}); bản này không được dùng",
-                    files[newest].submission.file
+                    "đơn vị đã gửi bản mới hơn («{}»); bản này không được dùng",
+                    file_name(&files[newest].submission.file)
                 );
                 let mut d = notice_at(files[i], Code::FileSuperseded, message);
                 d.severity = crate::diagnostic::Severity::Warning;
@@ -104,4 +104,9 @@ fn notice_at(file: &InboxFile, code: Code, message: String) -> Diagnostic {
     let mut d = Diagnostic::notice(code, Location::file(&file.submission.file), message);
     d.unit.clone_from(&file.submission.identity.unit);
     d
+}
+
+/// A file as its unit knows it: its name, without the office's folders.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }

@@ -163,6 +163,9 @@ pub struct CadreSummary {
     pub quota: u32,
     /// Attendances counted this year up to M.
     pub ytd: u32,
+    /// The same attendances by month: January first, one entry per month up to M (their
+    /// sum is `ytd`).
+    pub by_month: Vec<u32>,
     /// `ceil(quota × M / 12)`.
     pub expected: u32,
     /// Progress.
@@ -444,12 +447,16 @@ fn row_rules<'a>(
             let (Some(cadre_id), Some(cell_id)) = (row.cadre, row.cell) else {
                 continue;
             };
-            let (cadre, cell) = (&roster[cadre_id].code, &roster[cell_id].code);
+            // People read the messages: the cadre's and the cell's names, not their codes.
+            let cadre = || &roster[cadre_id].name;
+            let cell = || roster.cell_label(&roster[cell_id]);
             if !seen.insert((cadre_id, cell_id, row.date)) {
                 if in_month {
                     pass.rows.duplicates += 1;
                     let message = format!(
-                        "dòng trùng: cán bộ {cadre}, chi bộ {cell}, ngày {} đã được báo cáo trước đó; chỉ lần đầu được tính",
+                        "dòng trùng: đồng chí {}, chi bộ {}, ngày {} đã được báo cáo trước đó; chỉ lần đầu được tính",
+                        cadre(),
+                        cell(),
                         row.date.format("%d/%m/%Y")
                     );
                     let at = Location::cell(&s.file, sheet, row.cells.first);
@@ -477,7 +484,9 @@ fn row_rules<'a>(
                         "không được tính"
                     };
                     let message = format!(
-                        "chi bộ {cell} ngoài địa bàn phụ trách của cán bộ {cadre}; buổi này {counts} vào định mức"
+                        "chi bộ {} ngoài địa bàn phụ trách của đồng chí {}; buổi này {counts} vào định mức",
+                        cell(),
+                        cadre()
                     );
                     let at = Location::cell(&s.file, sheet, row.cells.cell);
                     pass.issues.push(with_unit(
@@ -663,12 +672,7 @@ fn cadres(
     counted: &[(&ReportRow, bool, bool)],
     planned: &[PlannedMeeting],
 ) -> Vec<CadreSummary> {
-    let mut ytd: Vec<u32> = vec![0; roster.cadres.len()];
-    for (row, _, counts) in counted {
-        if *counts && let Some(c) = row.cadre {
-            ytd[c.index()] += 1;
-        }
-    }
+    let by_month = monthly_attendance(roster.cadres.len(), month, counted);
     let outcomes = outcome_counts(planned, |p| &p.cadre);
     let mut list: Vec<CadreSummary> = roster
         .cadres
@@ -678,7 +682,7 @@ fn cadres(
             let quota = c
                 .quota
                 .unwrap_or_else(|| config.group(&c.group).map_or(0, |g| g.quota));
-            let done = ytd[i];
+            let done: u32 = by_month[i].iter().sum();
             let mine = outcomes.get(c.code.as_str()).copied().unwrap_or_default();
             CadreSummary {
                 code: c.code.clone(),
@@ -688,6 +692,7 @@ fn cadres(
                 unit: c.unit.clone(),
                 quota,
                 ytd: done,
+                by_month: by_month[i].clone(),
                 expected: if quota == 0 {
                     0
                 } else {
@@ -702,6 +707,27 @@ fn cadres(
         .collect();
     list.sort_by(|a, b| a.code.cmp(&b.code));
     list
+}
+
+/// Each cadre's counted attendances (by roster position) per month of the year up to
+/// `month`: the rows that count toward the quota, by the month of their date.
+fn monthly_attendance(
+    cadres: usize,
+    month: YearMonth,
+    counted: &[(&ReportRow, bool, bool)],
+) -> Vec<Vec<u32>> {
+    let months = month.month as usize;
+    let mut by_month = vec![vec![0; months]; cadres];
+    for (row, _, counts) in counted {
+        if *counts && let Some(c) = row.cadre {
+            // Accepted rows are dated in the year up to the end of M (SPEC §7).
+            let m = row.date.month0() as usize;
+            if m < months {
+                by_month[c.index()][m] += 1;
+            }
+        }
+    }
+    by_month
 }
 
 /// How the planned meetings of one cadre or unit turned out.

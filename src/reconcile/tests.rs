@@ -369,6 +369,10 @@ fn duplicates_count_once_across_months_and_nothing_is_lost() {
         (bch1.ytd, bch1.expected, bch1.status),
         (2, 2, Progress::OnTrack)
     );
+    // By month: June's meeting once (its repeat in July's file is a duplicate), July's.
+    assert_eq!(bch1.by_month, [0, 0, 0, 0, 0, 1, 1]);
+    let btv1 = r.cadres.iter().find(|c| c.code == "BTV1").unwrap();
+    assert_eq!(btv1.by_month, [0; 7]);
 }
 
 #[test]
@@ -414,6 +418,23 @@ fn attendance_outside_the_area_warns_and_counts_only_when_configured() {
     );
     assert!(r.issues[0].message.ends_with("vẫn được tính vào định mức"));
     assert_eq!((ytd(&r, "BCH1"), ytd(&r, "BTV1")), (1, 2));
+    // The months hold what counts: with the setting, the visit outside the area too.
+    let by_month = |r: &Reconciliation, c: &str| {
+        r.cadres
+            .iter()
+            .find(|x| x.code == c)
+            .unwrap()
+            .by_month
+            .clone()
+    };
+    assert_eq!(by_month(&r, "BTV1"), [0, 0, 0, 0, 0, 0, 2]);
+    let r = run(
+        &config(""),
+        7,
+        vec![file(7, "inbox/2020-07/YC.xlsx", "YC", day(8, 1), rows())],
+    );
+    assert_eq!(by_month(&r, "BTV1"), [0, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(by_month(&r, "BCH1"), [0; 7]);
 }
 
 /// July: Yên Châu's late report (one attended, one absent with a reason) and Mộc

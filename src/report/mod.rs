@@ -3,8 +3,10 @@
 //!
 //! `summary.rs` the JSON summary, `workbook.rs` the consolidated workbook, `template.rs`
 //! the unit template, `roster.rs` the roster workbook, `email.rs` the emails' text, `terminal.rs` what the commands print;
-//! `style.rs` the look the workbooks share.
+//! `style.rs` the look the workbooks share; `document.rs` the Party's document format
+//! (date line, number, recipients, signature).
 
+pub mod document;
 pub mod email;
 pub mod roster;
 pub mod style;

@@ -106,7 +106,7 @@ pub fn render(
             .set_creation_datetime(&excel_date(month.first_day())?),
     );
     let f = Formats::new();
-    report_sheet(&mut book, roster, unit, month, &f)?;
+    report_sheet(&mut book, roster, &config.province, unit, month, &f)?;
     recommendations_sheet(&mut book, roster, month, open, &f)?;
     guide_sheet(&mut book, month, config.deadline_day, &f)?;
     let meta = book.add_worksheet();
@@ -130,6 +130,7 @@ pub fn render(
 fn report_sheet(
     book: &mut Workbook,
     roster: &Roster,
+    province: &str,
     unit: &Unit,
     month: YearMonth,
     f: &Formats,
@@ -137,7 +138,7 @@ fn report_sheet(
     let sheet = book.add_worksheet();
     sheet.set_name("Báo cáo")?;
     let last = col(REPORT.len() - 1);
-    title_block(sheet, unit, month, last, f)?;
+    title_block(sheet, province, unit, month, last, f)?;
 
     for (c, column) in REPORT.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, col(c), column.canonical(), &f.header)?;
@@ -237,19 +238,27 @@ fn report_sheet(
     Ok(())
 }
 
-/// The unit's heading, the Party header with a date line to fill in, and the title with
-/// the month (which the reader finds again).
+/// The Party header (Hướng dẫn 36-HD/VPTW): the provincial Party committee, the unit
+/// under it and its star on the left, the Party's name and a date line to fill in on the
+/// right; then the title with the month (which the reader finds again).
 fn title_block(
     sheet: &mut Worksheet,
+    province: &str,
     unit: &Unit,
     month: YearMonth,
     last: u16,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    sheet.merge_range(0, 0, 0, 5, &unit.name.to_uppercase(), &f.bold)?;
-    sheet.merge_range(1, 0, 1, 5, "*", &f.bold)?;
+    let centred = f
+        .plain
+        .clone()
+        .set_align(rust_xlsxwriter::FormatAlign::Center);
+    let province = format!("ĐẢNG BỘ TỈNH {}", province.to_uppercase());
+    sheet.merge_range(0, 0, 0, 5, &province, &centred)?;
+    sheet.merge_range(1, 0, 1, 5, &unit.name.to_uppercase(), &f.bold)?;
+    sheet.merge_range(2, 0, 2, 5, "*", &f.bold)?;
     sheet.merge_range(0, 9, 0, last, "ĐẢNG CỘNG SẢN VIỆT NAM", &f.bold)?;
-    sheet.merge_range(1, 9, 1, last, "……………, ngày …… tháng …… năm 20……", &f.italic)?;
+    sheet.merge_range(2, 9, 2, last, "……………, ngày …… tháng …… năm 20……", &f.italic)?;
     let title = "BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ CỦA TỈNH ỦY VIÊN";
     sheet.merge_range(3, 0, 3, last, title, &f.bold)?;
     sheet.merge_range(

@@ -5,16 +5,18 @@
 //! date line derive from the inputs, so the same inputs give the same file. No cell holds
 //! more than Excel can ([`crate::text::fit_cell`]).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartFont, ChartType, ConditionalFormatText, ConditionalFormatTextRule, DocProperties,
+    Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::config::Config;
 use crate::model::Rating;
-use crate::reconcile::{Reconciliation, deadline};
+use crate::reconcile::files::file_name;
+use crate::reconcile::{CadreSummary, Reconciliation, deadline};
+use crate::report::document;
 use crate::report::style::{self, col, excel_date};
 use crate::roster::Roster;
 use crate::vocabulary::ATTENDED;
@@ -145,8 +147,9 @@ pub fn fill(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<Work
     for format in [&f.header, &f.body, &f.date, &f.wrap] {
         book.register_format(format);
     }
-    let fills: [(Fill, bool); 6] = [
+    let fills: [(Fill, bool); 7] = [
         (cadres_sheet, false),
+        (months_sheet, false),
         (units_sheet, false),
         (cells_sheet, false),
         (details_sheet, true),
@@ -339,14 +342,9 @@ fn summary_sheet(
     sheet.merge_range(1, 0, 1, 1, "BAN TỔ CHỨC", &bold)?;
     sheet.merge_range(2, 0, 2, 1, "*", &center)?;
     sheet.merge_range(0, 3, 0, 8, "ĐẢNG CỘNG SẢN VIỆT NAM", &underlined)?;
-    let date_line = format!(
-        "{}, ngày {:02} tháng {:02} năm {}",
-        config.province,
-        date.day(),
-        date.month(),
-        date.year()
-    );
-    sheet.merge_range(2, 3, 2, 8, &date_line, &italic)?;
+    sheet.merge_range(3, 0, 3, 1, document::NUMBER_LINE, &center)?;
+    let date_line = document::date_line(&config.province, date);
+    sheet.merge_range(3, 3, 3, 8, &date_line, &italic)?;
     sheet.merge_range(
         4,
         0,
@@ -451,8 +449,25 @@ fn summary_sheet(
             .set_categories(("Đơn vị", 1, 1, units, 1))
             .set_values(("Đơn vị", 1, 5, units, 5));
         chart.set_width(620).set_height(320);
+        in_workbook_font(&mut chart);
         sheet.insert_chart(7, 3, &chart)?;
     }
+    // The document's end (Hướng dẫn 36-HD/VPTW): recipients on the left, the signature
+    // on the right, below the figures and the charts.
+    // The pie chart ends near row 41.
+    let end = row.max(42) + 1;
+    let recipients_label = base.clone().set_bold().set_italic();
+    let recipient = base.clone().set_font_size(11);
+    sheet.write_string_with_format(end, 0, "Nơi nhận:", &recipients_label)?;
+    for (r, line) in (end + 1..).zip(document::RECIPIENTS) {
+        sheet.write_string_with_format(r, 0, line, &recipient)?;
+    }
+    for (r, line) in (end..).zip(document::SIGNATURE) {
+        sheet.merge_range(r, 3, r, 8, line, &bold)?;
+    }
+    // Room for the signature and the seal, then the signer's name.
+    sheet.merge_range(end + 6, 3, end + 6, 8, document::NAME_LINE, &bold)?;
+
     let mut pie = Chart::new(ChartType::Column);
     pie.title().set_name("Xếp loại buổi sinh hoạt");
     pie.add_series()
@@ -461,6 +476,7 @@ fn summary_sheet(
         .set_values(("Tổng hợp", rating_rows.0, 1, rating_rows.1, 1));
     pie.legend().set_hidden();
     pie.set_width(620).set_height(300);
+    in_workbook_font(&mut pie);
     sheet.insert_chart(25, 3, &pie)?;
 
     style::print_a4_landscape(
@@ -473,10 +489,41 @@ fn summary_sheet(
     Ok(())
 }
 
+/// The cadres' figures in the roster's order (the office keeps it in protocol order),
+/// where the reconciliation has them by code.
+fn in_roster_order<'a>(r: &'a Reconciliation, roster: &Roster) -> Vec<&'a CadreSummary> {
+    roster
+        .cadres
+        .iter()
+        .filter_map(|c| {
+            r.cadres
+                .binary_search_by(|s| s.code.as_str().cmp(&c.code))
+                .ok()
+                .map(|i| &r.cadres[i])
+        })
+        .collect()
+}
+
+/// The colours of the progress column, on `Cán bộ` and `Theo tháng` alike.
+const PROGRESS_COLOURS: [(&str, &str); 3] = [("Chậm", RED), ("Đạt", GREEN), ("Đúng", GREEN)];
+
+/// Sets the workbook's font on a chart's title, axes and legend (a chart otherwise draws
+/// its text in Calibri).
+fn in_workbook_font(chart: &mut Chart) {
+    let mut title = ChartFont::new();
+    title.set_name(style::FONT).set_bold().set_size(13);
+    let mut text = ChartFont::new();
+    text.set_name(style::FONT).set_size(11);
+    chart.title().set_font(&title);
+    chart.x_axis().set_font(&text);
+    chart.y_axis().set_font(&text);
+    chart.legend().set_font(&text);
+}
+
 fn cadres_sheet(
     sheet: &mut Worksheet,
     r: &Reconciliation,
-    _: &Roster,
+    roster: &Roster,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
@@ -493,9 +540,8 @@ fn cadres_sheet(
         Col("Tháng này: vắng", 8.0),
         Col("Tháng này: chưa báo cáo", 9.0),
     ];
-    let rows: Vec<Vec<V>> = r
-        .cadres
-        .iter()
+    let rows: Vec<Vec<V>> = in_roster_order(r, roster)
+        .into_iter()
         .map(|c| {
             vec![
                 t(&c.code),
@@ -521,18 +567,71 @@ fn cadres_sheet(
         &rows,
         f,
     )?;
-    colour(
+    colour(sheet, 8, rows.len(), &PROGRESS_COLOURS)
+}
+
+/// `Theo tháng`: the year at a glance, one row per cadre in the roster's order, each
+/// month's counted attendances from January to M, then the year to date, the quota and
+/// the progress, coloured as on `Cán bộ`.
+fn months_sheet(
+    sheet: &mut Worksheet,
+    r: &Reconciliation,
+    roster: &Roster,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    const MONTHS: [&str; 12] = [
+        "Tháng 1",
+        "Tháng 2",
+        "Tháng 3",
+        "Tháng 4",
+        "Tháng 5",
+        "Tháng 6",
+        "Tháng 7",
+        "Tháng 8",
+        "Tháng 9",
+        "Tháng 10",
+        "Tháng 11",
+        "Tháng 12",
+    ];
+    let months = r.month.month as usize;
+    let mut cols = vec![
+        Col("Mã cán bộ", 11.0),
+        Col("Họ và tên", 24.0),
+        Col("Nhóm", 9.0),
+    ];
+    cols.extend(MONTHS[..months].iter().map(|m| Col(m, 8.0)));
+    cols.extend([
+        Col("Từ đầu năm", 9.0),
+        Col("Định mức năm", 9.0),
+        Col("Tiến độ", 18.0),
+    ]);
+    let rows: Vec<Vec<V>> = in_roster_order(r, roster)
+        .into_iter()
+        .map(|c| {
+            let mut row = vec![t(&c.code), t(&c.name), t(&c.group)];
+            row.extend(c.by_month.iter().map(|&x| n(x)));
+            row.extend([n(c.ytd), n(c.quota), t(c.status.label())]);
+            row
+        })
+        .collect();
+    table(
         sheet,
-        8,
-        rows.len(),
-        &[("Chậm", RED), ("Đạt", GREEN), ("Đúng", GREEN)],
-    )
+        "Theo tháng",
+        &format!(
+            "Số buổi dự sinh hoạt của cán bộ theo tháng — năm {}, đến tháng {}",
+            r.month.year, r.month.month
+        ),
+        &cols,
+        &rows,
+        f,
+    )?;
+    colour(sheet, cols.len() - 1, rows.len(), &PROGRESS_COLOURS)
 }
 
 fn units_sheet(
     sheet: &mut Worksheet,
     r: &Reconciliation,
-    _: &Roster,
+    roster: &Roster,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let cols = [
@@ -567,7 +666,12 @@ fn units_sheet(
                 n(u.cells_total as u64),
                 n(u.remote_cells_visited_ytd as u64),
                 n(u.remote_cells_total as u64),
-                t(u.never_visited.join(", ")),
+                t(u.never_visited
+                    .iter()
+                    .filter_map(|code| roster.cell(code))
+                    .map(|c| roster.cell_label(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")),
             ]
         })
         .collect();
@@ -664,7 +768,7 @@ fn details_sheet(
             });
             vec![
                 t(&d.unit),
-                t(&d.file),
+                t(file_name(&d.file)),
                 t(&d.sheet),
                 n(row.cells.first.row + 1),
                 ot(cadre.map(|c| &c.code)),
@@ -724,9 +828,10 @@ fn register_sheet(
         .iter()
         .map(|e| {
             let rec = &e.row;
+            // No code column here: a cell sharing its name shows its commune.
             let cell = rec
                 .cell
-                .map(|c| roster[c].name.clone())
+                .map(|c| roster.cell_label(&roster[c]))
                 .or(rec.cell_text.clone());
             vec![
                 t(&e.code),
@@ -740,7 +845,7 @@ fn register_sheet(
                 od(rec.resolved_on),
                 V::N(f64::from(i32::try_from(e.age_days).unwrap_or(i32::MAX))),
                 t(if e.overdue { "Quá hạn" } else { "" }),
-                t(&e.file),
+                t(file_name(&e.file)),
             ]
         })
         .collect();
@@ -779,7 +884,7 @@ fn issues_sheet(
                 t(d.severity.label_vi()),
                 t(d.code.as_str()),
                 ot(d.unit.as_ref()),
-                ot(d.location.file.as_ref()),
+                d.location.file.as_deref().map_or(V::E, |f| t(file_name(f))),
                 ot(d.location.sheet.as_ref()),
                 d.location.cell.map_or(V::E, |c| t(c.to_string())),
                 t(&d.message),

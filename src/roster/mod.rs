@@ -37,6 +37,8 @@ pub struct Roster {
     unit_words: FxHashMap<String, Vec<usize>>,
     /// Unit code → its cells, in roster order.
     unit_cells: FxHashMap<String, Vec<usize>>,
+    /// Names that more than one cell bears (people tell those cells by their commune).
+    shared_cell_names: rustc_hash::FxHashSet<String>,
 }
 
 impl Roster {
@@ -72,6 +74,12 @@ impl Roster {
             unit_cells.entry(cell.unit.clone()).or_default().push(i);
         }
         let cell_index = index(&cells, |c| &c.code);
+        let mut names: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        let shared_cell_names = cells
+            .iter()
+            .filter(|c| !names.insert(c.name.as_str()))
+            .map(|c| c.name.clone())
+            .collect();
         let cadre_index = index(&cadres, |c| &c.code);
         let assignments = assignments
             .into_iter()
@@ -84,6 +92,7 @@ impl Roster {
             })
             .collect();
         Roster {
+            shared_cell_names,
             unit_keys,
             unit_words,
             unit_cells,
@@ -156,6 +165,17 @@ impl Roster {
             .map(|&i| &self.cells[i])
     }
 
+    /// A cell as people name it: its name, with its commune when another cell of the
+    /// roster bears the same name (`Bản Mới (xã Chiềng Đông)`).
+    pub fn cell_label(&self, cell: &Cell) -> String {
+        match &cell.commune {
+            Some(commune) if self.shared_cell_names.contains(&cell.name) => {
+                format!("{} ({})", cell.name, commune_label(commune))
+            }
+            _ => cell.name.clone(),
+        }
+    }
+
     /// The assignments as the `Phân công` sheet writes them, by codes (to build a roster
     /// again from changed parts).
     pub fn assignment_rows(&self) -> Vec<AssignmentRow> {
@@ -189,6 +209,20 @@ impl std::ops::Index<CellId> for Roster {
     fn index(&self, id: CellId) -> &Cell {
         &self.cells[id.index()]
     }
+}
+
+/// A commune as a sentence names it: `xã Chiềng Đông` for a roster's `Chiềng Đông`, the
+/// roster's own prefix in lower case when it has one (`phường Quyết Thắng`, `thị trấn Hát
+/// Lót`).
+pub fn commune_label(commune: &str) -> String {
+    for prefix in ["xã ", "phường ", "thị trấn "] {
+        let n = prefix.len();
+        if commune.len() > n && commune.is_char_boundary(n) && commune[..n].to_lowercase() == prefix
+        {
+            return format!("{prefix}{}", &commune[n..]);
+        }
+    }
+    format!("xã {commune}")
 }
 
 /// The runs of letters and digits of `text`.
@@ -262,5 +296,57 @@ pub fn load(
         Err(RosterError { diagnostics })
     } else {
         Ok((roster, diagnostics))
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::{Roster, commune_label};
+    use crate::model::Cell;
+
+    fn cell(code: &str, name: &str, commune: Option<&str>) -> Cell {
+        Cell {
+            code: code.into(),
+            name: name.into(),
+            commune: commune.map(Into::into),
+            unit: "YC".into(),
+            members: None,
+            remote: false,
+            meeting_day: None,
+            aliases: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn cells_sharing_a_name_are_told_apart_by_their_commune() {
+        let roster = Roster::new(
+            Vec::new(),
+            vec![
+                cell("YC-CD-01", "Bản Mới", Some("Chiềng Đông")),
+                cell("YC-CS-01", "Bản Mới", Some("Xã Chiềng Sàng")),
+                cell("YC-CD-04", "Tiểu khu 1", Some("Chiềng Đông")),
+                cell("MS-HL-02", "Tổ 3", Some("Thị trấn Hát Lót")),
+                cell("TP-CL-01", "Tổ 3", Some("Phường Chiềng Lề")),
+                cell("X-1", "Bản Lay", None),
+                cell("X-2", "Bản Lay", None),
+            ],
+            Vec::new(),
+            Vec::new(),
+        );
+        let labels: Vec<String> = roster.cells.iter().map(|c| roster.cell_label(c)).collect();
+        assert_eq!(
+            labels,
+            [
+                "Bản Mới (xã Chiềng Đông)",
+                "Bản Mới (xã Chiềng Sàng)",
+                "Tiểu khu 1",
+                "Tổ 3 (thị trấn Hát Lót)",
+                "Tổ 3 (phường Chiềng Lề)",
+                "Bản Lay",
+                "Bản Lay",
+            ]
+        );
+        assert_eq!(commune_label("XÃ Mường Sại"), "xã Mường Sại");
+        assert_eq!(commune_label("Xã"), "xã Xã");
     }
 }

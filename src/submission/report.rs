@@ -361,8 +361,13 @@ impl Line<'_> {
                             Code::RowCadreApproximate,
                             self.row.at(ReportCol::Cadre),
                             format!(
-                                "không có tên này đúng dấu; đã hiểu là {} ({})",
-                                cadre.name, cadre.code
+                                "không có tên này đúng dấu; đã hiểu là đồng chí {}{}",
+                                cadre.name,
+                                cadre
+                                    .position
+                                    .as_ref()
+                                    .map(|p| format!(", {p}"))
+                                    .unwrap_or_default()
                             ),
                         )
                         .with_value(name.unwrap_or_default()),
@@ -405,8 +410,12 @@ impl Line<'_> {
                 let cell = &m.roster().cells[found.index];
                 let message = match found.note {
                     Some(Note::Approximate) => format!(
-                        "không có tên chi bộ này đúng dấu; đã hiểu là {} ({})",
-                        cell.name, cell.code
+                        "không có tên chi bộ này đúng dấu; đã hiểu là chi bộ {}{}",
+                        cell.name,
+                        cell.commune
+                            .as_deref()
+                            .map(|c| format!(" ({})", crate::roster::commune_label(c)))
+                            .unwrap_or_default()
                     ),
                     Some(Note::NameDisagrees) => format!(
                         "tên chi bộ khác với mã {}; theo mã là {}",

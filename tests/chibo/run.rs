@@ -143,6 +143,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
         [
             "Tổng hợp",
             "Cán bộ",
+            "Theo tháng",
             "Đơn vị",
             "Chi bộ",
             "Chi tiết",
@@ -158,8 +159,13 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
         &[
             &["ĐẢNG BỘ TỈNH SƠN LA", "", "", "ĐẢNG CỘNG SẢN VIỆT NAM"],
             &["BAN TỔ CHỨC"],
-            &["*", "", "", "Sơn La, ngày 09 tháng 08 năm 2020"],
-            &[],
+            &["*"],
+            &[
+                "Số: ……-BC/BTCTU",
+                "",
+                "",
+                "Sơn La, ngày 09 tháng 8 năm 2020",
+            ],
             &["BÁO CÁO TỔNG HỢP KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ"],
             &["Tháng 7 năm 2020"],
             &[],
@@ -169,6 +175,19 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
             &["Đơn vị chưa nộp", "#1"],
             &["Tệp nhận được", "#5"],
             &["Tệp được dùng", "#3"],
+        ],
+    );
+    // The document's end, below the figures and the charts: recipients and signature.
+    SheetGrid::open(&path, "Tổng hợp").assert_eq(
+        "A44",
+        &[
+            &["Nơi nhận:", "", "", "T/M BAN TỔ CHỨC"],
+            &["- Thường trực Tỉnh ủy;", "", "", "TRƯỞNG BAN"],
+            &["- Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy;"],
+            &["- Các huyện ủy, thành ủy;"],
+            &["- Lưu VP."],
+            &[],
+            &["", "", "", "……………………………"],
         ],
     );
     SheetGrid::open(&path, "Cán bộ").assert_block(
@@ -191,7 +210,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
     let cadres = sheet(&ws, "2020-07", "Cán bộ");
     assert_eq!(cadres.height() - 1, s["cadres"].as_array().unwrap().len());
     // One row per unit, in code order: how it reported, its planned meetings, the cells
-    // its cadres reached and those none reached yet.
+    // its cadres reached and those none reached yet, by their names.
     SheetGrid::open(&path, "Đơn vị").assert_eq(
         "A1",
         &[
@@ -223,7 +242,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
                 "#10",
                 "#1",
                 "#3",
-                "MC-TL-02, MC-LS-01, MC-LS-03, MC-NT-03",
+                "Bản Nà Bai, Bản Pha Luông, Bản Co Chàm, Tiểu khu 70",
             ],
             &[
                 "MS",
@@ -238,7 +257,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
                 "#10",
                 "#2",
                 "#3",
-                "MS-HL-01, MS-HL-03, MS-CM-02, MS-NO-02",
+                "Tiểu khu 2, Tiểu khu 10, Bản Púng Khoai, Bản Nà Cang",
             ],
             &[
                 "TP",
@@ -253,7 +272,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
                 "#9",
                 "#2",
                 "#2",
-                "TP-CL-02",
+                "Tổ 7",
             ],
             &[
                 "YC",
@@ -268,19 +287,17 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
                 "#10",
                 "#2",
                 "#3",
-                "YC-CD-02, YC-CS-03, YC-PK-03",
+                "Bản Nà Cài, Bản Khau Khoang, Bản Nặm Dắt",
             ],
         ],
     );
     let details = sheet(&ws, "2020-07", "Chi tiết");
     assert_eq!(details.height() - 1, 12, "one row per accepted row");
-    // Every issue of the month, in the order of summary.json, each at its cell.
+    // Every issue of the month, in the order of summary.json, each at its cell, the file
+    // by its name (as the unit knows it, without the office's folders).
     let issues = sheet(&ws, "2020-07", "Lỗi dữ liệu");
     assert_eq!(issues.height() - 1, codes.len());
-    let (tp, yc) = (
-        "inbox/2020-07/TP Sơn La thang 7.xlsx",
-        "inbox/2020-07/Yen Chau YC thang 7 (sua).xlsx",
-    );
+    let (tp, yc) = ("TP Sơn La thang 7.xlsx", "Yen Chau YC thang 7 (sua).xlsx");
     SheetGrid::open(&path, "Lỗi dữ liệu").assert_block(
         "A1",
         &[
@@ -289,7 +306,7 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
                 "Cảnh báo",
                 "row-outside-area",
                 "MC",
-                "inbox/2020-07/Moc Chau thang 7.xls",
+                "Moc Chau thang 7.xls",
                 "Báo cáo",
                 "C11",
             ],
@@ -310,14 +327,9 @@ fn the_demo_province_in_july_shows_every_kind_of_output() {
                 "Cảnh báo",
                 "file-superseded",
                 "YC",
-                "inbox/2020-07/Yen Chau YC thang 7.xlsx",
+                "Yen Chau YC thang 7.xlsx",
             ],
-            &[
-                "Lưu ý",
-                "file-skipped",
-                "",
-                "inbox/2020-07/ghi chu van phong.txt",
-            ],
+            &["Lưu ý", "file-skipped", "", "ghi chu van phong.txt"],
         ],
     );
 
@@ -568,8 +580,7 @@ fn without_received_txt_modification_times_decide() {
         .unwrap()
         .clone();
     assert_eq!(issue["file"], "inbox/2020-07/YC-2.xlsx");
-    SheetGrid::open(&workbook(&ws, "2020-07"), "Chi tiết")
-        .assert_block("B2", &[&["inbox/2020-07/YC-1.xlsx"]]);
+    SheetGrid::open(&workbook(&ws, "2020-07"), "Chi tiết").assert_block("B2", &[&["YC-1.xlsx"]]);
 }
 
 /// `chibo run` on the report of `tests/fixtures/make-legacy.py` typed with TCVN3 and with

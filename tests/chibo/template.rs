@@ -65,6 +65,25 @@ fn an_untouched_template_reads_back_as_planned_and_unreported() {
         s.identity.template_version.as_deref(),
         Some(chibo::report::template::TEMPLATE_VERSION)
     );
+    // The Party header (Hướng dẫn 36-HD/VPTW): the province's Party committee above the
+    // unit, its star; the Party's name and the date line to fill in on the right.
+    let gap = ["", "", "", "", "", "", "", ""];
+    let line = |left: &'static str, right: &'static str| -> Vec<&'static str> {
+        let mut row = vec![left];
+        row.extend(gap);
+        row.push(right);
+        row
+    };
+    SheetGrid::open(&template, "Báo cáo").assert_block(
+        "A1",
+        &[
+            &line("ĐẢNG BỘ TỈNH SƠN LA", "ĐẢNG CỘNG SẢN VIỆT NAM"),
+            &line("HUYỆN ỦY YÊN CHÂU", ""),
+            &line("*", "……………, ngày …… tháng …… năm 20……"),
+            &["BÁO CÁO KẾT QUẢ DỰ SINH HOẠT CHI BỘ KHU DÂN CƯ CỦA TỈNH ỦY VIÊN"],
+            &["Tháng 7 năm 2020"],
+        ],
+    );
     // The header rows are the canonical labels of SPEC §4, in the tables' order.
     let report: Vec<&str> = columns::REPORT
         .iter()
