@@ -19,7 +19,6 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::AbsenceReason;
 use crate::reconcile::{FileUse, Outcome, Progress, Reconciliation, Submitted, deadline};
 use crate::roster::Roster;
-use crate::text::MatchKey;
 
 /// The template files, each overridable by a file of the same name in the workspace's
 /// `templates/email/`.
@@ -238,32 +237,6 @@ fn file_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
-/// A cell's name for people: the name, followed by its commune (`Bản Mới (xã Chiềng
-/// Hặc)`) when another cell of the province has the same name.
-fn cell_name(roster: &Roster, cell: &crate::model::Cell) -> String {
-    let key = MatchKey::new(&cell.name);
-    let shared = roster
-        .cells
-        .iter()
-        .any(|c| c.code != cell.code && MatchKey::new(&c.name) == key);
-    match cell.commune.as_deref().filter(|_| shared) {
-        Some(commune) => format!("{} ({})", cell.name, commune_words(commune)),
-        None => cell.name.clone(),
-    }
-}
-
-/// A commune as written after a name: `xã Chiềng Hặc`, `phường Quyết Thắng`, `thị
-/// trấn Hát Lót`; a bare name is a commune (`xã`).
-fn commune_words(commune: &str) -> String {
-    for kind in ["xã ", "phường ", "thị trấn "] {
-        let n = kind.len();
-        if commune.len() > n && commune.is_char_boundary(n) && commune[..n].to_lowercase() == kind {
-            return format!("{kind}{}", &commune[n..]);
-        }
-    }
-    format!("xã {commune}")
-}
-
 /// The pixel width of `count` on a bar where `max` is [`BAR_PX`]; a non-zero count is
 /// never narrower than 2 pixels, so it stays visible.
 fn bar_px(count: usize, max: usize) -> usize {
@@ -431,7 +404,7 @@ fn leadership_context(
             cell: e
                 .row
                 .cell
-                .map(|c| cell_name(roster, &roster[c]))
+                .map(|c| roster.cell_label(&roster[c]))
                 .or(e.row.cell_text.clone())
                 .unwrap_or_default(),
             content: e.row.content.clone(),
@@ -515,7 +488,7 @@ fn unit_context(
                     .map_or_else(|| p.cadre.clone(), |c| c.name.clone()),
                 cell: roster
                     .cell(&p.cell)
-                    .map_or_else(|| p.cell.clone(), |c| cell_name(roster, c)),
+                    .map_or_else(|| p.cell.clone(), |c| roster.cell_label(c)),
                 outcome,
                 reason,
             };
@@ -620,7 +593,7 @@ mod tests {
             vec![],
             vec![],
         );
-        let names: Vec<String> = roster.cells.iter().map(|c| cell_name(&roster, c)).collect();
+        let names: Vec<String> = roster.cells.iter().map(|c| roster.cell_label(c)).collect();
         assert_eq!(
             names,
             [

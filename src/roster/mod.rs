@@ -37,8 +37,9 @@ pub struct Roster {
     unit_words: FxHashMap<String, Vec<usize>>,
     /// Unit code → its cells, in roster order.
     unit_cells: FxHashMap<String, Vec<usize>>,
-    /// Names that more than one cell bears (people tell those cells by their commune).
-    shared_cell_names: rustc_hash::FxHashSet<String>,
+    /// Names that more than one cell bears, as match keys (people tell those cells by
+    /// their commune).
+    shared_cell_names: rustc_hash::FxHashSet<MatchKey>,
 }
 
 impl Roster {
@@ -74,11 +75,12 @@ impl Roster {
             unit_cells.entry(cell.unit.clone()).or_default().push(i);
         }
         let cell_index = index(&cells, |c| &c.code);
-        let mut names: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        // Compared as match keys: `Bản Mới` and `bản mới` are one name to a reader.
+        let mut names: rustc_hash::FxHashSet<MatchKey> = rustc_hash::FxHashSet::default();
         let shared_cell_names = cells
             .iter()
-            .filter(|c| !names.insert(c.name.as_str()))
-            .map(|c| c.name.clone())
+            .map(|c| MatchKey::new(&c.name))
+            .filter(|key| !names.insert(key.clone()))
             .collect();
         let cadre_index = index(&cadres, |c| &c.code);
         let assignments = assignments
@@ -169,7 +171,7 @@ impl Roster {
     /// roster bears the same name (`Bản Mới (xã Chiềng Đông)`).
     pub fn cell_label(&self, cell: &Cell) -> String {
         match &cell.commune {
-            Some(commune) if self.shared_cell_names.contains(&cell.name) => {
+            Some(commune) if self.shared_cell_names.contains(&MatchKey::new(&cell.name)) => {
                 format!("{} ({})", cell.name, commune_label(commune))
             }
             _ => cell.name.clone(),
