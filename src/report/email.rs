@@ -560,51 +560,6 @@ fn unit_context(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Cell, Unit};
-
-    fn cell(code: &str, name: &str, commune: Option<&str>) -> Cell {
-        Cell {
-            code: code.into(),
-            name: name.into(),
-            commune: commune.map(Into::into),
-            unit: "YC".into(),
-            members: None,
-            remote: false,
-            meeting_day: None,
-            aliases: vec![],
-        }
-    }
-
-    #[test]
-    fn a_cell_is_named_with_its_commune_only_when_another_shares_its_name() {
-        let roster = Roster::new(
-            vec![Unit {
-                code: "YC".into(),
-                name: "Huyện ủy Yên Châu".into(),
-                emails: vec![],
-            }],
-            vec![
-                cell("A", "Bản Mới", Some("Chiềng Hặc")),
-                cell("B", "bản mới", Some("Phường Quyết Thắng")),
-                cell("C", "Bản Mới", Some("THỊ TRẤN Hát Lót")),
-                cell("D", "Bản Mới", None),
-                cell("E", "Bản Hạ Hoà", Some("Xã Chiềng Mung")),
-            ],
-            vec![],
-            vec![],
-        );
-        let names: Vec<String> = roster.cells.iter().map(|c| roster.cell_label(c)).collect();
-        assert_eq!(
-            names,
-            [
-                "Bản Mới (xã Chiềng Hặc)",
-                "bản mới (phường Quyết Thắng)",
-                "Bản Mới (thị trấn Hát Lót)",
-                "Bản Mới",
-                "Bản Hạ Hoà",
-            ]
-        );
-    }
 
     #[test]
     fn bars_are_scaled_to_the_longest_and_a_count_stays_visible() {

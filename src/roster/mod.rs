@@ -331,6 +331,9 @@ mod label_tests {
                 cell("TP-CL-01", "Tổ 3", Some("Phường Chiềng Lề")),
                 cell("X-1", "Bản Lay", None),
                 cell("X-2", "Bản Lay", None),
+                // One name to a reader whatever its case and tone style.
+                cell("YC-CH-01", "Bản Hoà", Some("Chiềng Hặc")),
+                cell("YC-QT-01", "bản hòa", Some("Phường Quyết Thắng")),
             ],
             Vec::new(),
             Vec::new(),
@@ -346,6 +349,8 @@ mod label_tests {
                 "Tổ 3 (phường Chiềng Lề)",
                 "Bản Lay",
                 "Bản Lay",
+                "Bản Hoà (xã Chiềng Hặc)",
+                "bản hòa (phường Quyết Thắng)",
             ]
         );
         assert_eq!(commune_label("XÃ Mường Sại"), "xã Mường Sại");
