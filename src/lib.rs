@@ -19,9 +19,11 @@
 //! | [`reconcile`] | pure: the roster and the year's files → the month's figures |
 //! | [`report`] | renderers: summary, workbooks, template, emails, terminal, their style |
 //! | [`mail`] | messages, the outbox, SMTP delivery (the other edge) |
+//! | [`collect`] | reports arriving by email: mailboxes (files, IMAP) into the inbox |
 //! | [`config`], [`clock`], [`roster`], [`model`], [`vocabulary`], [`diagnostic`], [`output`], [`os_error`], [`pause`] | the ground floor |
 
 pub mod cli;
+pub mod collect;
 pub mod commands;
 pub mod lock;
 pub mod usage;
