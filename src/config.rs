@@ -46,6 +46,8 @@ pub struct Config {
     pub groups: BTreeMap<String, Group>,
     /// Email settings.
     pub email: EmailConfig,
+    /// Where `chibo collect` takes reports from.
+    pub collect: CollectConfig,
 }
 
 /// How emails leave.
@@ -59,14 +61,14 @@ pub enum Transport {
     Smtp,
 }
 
-/// How the SMTP connection is protected.
+/// How a mail server connection (SMTP or IMAP) is protected.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
-    /// Plain connection upgraded with STARTTLS (port 587).
+    /// Plain connection upgraded with STARTTLS (SMTP port 587, IMAP 143).
     #[default]
     Starttls,
-    /// Implicit TLS (port 465).
+    /// Implicit TLS (SMTP port 465, IMAP 993).
     Tls,
     /// No encryption: allowed only to a loopback host.
     None,
@@ -105,6 +107,57 @@ pub struct SmtpConfig {
     pub ca_file: Option<PathBuf>,
 }
 
+/// The `[collect]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CollectConfig {
+    /// The office's IMAP mailbox, when given (`[collect.imap]`).
+    pub imap: Option<ImapConfig>,
+}
+
+/// The `[collect.imap]` table: the office's mailbox that units send reports to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImapConfig {
+    /// Server host name or address.
+    pub host: String,
+    /// Server port (993 with `tls`, 143 otherwise).
+    pub port: u16,
+    /// Connection security (default `tls`).
+    pub security: Security,
+    /// Login name.
+    pub username: String,
+    /// Name of the environment variable holding the password.
+    pub password_env: String,
+    /// A CA certificate (PEM) to trust besides the public ones; absolute.
+    pub ca_file: Option<PathBuf>,
+    /// The folder read (default `INBOX`), as people name it (Unicode).
+    pub folder: String,
+    /// The folder a collected message is moved to; `None` marks it seen where it is.
+    pub done_folder: Option<String>,
+}
+
+impl ImapConfig {
+    /// The password, read from the environment variable `password_env`.
+    ///
+    /// # Errors
+    /// The variable is unset or empty.
+    pub fn password_from(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<String, MissingPassword> {
+        secret(&self.password_env, env)
+    }
+}
+
+/// The value of the environment variable `var`, which must not be empty.
+fn secret(var: &str, env: impl Fn(&str) -> Option<String>) -> Result<String, MissingPassword> {
+    match env(var) {
+        Some(p) if !p.is_empty() => Ok(p),
+        _ => Err(MissingPassword {
+            var: var.to_owned(),
+        }),
+    }
+}
+
 impl SmtpConfig {
     /// The password, read from the environment variable the configuration names; the
     /// secret never lives in the file or on the command line. `None` without a username.
@@ -126,12 +179,7 @@ impl SmtpConfig {
         if self.username.is_none() {
             return Ok(None);
         }
-        match env(&self.password_env) {
-            Some(p) if !p.is_empty() => Ok(Some(p)),
-            _ => Err(MissingPassword {
-                var: self.password_env.clone(),
-            }),
-        }
+        secret(&self.password_env, env).map(Some)
     }
 }
 
@@ -280,6 +328,28 @@ struct RawConfig {
     #[serde(default)]
     groups: BTreeMap<String, Spanned<RawGroup>>,
     email: Option<Spanned<RawEmail>>,
+    collect: Option<RawCollect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCollect {
+    imap: Option<Spanned<RawImap>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImap {
+    host: Option<Spanned<String>>,
+    port: Option<Spanned<i64>>,
+    security: Option<Spanned<Security>>,
+    username: Option<String>,
+    password_env: Option<Spanned<String>>,
+    /// Present only so that a password written into the file gets its own message.
+    password: Option<Spanned<toml::Value>>,
+    ca_file: Option<String>,
+    folder: Option<Spanned<String>>,
+    done_folder: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -383,6 +453,12 @@ impl Validator<'_> {
             timezone: self.timezone(raw.timezone),
             groups: self.groups(raw.groups),
             email: self.email(raw.email, root),
+            collect: CollectConfig {
+                imap: raw
+                    .collect
+                    .and_then(|c| c.imap)
+                    .and_then(|i| self.imap(&i, root)),
+            },
         }
     }
 
@@ -577,24 +653,142 @@ impl Validator<'_> {
 
     fn smtp(&mut self, spanned: &Spanned<RawSmtp>, root: &Path) -> Option<SmtpConfig> {
         let raw = spanned.get_ref();
-        if let Some(p) = &raw.password {
+        let server = self.server(
+            spanned,
+            &ServerKeys {
+                table: "email.smtp",
+                host: raw.host.as_ref(),
+                port: raw.port.as_ref(),
+                security: raw.security.as_ref(),
+                password_env: raw.password_env.as_ref(),
+                password: raw.password.as_ref(),
+                ca_file: raw.ca_file.as_deref(),
+            },
+            &SMTP_DEFAULTS,
+            root,
+        )?;
+        Some(SmtpConfig {
+            host: server.host,
+            port: server.port,
+            security: server.security,
+            username: raw
+                .username
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned),
+            password_env: server.password_env,
+            ca_file: server.ca_file,
+        })
+    }
+
+    fn imap(&mut self, spanned: &Spanned<RawImap>, root: &Path) -> Option<ImapConfig> {
+        let raw = spanned.get_ref();
+        let server = self.server(
+            spanned,
+            &ServerKeys {
+                table: "collect.imap",
+                host: raw.host.as_ref(),
+                port: raw.port.as_ref(),
+                security: raw.security.as_ref(),
+                password_env: raw.password_env.as_ref(),
+                password: raw.password.as_ref(),
+                ca_file: raw.ca_file.as_deref(),
+            },
+            &IMAP_DEFAULTS,
+            root,
+        );
+        let username = raw
+            .username
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned);
+        if username.is_none() {
+            self.problem(
+                spanned,
+                Code::ConfigMissingKey,
+                "collect.imap.username",
+                "bảng [collect.imap] cần khóa `username` (tên đăng nhập hộp thư)".into(),
+            );
+        }
+        let folder = self.folder(raw.folder.as_ref(), "collect.imap.folder");
+        let done_folder = raw
+            .done_folder
+            .as_ref()
+            .and_then(|f| self.folder(Some(f), "collect.imap.done_folder"));
+        if let (Some(done), Some(folder)) = (&done_folder, &folder) {
+            if done == folder {
+                let message = format!(
+                    "`done_folder` phải khác `folder` (cả hai là «{folder}»): thư đã lấy được chuyển sang thư mục khác"
+                );
+                if let Some(at) = &raw.done_folder {
+                    self.problem(
+                        at,
+                        Code::ConfigBadValue,
+                        "collect.imap.done_folder",
+                        message,
+                    );
+                }
+            }
+        }
+        let server = server?;
+        Some(ImapConfig {
+            host: server.host,
+            port: server.port,
+            security: server.security,
+            username: username?,
+            password_env: server.password_env,
+            ca_file: server.ca_file,
+            folder: folder?,
+            done_folder,
+        })
+    }
+
+    /// A folder name: `INBOX` when not given; never empty.
+    fn folder(&mut self, value: Option<&Spanned<String>>, key: &str) -> Option<String> {
+        let Some(v) = value else {
+            return Some("INBOX".to_owned());
+        };
+        let name = crate::text::clean(v.get_ref());
+        if name.is_empty() {
+            self.problem(
+                v,
+                Code::ConfigMissingValue,
+                key,
+                format!("khóa `{key}` đang trống: hãy ghi tên thư mục thư (ví dụ \"INBOX\")"),
+            );
+            return None;
+        }
+        Some(name)
+    }
+
+    /// What `[email.smtp]` and `[collect.imap]` share: the server, its security (no
+    /// encryption only to a loopback host), the password's variable (never the password
+    /// itself) and the CA file.
+    fn server<T>(
+        &mut self,
+        table_at: &Spanned<T>,
+        keys: &ServerKeys<'_>,
+        defaults: &ServerDefaults,
+        root: &Path,
+    ) -> Option<Server> {
+        let table = keys.table;
+        if let Some(p) = keys.password {
             let message = "không được ghi mật khẩu vào chibo.toml: hãy xóa `password` và đặt mật khẩu trong biến môi trường nêu ở `password_env`".into();
             self.problem(
                 p,
                 Code::ConfigPasswordInFile,
-                "email.smtp.password",
+                &format!("{table}.password"),
                 message,
             );
         }
-        let security = raw
-            .security
-            .as_ref()
-            .map_or(Security::Starttls, |s| *s.get_ref());
-        let port = match &raw.port {
+        let security = keys.security.map_or(defaults.security, |s| *s.get_ref());
+        let port = match keys.port {
             None => match security {
-                Security::Starttls => 587,
-                Security::Tls => 465,
-                Security::None => 25,
+                Security::Starttls => defaults.ports[0],
+                Security::Tls => defaults.ports[1],
+                Security::None => defaults.ports[2],
             },
             Some(p) => u16::try_from(*p.get_ref())
                 .ok()
@@ -603,7 +797,7 @@ impl Validator<'_> {
                     self.problem(
                         p,
                         Code::ConfigBadValue,
-                        "email.smtp.port",
+                        &format!("{table}.port"),
                         format!(
                             "cổng `port` phải từ 1 đến 65535, nhưng ghi là {}",
                             p.get_ref()
@@ -612,25 +806,25 @@ impl Validator<'_> {
                     0
                 }),
         };
-        let password_env = match &raw.password_env {
+        let password_env = match keys.password_env {
             Some(v) if !v.get_ref().trim().is_empty() => v.get_ref().trim().to_owned(),
             Some(v) => {
                 self.problem(
                     v,
                     Code::ConfigMissingValue,
-                    "email.smtp.password_env",
+                    &format!("{table}.password_env"),
                     "`password_env` đang trống".into(),
                 );
                 String::new()
             }
-            None => "CHIBO_SMTP_PASSWORD".to_owned(),
+            None => defaults.password_env.to_owned(),
         };
-        let Some(host) = raw.host.as_ref().filter(|h| !h.get_ref().trim().is_empty()) else {
+        let Some(host) = keys.host.filter(|h| !h.get_ref().trim().is_empty()) else {
             self.problem(
-                spanned,
+                table_at,
                 Code::ConfigMissingKey,
-                "email.smtp.host",
-                "bảng [email.smtp] cần khóa `host`".into(),
+                &format!("{table}.host"),
+                format!("bảng [{table}] cần khóa `host`"),
             );
             return None;
         };
@@ -642,29 +836,63 @@ impl Validator<'_> {
             self.problem(
                 host,
                 Code::ConfigInsecureSmtp,
-                "email.smtp.security",
+                &format!("{table}.security"),
                 message,
             );
         }
-        Some(SmtpConfig {
+        Some(Server {
             host: host_name,
             port,
             security,
-            username: raw
-                .username
-                .as_deref()
-                .map(str::trim)
-                .filter(|u| !u.is_empty())
-                .map(str::to_owned),
             password_env,
-            ca_file: raw
+            ca_file: keys
                 .ca_file
-                .as_deref()
                 .map(str::trim)
                 .filter(|f| !f.is_empty())
                 .map(|f| root.join(f)),
         })
     }
+}
+
+/// The keys of a mail server's table, as written.
+struct ServerKeys<'a> {
+    /// The table's dotted name, for messages.
+    table: &'a str,
+    host: Option<&'a Spanned<String>>,
+    port: Option<&'a Spanned<i64>>,
+    security: Option<&'a Spanned<Security>>,
+    password_env: Option<&'a Spanned<String>>,
+    password: Option<&'a Spanned<toml::Value>>,
+    ca_file: Option<&'a str>,
+}
+
+/// A protocol's defaults.
+struct ServerDefaults {
+    security: Security,
+    /// The port for `starttls`, `tls` and `none`.
+    ports: [u16; 3],
+    password_env: &'static str,
+}
+
+const SMTP_DEFAULTS: ServerDefaults = ServerDefaults {
+    security: Security::Starttls,
+    ports: [587, 465, 25],
+    password_env: "CHIBO_SMTP_PASSWORD",
+};
+
+const IMAP_DEFAULTS: ServerDefaults = ServerDefaults {
+    security: Security::Tls,
+    ports: [143, 993, 143],
+    password_env: "CHIBO_IMAP_PASSWORD",
+};
+
+/// A mail server's validated settings.
+struct Server {
+    host: String,
+    port: u16,
+    security: Security,
+    password_env: String,
+    ca_file: Option<PathBuf>,
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -283,6 +283,62 @@ fn errors_name_the_key_and_line() {
             "cần khóa `host`",
         ),
         (
+            "province = \"X\"\n[collect.imap]\nhost = \"mail.example.vn\"\nsecurity = \"none\"\nusername = \"u\"\n",
+            Insecure,
+            3,
+            "collect.imap.security",
+            "chỉ được dùng với máy chủ nội bộ",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"secret\"\n",
+            Password,
+            5,
+            "collect.imap.password",
+            "không được ghi mật khẩu vào chibo.toml",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nhost = \"h\"\n",
+            NoKey,
+            2,
+            "collect.imap.username",
+            "cần khóa `username`",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nusername = \"u\"\n",
+            NoKey,
+            2,
+            "collect.imap.host",
+            "bảng [collect.imap] cần khóa `host`",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nhost = \"h\"\nusername = \"u\"\nport = 0\n",
+            Bad,
+            5,
+            "collect.imap.port",
+            "từ 1 đến 65535",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nhost = \"h\"\nusername = \"u\"\nfolder = \" \"\n",
+            Blank,
+            5,
+            "collect.imap.folder",
+            "`collect.imap.folder` đang trống",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nhost = \"h\"\nusername = \"u\"\ndone_folder = \"INBOX\"\n",
+            Bad,
+            5,
+            "collect.imap.done_folder",
+            "phải khác `folder`",
+        ),
+        (
+            "province = \"X\"\n[collect.imap]\nhost = \"h\"\nusername = \"u\"\nfoldr = \"INBOX\"\n",
+            Unknown,
+            5,
+            "foldr",
+            "khóa không hợp lệ `foldr`",
+        ),
+        (
             "province = \"X\"\n\n[email]\nleadership = [\"a@b.vn\"]\nunit_feedback = false\n",
             NoKey,
             3,
@@ -483,4 +539,30 @@ fn encodings_of_the_file() {
             .contains("chibo.toml:3: error[config-unreadable]: dòng này không phải văn bản UTF-8"),
         "{err}"
     );
+}
+
+#[test]
+fn imap_defaults_and_shared_rules() {
+    let c = parse("province = \"X\"\n[collect.imap]\nhost = \"mail.example.vn\"\nusername = \"vanthu\"\nfolder = \"Báo cáo\"\ndone_folder = \"Đã lấy\"\nca_file = \"ca.pem\"\n").unwrap();
+    let imap = c.collect.imap.unwrap();
+    assert_eq!((imap.port, imap.security), (993, Security::Tls));
+    assert_eq!(imap.username, "vanthu");
+    assert_eq!(imap.folder, "Báo cáo");
+    assert_eq!(imap.done_folder.as_deref(), Some("Đã lấy"));
+    assert_eq!(imap.password_env, "CHIBO_IMAP_PASSWORD");
+    assert!(imap.ca_file.as_ref().unwrap().ends_with("ca.pem"));
+    let err = imap.password_from(|_| None).unwrap_err();
+    assert_eq!(err.var, "CHIBO_IMAP_PASSWORD");
+    let env = |name: &str| (name == "CHIBO_IMAP_PASSWORD").then(|| "s3cret".to_owned());
+    assert_eq!(imap.password_from(env).unwrap(), "s3cret");
+    for (security, port) in [("starttls", 143), ("none", 143)] {
+        let text = format!(
+            "province = \"X\"\n[collect.imap]\nhost = \"127.0.0.1\"\nusername = \"u\"\nsecurity = \"{security}\"\n"
+        );
+        let imap = parse(&text).unwrap().collect.imap.unwrap();
+        assert_eq!(imap.port, port, "{security}");
+        assert_eq!(imap.folder, "INBOX");
+        assert_eq!(imap.done_folder, None);
+    }
+    assert_eq!(parse("province = \"X\"\n").unwrap().collect.imap, None);
 }
