@@ -148,7 +148,9 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
             | Error::EmailTemplate(_)
             | Error::EmailMessage { .. },
         ) => 2,
-        Ok(Outcome::DeliveryFailed) | Err(Error::Io { .. } | Error::Xlsx(_)) => 3,
+        Err(Error::Imap { source, .. }) if source.is_configuration() => 2,
+        Ok(Outcome::DeliveryFailed)
+        | Err(Error::Io { .. } | Error::Xlsx(_) | Error::Imap { .. }) => 3,
     }
 }
 

@@ -200,6 +200,23 @@ codes! {
     ConfigPasswordInFile => "config-password-in-file",
     /// Unencrypted SMTP towards a host that is not on this machine.
     ConfigInsecureSmtp => "config-insecure-smtp",
+    /// The IMAP server cannot be found or reached.
+    ImapConnect => "imap-connect",
+    /// The IMAP server did not answer in time.
+    ImapTimeout => "imap-timeout",
+    /// The IMAP connection's TLS: a certificate not trusted, a failed handshake, an
+    /// unusable `ca_file`.
+    ImapTls => "imap-tls",
+    /// The IMAP server refused the username and password.
+    ImapLogin => "imap-login",
+    /// The folder (or done folder) of `[collect.imap]` does not exist.
+    ImapFolder => "imap-folder",
+    /// The IMAP connection broke or the server answered wrongly.
+    ImapFailed => "imap-failed",
+    /// The environment variable that should hold the IMAP password is unset or empty.
+    ImapNoPassword => "imap-no-password",
+    /// A message too large to fetch, left in the mailbox.
+    ImapTooLarge => "imap-too-large",
     /// A message that could not be delivered; it stays in the outbox.
     EmailUndelivered => "email-undelivered",
     /// An email template that cannot be read, parsed or rendered.

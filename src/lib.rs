@@ -183,6 +183,14 @@ pub enum Error {
         /// Who holds the lock, when it says.
         holder: Option<lock::Holder>,
     },
+    /// The office's IMAP mailbox cannot be read (`chibo collect`).
+    #[error("{source}")]
+    Imap {
+        /// The configuration file as the user named it.
+        config: String,
+        /// What failed.
+        source: collect::imap::ImapError,
+    },
     /// A workbook cannot be assembled.
     #[error("không tạo được bảng tính")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
@@ -223,6 +231,7 @@ impl Error {
             Error::NoPassword { config, .. } => one(Code::EmailNoPassword, Location::file(config)),
             Error::SmtpSetup { config, .. } => one(Code::EmailTls, Location::file(config)),
             Error::EmailTemplate(e) => one(Code::EmailTemplate, e.location()),
+            Error::Imap { config, source } => one(source.code(), Location::file(config)),
             Error::EmailMessage { outbox, .. } => {
                 one(Code::EmailBadAddress, Location::file(outbox))
             }

@@ -8,6 +8,8 @@
 
 use chrono::{DateTime, FixedOffset};
 
+pub mod imap;
+
 /// One message as a mailbox gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arrival {

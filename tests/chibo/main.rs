@@ -15,6 +15,7 @@ mod grid;
 mod habits;
 mod header_cases;
 mod hostile;
+mod imap;
 mod init;
 mod layout;
 mod limits;

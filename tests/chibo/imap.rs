@@ -1,0 +1,504 @@
+//! The office's mailbox over IMAP against a real Dovecot on loopback: a private server
+//! per test (its own configuration, certificates from a test CA, a maildir in a temporary
+//! folder), messages put in with IMAP APPEND by Python's imaplib with a chosen
+//! INTERNALDATE, and what the server holds afterwards read back by the same helper.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chibo::collect::Mailbox;
+use chibo::collect::imap::{ImapError, ImapMailbox};
+use chibo::config::{ImapConfig, Security};
+use chrono::{DateTime, NaiveDate};
+use serde_json::Value;
+
+use crate::common::tool;
+use crate::email::{certificates, free_port};
+
+pub(crate) const USER: &str = "vanthu";
+pub(crate) const PASSWORD: &str = "mat-khau-hop-thu";
+
+/// A private Dovecot; stopped when dropped.
+pub(crate) struct Dovecot {
+    child: Child,
+    /// The implicit-TLS port.
+    pub(crate) tls_port: u16,
+    /// The plain port (`starttls`, or `none` on loopback).
+    pub(crate) plain_port: u16,
+    /// The test CA that signed the server's certificate.
+    pub(crate) ca: PathBuf,
+    dir: PathBuf,
+}
+
+/// Whether Dovecot, openssl and Python are there (under CI their absence fails).
+pub(crate) fn tools() -> bool {
+    tool("dovecot", &["--version"]) && tool("openssl", &["version"]) && tool("python3", &["-V"])
+}
+
+fn output(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output().expect(program);
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+impl Dovecot {
+    /// Starts a server in `dir` (a fresh temporary folder); `extra` is appended to its
+    /// configuration.
+    pub(crate) fn start(dir: &Path, extra: &str) -> Dovecot {
+        let (ca, cert, key) = certificates(dir);
+        let root = output("id", &["-u"]) == "0";
+        // Dovecot refuses to run its login processes or a mailbox as root: as root the
+        // users its package creates take those parts; otherwise the current user does.
+        let (internal, login, mail_user) = if root {
+            (
+                "dovecot".to_owned(),
+                "dovenull".to_owned(),
+                "dovecot".to_owned(),
+            )
+        } else {
+            let me = output("id", &["-un"]);
+            (me.clone(), me.clone(), me)
+        };
+        let home = dir.join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        if root {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let status = Command::new("chown")
+                .args(["-R", &format!("{mail_user}:{mail_user}")])
+                .arg(&home)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        std::fs::write(
+            dir.join("passwd"),
+            format!("{USER}:{{PLAIN}}{PASSWORD}:::::\n"),
+        )
+        .unwrap();
+        let (tls_port, plain_port) = (free_port(), free_port());
+        let d = dir.display();
+        let conf = format!(
+            "base_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
+             protocols = imap\nlisten = 127.0.0.1\n\
+             default_internal_user = {internal}\ndefault_internal_group = {internal}\n\
+             default_login_user = {login}\nfirst_valid_uid = 1\n\
+             ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}\n\
+             disable_plaintext_auth = no\nauth_mechanisms = plain login\n\
+             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN {d}/passwd\n}}\n\
+             userdb {{\n  driver = static\n  args = uid={mail_user} gid={mail_user} home={d}/home/%u\n}}\n\
+             mail_location = maildir:{d}/home/%u/Maildir\n\
+             service imap-login {{\n  chroot =\n  inet_listener imap {{\n    port = {plain_port}\n  }}\n  \
+             inet_listener imaps {{\n    port = {tls_port}\n    ssl = yes\n  }}\n}}\n\
+             service anvil {{\n  chroot =\n}}\n{extra}\n",
+            cert = cert.display(),
+            key = key.display(),
+        );
+        std::fs::write(dir.join("dovecot.conf"), conf).unwrap();
+        for sub in ["run", "state"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let child = Command::new("dovecot")
+            .args(["-F", "-c"])
+            .arg(dir.join("dovecot.conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dovecot");
+        let server = Dovecot {
+            child,
+            tls_port,
+            plain_port,
+            ca,
+            dir: dir.to_path_buf(),
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        for _ in 0..200 {
+            let up = [self.tls_port, self.plain_port]
+                .iter()
+                .all(|p| std::net::TcpStream::connect(("127.0.0.1", *p)).is_ok());
+            if up {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "dovecot did not start: {}",
+            std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
+        );
+    }
+
+    fn helper(&self, args: &[&str]) -> String {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/imap_append.py");
+        let out = Command::new("python3")
+            .arg(script)
+            .arg(self.tls_port.to_string())
+            .arg(&self.ca)
+            .args([USER, PASSWORD])
+            .args(args)
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "imap_append.py {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Appends `raw` to `folder` as received at `when` (RFC 3339); its UID.
+    pub(crate) fn append(&self, folder: &str, raw: &[u8], when: &str, seen: bool) -> u32 {
+        let file = self.dir.join(format!("append-{}.eml", free_port()));
+        std::fs::write(&file, raw).unwrap();
+        let mut args = vec!["append", folder, file.to_str().unwrap(), when];
+        if seen {
+            args.push("seen");
+        }
+        self.helper(&args).trim().parse().unwrap()
+    }
+
+    pub(crate) fn create(&self, folder: &str) {
+        self.helper(&["create", folder]);
+    }
+
+    /// The messages of `folder`: UID, flags, INTERNALDATE, Message-ID.
+    pub(crate) fn state(&self, folder: &str) -> Vec<Value> {
+        self.helper(&["state", folder])
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The `[collect.imap]` settings for this server.
+    pub(crate) fn config(&self, security: Security) -> ImapConfig {
+        ImapConfig {
+            host: "127.0.0.1".into(),
+            port: if security == Security::Tls {
+                self.tls_port
+            } else {
+                self.plain_port
+            },
+            security,
+            username: USER.into(),
+            password_env: "CHIBO_TEST_IMAP_PW".into(),
+            ca_file: Some(self.ca.clone()),
+            folder: "INBOX".into(),
+            done_folder: None,
+        }
+    }
+
+    pub(crate) fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(&self.ca).unwrap()
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        // SIGTERM lets the master stop its own processes; the kill is for a master
+        // that does not.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        for _ in 0..100 {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A message as Outlook writes one: multipart/mixed, a base64 attachment whose name is
+/// in RFC 2047 words, a `Date:` that the sender's PC wrote (wrong on purpose).
+pub(crate) fn outlook_message(id: &str, attachment: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    let body = base64::engine::general_purpose::STANDARD.encode(attachment);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "From: =?utf-8?B?SHV54buHbiDhu6d5IFnDqm4gQ2jDonU=?= <yenchau@example.vn>\r\n\
+         To: bantochuc@example.vn\r\n\
+         Subject: =?utf-8?B?QsOhbyBjw6FvIHRow6FuZyA3?=\r\n\
+         Date: Thu, 1 Jan 2015 08:00:00 +0700\r\n\
+         Message-ID: <{id}@example.vn>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"----=_NextPart_000_0001\"\r\n\r\n\
+         ------=_NextPart_000_0001\r\n\
+         Content-Type: text/plain; charset=\"utf-8\"\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\n\
+         Kính gửi Ban Tổ chức, đơn vị gửi báo cáo tháng 7.\r\n\r\n\
+         ------=_NextPart_000_0001\r\n\
+         Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;\r\n\
+         \tname=\"=?utf-8?B?YsOhbyBjw6FvIHRow6FuZyA3Lnhsc3g=?=\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment;\r\n\
+         \tfilename=\"=?utf-8?B?YsOhbyBjw6FvIHRow6FuZyA3Lnhsc3g=?=\"\r\n\r\n\
+         {}\r\n\r\n\
+         ------=_NextPart_000_0001--\r\n",
+        lines.join("\r\n")
+    )
+    .into_bytes()
+}
+
+fn report() -> Vec<u8> {
+    std::fs::read(crate::common::fixture("report-yc-2020-07-gnumeric.xlsx")).unwrap()
+}
+
+fn since() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 8, 1).unwrap()
+}
+
+fn open(server: &Dovecot, config: &ImapConfig) -> Result<ImapMailbox, ImapError> {
+    ImapMailbox::open(
+        config,
+        PASSWORD,
+        Some(("ca.pem", &server.ca_pem())),
+        since(),
+        Duration::from_secs(10),
+    )
+}
+
+fn flags_of(state: &[Value], uid: u32) -> Vec<String> {
+    let message = state
+        .iter()
+        .find(|m| m["uid"] == uid)
+        .unwrap_or_else(|| panic!("UID {uid} in {state:?}"));
+    message["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Dovecot::start(tmp.path(), "");
+    let first = outlook_message("first", &report());
+    let unseen = server.append("INBOX", &first, "2020-08-04T09:30:00+07:00", false);
+    // Opened in Outlook before chibo ran: seen, within the window, never collected.
+    let opened = server.append(
+        "INBOX",
+        &outlook_message("opened", &report()),
+        "2020-08-05T16:45:10+07:00",
+        true,
+    );
+    // Seen long ago, before the window: not chibo's business.
+    let old = server.append(
+        "INBOX",
+        &outlook_message("old", b"old"),
+        "2019-03-02T10:00:00+07:00",
+        true,
+    );
+
+    let mut mailbox = open(&server, &server.config(Security::Tls)).unwrap();
+    let arrivals = mailbox.arrivals().unwrap();
+    let uids: Vec<String> = arrivals.iter().map(|a| a.key.clone()).collect();
+    let state = server.state("INBOX");
+    let validity = uids[0].split(':').nth(1).unwrap().to_owned();
+    assert_eq!(
+        uids,
+        [
+            format!("imap:{validity}:{unseen}"),
+            format!("imap:{validity}:{opened}")
+        ]
+    );
+    assert_eq!(arrivals[0].raw, first, "the message exactly as appended");
+    assert_eq!(
+        arrivals[0].received,
+        Some(DateTime::parse_from_rfc3339("2020-08-04T09:30:00+07:00").unwrap()),
+        "INTERNALDATE, not the Date: header of 2015"
+    );
+    assert_eq!(
+        arrivals[0].origin,
+        format!("imap://127.0.0.1:{}/INBOX UID {unseen}", server.tls_port)
+    );
+    // Fetched with PEEK: nothing is marked before the collector says it is done.
+    assert!(!flags_of(&state, unseen).contains(&"\\Seen".to_owned()));
+
+    mailbox.done(&arrivals[0]).unwrap();
+    mailbox.done(&arrivals[1]).unwrap();
+    mailbox.close();
+    let state = server.state("INBOX");
+    for uid in [unseen, opened] {
+        let flags = flags_of(&state, uid);
+        assert!(flags.contains(&"\\Seen".to_owned()), "{uid}: {flags:?}");
+        assert!(flags.contains(&"$ChiboCollected".to_owned()), "{flags:?}");
+    }
+    assert_eq!(flags_of(&state, old), ["\\Seen"]);
+
+    // A re-run fetches nothing: the collected ones carry the keyword.
+    let mut again = open(&server, &server.config(Security::Tls)).unwrap();
+    assert!(again.arrivals().unwrap().is_empty());
+    // A new message marked unread by hand is collected; one marked unread after being
+    // collected is not fetched again.
+    let late = server.append(
+        "INBOX",
+        &outlook_message("late", &report()),
+        "2020-08-06T07:00:00+07:00",
+        false,
+    );
+    let keys: Vec<String> = again
+        .arrivals()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.key)
+        .collect();
+    assert_eq!(keys, [format!("imap:{validity}:{late}")]);
+}
+
+#[test]
+fn done_folder_receives_collected_messages_with_or_without_move() {
+    if !tools() {
+        return;
+    }
+    // Dovecot without MOVE in its capabilities: the copy, \Deleted and UID EXPUNGE path.
+    for extra in [
+        "",
+        "imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let server = Dovecot::start(tmp.path(), extra);
+        server.create("Đã lấy");
+        let uid = server.append(
+            "INBOX",
+            &outlook_message("moved", &report()),
+            "2020-08-04T09:30:00+07:00",
+            false,
+        );
+        let mut config = server.config(Security::Starttls);
+        config.done_folder = Some("Đã lấy".into());
+        let mut mailbox = open(&server, &config).unwrap();
+        let arrivals = mailbox.arrivals().unwrap();
+        assert_eq!(arrivals.len(), 1, "{extra}");
+        assert!(arrivals[0].key.ends_with(&format!(":{uid}")));
+        mailbox.done(&arrivals[0]).unwrap();
+        mailbox.close();
+        assert!(server.state("INBOX").is_empty(), "{extra}");
+        let moved = server.state("Đã lấy");
+        assert_eq!(moved.len(), 1, "{extra}");
+        assert_eq!(moved[0]["message_id"], "<moved@example.vn>");
+        let kept = DateTime::parse_from_str(
+            moved[0]["internaldate"].as_str().unwrap(),
+            "%d-%b-%Y %H:%M:%S %z",
+        )
+        .unwrap();
+        assert_eq!(
+            kept,
+            DateTime::parse_from_rfc3339("2020-08-04T09:30:00+07:00").unwrap(),
+            "the moved message keeps its INTERNALDATE"
+        );
+        assert!(
+            moved[0]["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "\\Seen")
+        );
+    }
+}
+
+#[test]
+fn refusals_are_told_apart_in_vietnamese() {
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Dovecot::start(tmp.path(), "");
+    let config = server.config(Security::Tls);
+
+    let wrong = ImapMailbox::open(
+        &config,
+        "sai-mat-khau",
+        Some(("ca.pem", &server.ca_pem())),
+        since(),
+        Duration::from_secs(10),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(wrong, ImapError::Login { .. }), "{wrong:?}");
+    assert!(
+        wrong
+            .to_string()
+            .contains("từ chối đăng nhập tài khoản «vanthu»")
+    );
+    assert!(wrong.to_string().contains("CHIBO_TEST_IMAP_PW"));
+
+    // The test CA is not among the public roots: without ca_file the server is refused
+    // before the password is sent.
+    let untrusted = ImapMailbox::open(&config, PASSWORD, None, since(), Duration::from_secs(10))
+        .err()
+        .unwrap();
+    assert!(
+        matches!(untrusted, ImapError::Certificate { .. }),
+        "{untrusted:?}"
+    );
+    assert!(untrusted.to_string().contains("không đáng tin cậy"));
+
+    let mut missing = config.clone();
+    missing.folder = "Hộp thư khác".into();
+    let err = open(&server, &missing).err().unwrap();
+    assert!(matches!(err, ImapError::Folder { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "hộp thư không có thư mục «Hộp thư khác» (khóa folder của [collect.imap])"
+    );
+
+    // TLS spoken to the plain port.
+    let mut plain = config.clone();
+    plain.port = server.plain_port;
+    let err = open(&server, &plain).err().unwrap();
+    assert!(
+        matches!(err, ImapError::Tls { .. } | ImapError::Timeout { .. }),
+        "{err:?}"
+    );
+
+    // Without encryption on loopback (allowed there only) it works.
+    let mut none = config.clone();
+    none.security = Security::None;
+    none.port = server.plain_port;
+    open(&server, &none).unwrap().close();
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = socket.write_all(b"");
+    });
+    let config = ImapConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::Tls,
+        username: USER.into(),
+        password_env: "X".into(),
+        ca_file: None,
+        folder: "INBOX".into(),
+        done_folder: None,
+    };
+    let started = std::time::Instant::now();
+    let err = ImapMailbox::open(&config, PASSWORD, None, since(), Duration::from_millis(300))
+        .err()
+        .unwrap();
+    assert!(matches!(err, ImapError::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    hold.join().unwrap();
+}
