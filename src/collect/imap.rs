@@ -26,11 +26,12 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
 
 use super::{Arrival, Mailbox};
-use crate::config::{ImapConfig, Security};
+use crate::config::{Config, ImapConfig, Security};
+use crate::model::YearMonth;
 
 /// The largest message fetched: three times the largest workbook read
 /// ([`crate::ingest::workbook::limits::FILE_BYTES`]), room for two such files in base64.
@@ -62,6 +63,11 @@ pub enum ImapError {
         /// The variable's name.
         var: String,
     },
+    /// `chibo collect` without `--from` and without `[collect.imap]`.
+    #[error(
+        "chưa cấu hình hộp thư: hãy thêm bảng [collect.imap] vào chibo.toml, hoặc chỉ thư mục thư đã lưu bằng --from"
+    )]
+    NoConfig,
     /// `ca_file` holds no usable PEM certificate.
     #[error("chứng chỉ CA {path} (khóa ca_file của [collect.imap]) không đọc được")]
     CaFile {
@@ -164,7 +170,7 @@ impl ImapError {
     pub fn is_configuration(&self) -> bool {
         matches!(
             self,
-            ImapError::NoPassword { .. } | ImapError::CaFile { .. }
+            ImapError::NoConfig | ImapError::NoPassword { .. } | ImapError::CaFile { .. }
         )
     }
 
@@ -172,6 +178,7 @@ impl ImapError {
     pub fn code(&self) -> crate::diagnostic::Code {
         use crate::diagnostic::Code;
         match self {
+            ImapError::NoConfig => Code::ImapNoConfig,
             ImapError::NoPassword { .. } => Code::ImapNoPassword,
             ImapError::CaFile { .. } | ImapError::Certificate { .. } | ImapError::Tls { .. } => {
                 Code::ImapTls
@@ -183,6 +190,66 @@ impl ImapError {
             ImapError::Failed { .. } => Code::ImapFailed,
         }
     }
+}
+
+/// The first day of the collecting window: the first day of `month` when one is asked
+/// for (its reports arrive in it and in the next), else of the month before `today`'s
+/// (last month's reports arrive this month).
+pub fn window_start(month: Option<YearMonth>, today: NaiveDate) -> NaiveDate {
+    let month = month.unwrap_or_else(|| {
+        let (year, month) = if today.month() == 1 {
+            (today.year() - 1, 12)
+        } else {
+            (today.year(), today.month() - 1)
+        };
+        YearMonth { year, month }
+    });
+    month.first_day()
+}
+
+/// The mailbox of the workspace's `[collect.imap]`, opened with the password of its
+/// `password_env`, for `month` (see [`window_start`]) on the office's day of `now`.
+///
+/// # Errors
+/// No `[collect.imap]`, no password, an unreadable `ca_file`, or any failure to connect,
+/// log in and select the folder.
+pub fn open_configured(
+    config: &Config,
+    month: Option<YearMonth>,
+    now: DateTime<Utc>,
+) -> Result<ImapMailbox, crate::Error> {
+    let error = |source| crate::Error::Imap {
+        config: config.path.clone(),
+        source,
+    };
+    let imap = config
+        .collect
+        .imap
+        .as_ref()
+        .ok_or_else(|| error(ImapError::NoConfig))?;
+    let password = imap
+        .password_from(|name| std::env::var(name).ok())
+        .map_err(|e| error(ImapError::NoPassword { var: e.var }))?;
+    let ca = crate::mail::read_ca(imap.ca_file.as_deref())?;
+    let shown = imap
+        .ca_file
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let timeout = std::env::var(TEST_TIMEOUT_VAR)
+        .ok()
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map_or(TIMEOUT, |ms| Duration::from_millis(ms.max(1)));
+    let today = now.with_timezone(&config.timezone).date_naive();
+    ImapMailbox::open(
+        imap,
+        &password,
+        ca.as_deref().map(|pem| (shown.as_str(), pem)),
+        window_start(month, today),
+        timeout,
+    )
+    .map(|m| m.named(&config.path))
+    .map_err(error)
 }
 
 /// A message left in the mailbox because it is larger than [`MESSAGE_BYTES`].
@@ -750,6 +817,16 @@ fn classify(e: imap::Error, server: &str, timeout: Duration, doing: &'static str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_starts_with_the_month_asked_for_or_the_last_one() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let july = YearMonth::new(2020, 7);
+        assert_eq!(window_start(july, day(2020, 9, 3)), day(2020, 7, 1));
+        assert_eq!(window_start(None, day(2020, 8, 3)), day(2020, 7, 1));
+        assert_eq!(window_start(None, day(2021, 1, 31)), day(2020, 12, 1));
+        assert_eq!(window_start(None, day(2020, 3, 1)), day(2020, 2, 1));
+    }
 
     #[test]
     fn keys_and_uid_sets() {

@@ -123,6 +123,21 @@ fn stray_notes(strays: &[Stray]) -> Vec<Note> {
         .collect()
 }
 
+/// The PEM of a configuration's `ca_file` (`[email.smtp]` or `[collect.imap]`), when
+/// it names one.
+///
+/// # Errors
+/// The file cannot be read.
+pub fn read_ca(path: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, crate::Error> {
+    path.map(|path| {
+        std::fs::read(path).map_err(|source| crate::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+    .transpose()
+}
+
 /// Delivers what waits in `outbox` over the configured SMTP server, with the timing of
 /// [`Timing::default`] (shortened by [`smtp::TEST_TIMING_VAR`] in tests).
 ///
@@ -144,13 +159,7 @@ pub fn deliver_outbox(
         config: config.path.clone(),
         var: e.var,
     })?;
-    let ca = match &smtp.ca_file {
-        Some(path) => Some(std::fs::read(path).map_err(|source| crate::Error::Io {
-            path: path.clone(),
-            source,
-        })?),
-        None => None,
-    };
+    let ca = read_ca(smtp.ca_file.as_deref())?;
     let timing = Timing::with_test_overrides(std::env::var(smtp::TEST_TIMING_VAR).ok().as_deref());
     let sender = SmtpSender::new(smtp, password, ca.as_deref(), timing).map_err(|source| {
         crate::Error::SmtpSetup {
