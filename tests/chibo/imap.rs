@@ -502,3 +502,33 @@ fn a_server_that_never_answers_is_a_timeout() {
     assert!(started.elapsed() < Duration::from_secs(2));
     hold.join().unwrap();
 }
+
+#[test]
+fn a_message_too_large_stays_unread_in_the_mailbox() {
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Dovecot::start(tmp.path(), "");
+    let limit = usize::try_from(chibo::collect::imap::MESSAGE_BYTES).unwrap();
+    // An attachment whose base64 makes the message just over the limit.
+    let huge = outlook_message("huge", &vec![b'x'; limit / 4 * 3 + 1024]);
+    assert!(huge.len() > limit);
+    let big = server.append("INBOX", &huge, "2020-08-04T09:30:00+07:00", false);
+    let small = server.append(
+        "INBOX",
+        &outlook_message("small", &report()),
+        "2020-08-04T09:31:00+07:00",
+        false,
+    );
+    let mut mailbox = open(&server, &server.config(Security::Tls)).unwrap();
+    let arrivals = mailbox.arrivals().unwrap();
+    assert_eq!(arrivals.len(), 1);
+    assert!(arrivals[0].key.ends_with(&format!(":{small}")));
+    let too_large = mailbox.too_large();
+    assert_eq!(too_large.len(), 1);
+    assert!(too_large[0].origin.ends_with(&format!("UID {big}")));
+    assert_eq!(too_large[0].bytes, huge.len() as u64);
+    mailbox.close();
+    assert!(flags_of(&server.state("INBOX"), big).is_empty());
+}
