@@ -7,7 +7,8 @@
 //!
 //! The points: `locked` (the workspace lock was just taken) and, in a month's outputs
 //! being replaced (see `output/set.rs`), `staged`, `committed`, `moved-aside`
-//! and `swapped`.
+//! and `swapped`; in `chibo collect`, `imap-fetched` (the mailbox's messages read, none
+//! saved or marked yet).
 
 /// The environment variable naming the point to pause at.
 pub const VAR: &str = "CHIBO_TEST_PAUSE";

@@ -828,6 +828,20 @@ mod tests {
         assert_eq!(window_start(None, day(2020, 3, 1)), day(2020, 2, 1));
     }
 
+    /// RFC 3501 lets a server pad a one-digit day of INTERNALDATE with a space; the
+    /// imap crate parses it with chrono's `%d`, which takes either.
+    #[test]
+    fn internaldate_with_a_space_padded_day() {
+        for text in ["04-Aug-2020 09:30:00 +0700", " 4-Aug-2020 09:30:00 +0700"] {
+            let parsed = DateTime::parse_from_str(text, "%d-%b-%Y %H:%M:%S %z");
+            assert_eq!(
+                parsed.ok(),
+                DateTime::parse_from_rfc3339("2020-08-04T09:30:00+07:00").ok(),
+                "{text:?}"
+            );
+        }
+    }
+
     #[test]
     fn keys_and_uid_sets() {
         assert_eq!(uid_of("imap:1796573691:42"), Some(42));
