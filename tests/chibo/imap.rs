@@ -3,6 +3,7 @@
 //! folder), messages put in with IMAP APPEND by Python's imaplib with a chosen
 //! INTERNALDATE, and what the server holds afterwards read back by the same helper.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -216,39 +217,125 @@ impl Drop for Dovecot {
     }
 }
 
-/// A message as Outlook writes one: multipart/mixed, a base64 attachment whose name is
-/// in RFC 2047 words, a `Date:` that the sender's PC wrote (wrong on purpose).
-pub(crate) fn outlook_message(id: &str, attachment: &[u8]) -> Vec<u8> {
+/// How a mail program names an attachment.
+#[derive(Clone, Copy)]
+pub(crate) enum Naming {
+    /// Outlook: `name="=?utf-8?B?…?="` (RFC 2047 words).
+    Outlook,
+    /// Gmail: `filename*=UTF-8''…` (RFC 2231).
+    Gmail,
+}
+
+fn base64_lines(bytes: &[u8]) -> String {
     use base64::Engine;
-    let body = base64::engine::general_purpose::STANDARD.encode(attachment);
-    let lines: Vec<&str> = body
-        .as_bytes()
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    body.as_bytes()
         .chunks(76)
         .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "From: =?utf-8?B?SHV54buHbiDhu6d5IFnDqm4gQ2jDonU=?= <yenchau@example.vn>\r\n\
-         To: bantochuc@example.vn\r\n\
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+fn attachment_part(naming: Naming, name: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    let header = match naming {
+        Naming::Outlook => {
+            let word = format!(
+                "=?utf-8?B?{}?=",
+                base64::engine::general_purpose::STANDARD.encode(name)
+            );
+            format!(
+                "Content-Type: application/octet-stream;\r\n\tname=\"{word}\"\r\n\
+                 Content-Transfer-Encoding: base64\r\n\
+                 Content-Disposition: attachment;\r\n\tfilename=\"{word}\"\r\n"
+            )
+        }
+        Naming::Gmail => {
+            let encoded: String = name
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            format!(
+                "Content-Type: application/octet-stream\r\n\
+                 Content-Disposition: attachment; filename*=UTF-8''{encoded}\r\n\
+                 Content-Transfer-Encoding: base64\r\n"
+            )
+        }
+    };
+    format!("{header}\r\n{}\r\n", base64_lines(bytes))
+}
+
+/// A message from `from` with `attachments`, multipart/mixed with base64 parts, and a
+/// `Date:` the sender's PC wrote (wrong on purpose: 2015).
+pub(crate) fn message(
+    from: &str,
+    id: &str,
+    naming: Naming,
+    attachments: &[(&str, &[u8])],
+) -> Vec<u8> {
+    let boundary = "----=_NextPart_000_0001";
+    let mut text = format!(
+        "From: {from}\r\nTo: bantochuc@example.vn\r\n\
          Subject: =?utf-8?B?QsOhbyBjw6FvIHRow6FuZyA3?=\r\n\
-         Date: Thu, 1 Jan 2015 08:00:00 +0700\r\n\
-         Message-ID: <{id}@example.vn>\r\n\
-         MIME-Version: 1.0\r\n\
-         Content-Type: multipart/mixed; boundary=\"----=_NextPart_000_0001\"\r\n\r\n\
-         ------=_NextPart_000_0001\r\n\
-         Content-Type: text/plain; charset=\"utf-8\"\r\n\
+         Date: Thu, 1 Jan 2015 08:00:00 +0700\r\nMessage-ID: <{id}@example.vn>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n\
+         --{boundary}\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n\
          Content-Transfer-Encoding: 8bit\r\n\r\n\
-         Kính gửi Ban Tổ chức, đơn vị gửi báo cáo tháng 7.\r\n\r\n\
-         ------=_NextPart_000_0001\r\n\
-         Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;\r\n\
-         \tname=\"=?utf-8?B?YsOhbyBjw6FvIHRow6FuZyA3Lnhsc3g=?=\"\r\n\
-         Content-Transfer-Encoding: base64\r\n\
-         Content-Disposition: attachment;\r\n\
-         \tfilename=\"=?utf-8?B?YsOhbyBjw6FvIHRow6FuZyA3Lnhsc3g=?=\"\r\n\r\n\
-         {}\r\n\r\n\
-         ------=_NextPart_000_0001--\r\n",
-        lines.join("\r\n")
+         Kính gửi Ban Tổ chức, đơn vị gửi báo cáo tháng 7.\r\n"
+    );
+    for (name, bytes) in attachments {
+        write!(text, "\r\n--{boundary}\r\n").unwrap();
+        text.push_str(&attachment_part(naming, name, bytes));
+    }
+    write!(text, "\r\n--{boundary}--\r\n").unwrap();
+    text.into_bytes()
+}
+
+/// `inner` forwarded as an attachment (message/rfc822), as Outlook's «Forward as
+/// attachment» does, by the office's own clerk.
+pub(crate) fn forwarded(from: &str, id: &str, inner: &[u8]) -> Vec<u8> {
+    let boundary = "----=_NextPart_000_0002";
+    let mut text = format!(
+        "From: {from}\r\nTo: bantochuc@example.vn\r\nSubject: FW: =?utf-8?B?QsOhbyBjw6Fv?=\r\n\
+         Date: Thu, 1 Jan 2015 08:00:00 +0700\r\nMessage-ID: <{id}@example.vn>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n\
+         --{boundary}\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n\r\nChuyển tiếp.\r\n\
+         \r\n--{boundary}\r\nContent-Type: message/rfc822\r\n\
+         Content-Disposition: attachment\r\n\r\n"
     )
-    .into_bytes()
+    .into_bytes();
+    text.extend_from_slice(inner);
+    text.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    text
+}
+
+/// A zip holding `files`, as Windows' «Send to compressed folder» makes one.
+pub(crate) fn zipped(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, bytes) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// A message from Yên Châu's office as Outlook writes one, with one report attached.
+pub(crate) fn outlook_message(id: &str, attachment: &[u8]) -> Vec<u8> {
+    message(
+        "=?utf-8?B?SHV54buHbiDhu6d5IFnDqm4gQ2jDonU=?= <vanphong.yc@example.vn>",
+        id,
+        Naming::Outlook,
+        &[("báo cáo tháng 7.xlsx", attachment)],
+    )
 }
 
 fn report() -> Vec<u8> {
@@ -298,6 +385,38 @@ fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
         "2020-08-05T16:45:10+07:00",
         true,
     );
+    // Gmail's naming, a forwarded message, two reports in one, a zip: handed over byte
+    // for byte, in UID order.
+    let book = report();
+    let others = [
+        message(
+            "vanphong.tp@example.vn",
+            "gmail",
+            Naming::Gmail,
+            &[("Báo cáo TP tháng 7.xlsx", &book)],
+        ),
+        forwarded(
+            "bantochuc@example.vn",
+            "fw",
+            &outlook_message("inner", &book),
+        ),
+        message(
+            "vanphong.mc@example.vn",
+            "two",
+            Naming::Outlook,
+            &[("Mộc Châu 1.xlsx", &book), ("Mộc Châu 2.xlsx", &book)],
+        ),
+        message(
+            "vanphong.ms@example.vn",
+            "zip",
+            Naming::Gmail,
+            &[("báo cáo.zip", &zipped(&[("Mai Sơn.xlsx", &book)]))],
+        ),
+    ];
+    let other_uids: Vec<u32> = others
+        .iter()
+        .map(|raw| server.append("INBOX", raw, "2020-08-05T17:00:00+07:00", false))
+        .collect();
     // Seen long ago, before the window: not chibo's business.
     let old = server.append(
         "INBOX",
@@ -311,13 +430,15 @@ fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
     let uids: Vec<String> = arrivals.iter().map(|a| a.key.clone()).collect();
     let state = server.state("INBOX");
     let validity = uids[0].split(':').nth(1).unwrap().to_owned();
-    assert_eq!(
-        uids,
-        [
-            format!("imap:{validity}:{unseen}"),
-            format!("imap:{validity}:{opened}")
-        ]
-    );
+    let mut expected = vec![
+        format!("imap:{validity}:{unseen}"),
+        format!("imap:{validity}:{opened}"),
+    ];
+    expected.extend(other_uids.iter().map(|u| format!("imap:{validity}:{u}")));
+    assert_eq!(uids, expected);
+    for (arrival, raw) in arrivals[2..].iter().zip(&others) {
+        assert_eq!(&arrival.raw, raw, "{}", arrival.origin);
+    }
     assert_eq!(arrivals[0].raw, first, "the message exactly as appended");
     assert_eq!(
         arrivals[0].received,
@@ -331,11 +452,12 @@ fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
     // Fetched with PEEK: nothing is marked before the collector says it is done.
     assert!(!flags_of(&state, unseen).contains(&"\\Seen".to_owned()));
 
-    mailbox.done(&arrivals[0]).unwrap();
-    mailbox.done(&arrivals[1]).unwrap();
+    for arrival in &arrivals {
+        mailbox.done(arrival).unwrap();
+    }
     mailbox.close();
     let state = server.state("INBOX");
-    for uid in [unseen, opened] {
+    for uid in [unseen, opened].into_iter().chain(other_uids) {
         let flags = flags_of(&state, uid);
         assert!(flags.contains(&"\\Seen".to_owned()), "{uid}: {flags:?}");
         assert!(flags.contains(&"$ChiboCollected".to_owned()), "{flags:?}");
