@@ -325,7 +325,7 @@ impl ImapMailbox {
         let server = format!("{}:{}", config.host, config.port);
         let tls = match config.security {
             Security::None => None,
-            Security::Tls | Security::Starttls => Some(tls_config(ca_pem)?),
+            Security::Tls | Security::Starttls => Some(tls_config(ca_pem, &server)?),
         };
         let tcp = connect(&config.host, config.port, &server, timeout)?;
         let failed = |doing| {
@@ -597,7 +597,10 @@ fn uid_set(uids: &[u32]) -> String {
 }
 
 /// The TLS settings: the public roots and the PEM of `ca_file`.
-fn tls_config(ca_pem: Option<(&str, &[u8])>) -> Result<Arc<rustls::ClientConfig>, ImapError> {
+fn tls_config(
+    ca_pem: Option<(&str, &[u8])>,
+    server: &str,
+) -> Result<Arc<rustls::ClientConfig>, ImapError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some((path, pem)) = ca_pem {
@@ -619,7 +622,7 @@ fn tls_config(ca_pem: Option<(&str, &[u8])>) -> Result<Arc<rustls::ClientConfig>
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| ImapError::Tls {
-            server: String::new(),
+            server: server.to_owned(),
             source: e.into(),
         })?
         .with_root_certificates(roots)
@@ -851,11 +854,11 @@ mod tests {
 
     #[test]
     fn a_ca_file_without_a_certificate_is_a_configuration_error() {
-        let err = tls_config(Some(("ca.pem", b"not a certificate"))).unwrap_err();
+        let err = tls_config(Some(("ca.pem", b"not a certificate")), "s").unwrap_err();
         assert!(matches!(err, ImapError::CaFile { .. }), "{err:?}");
         assert!(err.is_configuration());
         assert!(err.to_string().contains("ca.pem"));
-        assert!(tls_config(None).is_ok());
+        assert!(tls_config(None, "s").is_ok());
     }
 
     #[test]
