@@ -251,3 +251,64 @@ fn unzip(name: &str, bytes: &[u8], letter: &mut Letter) {
     }
     letter.attachments.extend(found);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A message as Outlook writes it (RFC 2231 name in two continuations), with a
+    /// forwarded message whose attachment is named as Gmail writes it (RFC 2047).
+    const OUTLOOK: &str = "From: =?UTF-8?B?VsSDbiBwaMOybmc=?= <VanPhong.YC@Example.vn>\r
+Subject: =?UTF-8?B?QsOhbyBjw6FvIHRow6FuZyA3?=\r
+Message-ID: <1@example.vn>\r
+MIME-Version: 1.0\r
+Content-Type: multipart/mixed; boundary=\"b1\"\r
+\r
+--b1\r
+Content-Type: text/plain; charset=utf-8\r
+\r
+Kính gửi\r
+--b1\r
+Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r
+Content-Disposition: attachment;\r
+ filename*0*=UTF-8''B%C3%A1o%20c%C3%A1o%20;\r
+ filename*1*=Y%C3%AAn%20Ch%C3%A2u.xlsx\r
+Content-Transfer-Encoding: base64\r
+\r
+UEsDBA==\r
+--b1\r
+Content-Type: image/png; name=\"logo.png\"\r
+Content-Disposition: attachment; filename=\"logo.png\"\r
+Content-Transfer-Encoding: base64\r
+\r
+iVBORw0K\r
+--b1\r
+Content-Type: message/rfc822\r
+\r
+From: a@b.vn\r
+Subject: fw\r
+Content-Type: multipart/mixed; boundary=\"b2\"\r
+\r
+--b2\r
+Content-Type: application/vnd.ms-excel; name=\"=?UTF-8?B?TeG7mWMgQ2jDonUueGxz?=\"\r
+Content-Disposition: attachment; filename=\"=?UTF-8?B?TeG7mWMgQ2jDonUueGxz?=\"\r
+Content-Transfer-Encoding: base64\r
+\r
+0M8R4A==\r
+--b2--\r
+--b1--\r
+";
+
+    #[test]
+    fn names_in_both_encodings_and_forwarded_attachments() {
+        let letter = read(OUTLOOK.as_bytes()).unwrap();
+        assert_eq!(letter.sender.as_deref(), Some("vanphong.yc@example.vn"));
+        assert_eq!(letter.subject, "Báo cáo tháng 7");
+        let names: Vec<&str> = letter.attachments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Báo cáo Yên Châu.xlsx", "Mộc Châu.xls"]);
+        assert_eq!(letter.attachments[0].bytes, b"PK\x03\x04");
+        assert_eq!(letter.left.len(), 1);
+        assert_eq!(letter.left[0].name, "logo.png");
+        assert!(!letter.left[0].refused);
+    }
+}
