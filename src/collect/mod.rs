@@ -35,3 +35,8 @@ pub trait Mailbox {
     /// before): mark it seen, or move it to the done folder.
     fn done(&mut self, arrival: &Arrival) -> Result<(), crate::Error>;
 }
+
+pub mod folder;
+pub mod letter;
+pub mod log;
+pub mod name;
