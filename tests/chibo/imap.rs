@@ -217,13 +217,14 @@ impl Drop for Dovecot {
     }
 }
 
-/// How a mail program names an attachment.
+/// How a mail program writes an attachment's name (Outlook, Gmail and Thunderbird each
+/// use both, depending on version and name length).
 #[derive(Clone, Copy)]
 pub(crate) enum Naming {
-    /// Outlook: `name="=?utf-8?B?…?="` (RFC 2047 words).
-    Outlook,
-    /// Gmail: `filename*=UTF-8''…` (RFC 2231).
-    Gmail,
+    /// `name="=?utf-8?B?…?="` (RFC 2047 words inside quotes).
+    Rfc2047,
+    /// `filename*=UTF-8''…` (RFC 2231).
+    Rfc2231,
 }
 
 fn base64_lines(bytes: &[u8]) -> String {
@@ -239,7 +240,7 @@ fn base64_lines(bytes: &[u8]) -> String {
 fn attachment_part(naming: Naming, name: &str, bytes: &[u8]) -> String {
     use base64::Engine;
     let header = match naming {
-        Naming::Outlook => {
+        Naming::Rfc2047 => {
             let word = format!(
                 "=?utf-8?B?{}?=",
                 base64::engine::general_purpose::STANDARD.encode(name)
@@ -250,7 +251,7 @@ fn attachment_part(naming: Naming, name: &str, bytes: &[u8]) -> String {
                  Content-Disposition: attachment;\r\n\tfilename=\"{word}\"\r\n"
             )
         }
-        Naming::Gmail => {
+        Naming::Rfc2231 => {
             let encoded: String = name
                 .bytes()
                 .map(|b| {
@@ -333,7 +334,7 @@ pub(crate) fn outlook_message(id: &str, attachment: &[u8]) -> Vec<u8> {
     message(
         "=?utf-8?B?SHV54buHbiDhu6d5IFnDqm4gQ2jDonU=?= <vanphong.yc@example.vn>",
         id,
-        Naming::Outlook,
+        Naming::Rfc2047,
         &[("báo cáo tháng 7.xlsx", attachment)],
     )
 }
@@ -385,14 +386,14 @@ fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
         "2020-08-05T16:45:10+07:00",
         true,
     );
-    // Gmail's naming, a forwarded message, two reports in one, a zip: handed over byte
+    // Names in RFC 2231, a forwarded message, two reports in one, a zip: handed over byte
     // for byte, in UID order.
     let book = report();
     let others = [
         message(
             "vanphong.tp@example.vn",
             "gmail",
-            Naming::Gmail,
+            Naming::Rfc2231,
             &[("Báo cáo TP tháng 7.xlsx", &book)],
         ),
         forwarded(
@@ -403,13 +404,13 @@ fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
         message(
             "vanphong.mc@example.vn",
             "two",
-            Naming::Outlook,
+            Naming::Rfc2047,
             &[("Mộc Châu 1.xlsx", &book), ("Mộc Châu 2.xlsx", &book)],
         ),
         message(
             "vanphong.ms@example.vn",
             "zip",
-            Naming::Gmail,
+            Naming::Rfc2231,
             &[("báo cáo.zip", &zipped(&[("Mai Sơn.xlsx", &book)]))],
         ),
     ];
@@ -439,6 +440,25 @@ fn received_is_the_servers_date_and_messages_are_seen_only_when_done() {
     for (arrival, raw) in arrivals[2..].iter().zip(&others) {
         assert_eq!(&arrival.raw, raw, "{}", arrival.origin);
     }
+    // And the collector reads each fetched message's reports by their names.
+    let names: Vec<Vec<String>> = arrivals
+        .iter()
+        .map(|a| {
+            let letter = chibo::collect::letter::read(&a.raw).unwrap();
+            letter.attachments.into_iter().map(|f| f.name).collect()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            vec!["báo cáo tháng 7.xlsx"],
+            vec!["báo cáo tháng 7.xlsx"],
+            vec!["Báo cáo TP tháng 7.xlsx"],
+            vec!["báo cáo tháng 7.xlsx"],
+            vec!["Mộc Châu 1.xlsx", "Mộc Châu 2.xlsx"],
+            vec!["báo cáo.zip/Mai Sơn.xlsx"],
+        ]
+    );
     assert_eq!(arrivals[0].raw, first, "the message exactly as appended");
     assert_eq!(
         arrivals[0].received,
