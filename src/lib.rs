@@ -154,6 +154,14 @@ pub enum Error {
         /// The months the inbox has folders for, in order.
         months: Vec<model::YearMonth>,
     },
+    /// `chibo collect` without `--from` and without a mailbox configured.
+    #[error(
+        "chưa có hộp thư để nhận báo cáo: hãy dùng «chibo collect --from THƯ_MỤC» (thư mục các tệp .eml, .mbox) hoặc thêm bảng [collect.imap] vào {config}"
+    )]
+    NoMailbox {
+        /// The configuration file as the user named it.
+        config: String,
+    },
     /// The test-only clock variable holds no moment.
     #[error(transparent)]
     BadNow(#[from] clock::BadNow),
@@ -232,6 +240,7 @@ impl Error {
             | Error::WorkspaceExists { .. }
             | Error::WorkspaceBusy { .. }
             | Error::NoMonthFolder { .. }
+            | Error::NoMailbox { .. }
             | Error::BadNow(_)
             | Error::Io { .. }
             | Error::Xlsx(_) => Vec::new(),

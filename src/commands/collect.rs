@@ -1,0 +1,288 @@
+//! `chibo collect [--month YYYY-MM] [--from DIR]`: reports that arrived by email, taken
+//! into the inbox. For each message not yet in the collect log: its spreadsheets (zip
+//! unpacked) go to their month folder with their `received.txt` line, or to
+//! `quarantine/` when the sender is no unit of the roster; then the message is logged,
+//! then the mailbox is told it is done. Each collected file is then checked as `check`
+//! checks it inside the workspace.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
+
+use crate::Error;
+use crate::collect::{Arrival, Mailbox, decide, letter, log, name, store};
+use crate::matching::Matcher;
+use crate::model::YearMonth;
+use crate::submission::Submission;
+use crate::workspace::Workspace;
+
+/// What `collect` did.
+pub struct Collected {
+    /// What became of each message, in order: a heading and one line per attachment.
+    pub messages: Vec<(String, Vec<String>)>,
+    /// The files collected now (saved or found already), checked.
+    pub checked: Vec<Submission>,
+    /// Attachments refused (beyond a limit) or messages that could not be read.
+    pub refused: usize,
+    /// Totals: saved, duplicates, quarantined, left aside, messages already collected.
+    pub totals: Totals,
+    /// Receipts queued now.
+    pub receipts: usize,
+    /// Whether a receipt could not be delivered (with `transport = "smtp"`).
+    pub delivery_failed: bool,
+    /// What delivery said, as diagnostics.
+    pub delivery_notes: Vec<crate::diagnostic::Diagnostic>,
+}
+
+impl Collected {
+    /// What `collect` prints: each message with what became of its attachments, each
+    /// file's check line, and the totals.
+    pub fn printed(&self) -> String {
+        use std::fmt::Write as _;
+        let safe = crate::diagnostic::terminal_safe;
+        let mut text = String::new();
+        for (heading, lines) in &self.messages {
+            let _ = writeln!(text, "Thư {}:", safe(heading));
+            for line in lines {
+                let _ = writeln!(text, "  - {}", safe(line));
+            }
+        }
+        for s in &self.checked {
+            let _ = writeln!(text, "{}", crate::report::terminal::check_line(s));
+        }
+        let t = &self.totals;
+        let _ = writeln!(
+            text,
+            "Đã đọc {} thư mới ({} thư đã nhận từ trước): lưu {} tệp, {} tệp đã có, {} tệp cách ly, {} tệp đính kèm bỏ qua; {} biên nhận xếp hàng gửi.",
+            t.messages, t.already, t.saved, t.duplicates, t.quarantined, t.left, self.receipts
+        );
+        text
+    }
+}
+
+/// The counts `collect` prints last.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Messages read now.
+    pub messages: usize,
+    /// Messages the log already had.
+    pub already: usize,
+    /// Files saved into the inbox.
+    pub saved: usize,
+    /// Files already in the inbox (same content).
+    pub duplicates: usize,
+    /// Files put in quarantine.
+    pub quarantined: usize,
+    /// Attachments left aside (not spreadsheets, or refused).
+    pub left: usize,
+}
+
+/// The quarantine folder, in the workspace folder.
+pub const QUARANTINE: &str = "quarantine";
+
+/// Collects the messages of `mailbox` into the workspace of `config_path` at `now`;
+/// `month` is the month given for workbooks that do not say theirs.
+///
+/// # Errors
+/// The configuration or roster cannot be used; the mailbox, the inbox or the log cannot
+/// be read or written.
+pub fn collect(
+    config_path: &Path,
+    mailbox: &mut dyn Mailbox,
+    month: Option<YearMonth>,
+    now: DateTime<Utc>,
+) -> Result<Collected, Error> {
+    let ws = Workspace::load(config_path)?;
+    let config = &ws.config;
+    crate::output::set::recover(&config.out)?;
+    let matcher = Matcher::new(&ws.roster);
+    let root = config.root.clone();
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let mut collect_log = log::Log::read(&root).map_err(io(&root.join(log::FILE)))?;
+    let mut out = Collected {
+        messages: Vec::new(),
+        checked: Vec::new(),
+        refused: 0,
+        totals: Totals::default(),
+        receipts: 0,
+        delivery_failed: false,
+        delivery_notes: Vec::new(),
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for arrival in mailbox.arrivals()? {
+        if collect_log.has(&arrival.key) {
+            out.totals.already += 1;
+            mailbox.done(&arrival)?;
+            continue;
+        }
+        out.totals.messages += 1;
+        let arrived = arrival
+            .received
+            .unwrap_or_else(|| now.fixed_offset())
+            .with_timezone(&config.timezone);
+        let lines = take_message(
+            &ws, &matcher, &arrival, arrived, month, &mut out, &mut files,
+        )?;
+        crate::pause::point("collect-saved");
+        let record = log::Record {
+            key: arrival.key.clone(),
+            origin: arrival.origin.clone(),
+            at: now
+                .with_timezone(&config.timezone)
+                .format("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string(),
+            files: lines.clone(),
+        };
+        collect_log
+            .append(&record)
+            .map_err(io(collect_log.path()))?;
+        crate::pause::point("collect-logged");
+        mailbox.done(&arrival)?;
+        let heading = format!(
+            "{} (nhận {})",
+            arrival.origin,
+            arrived.format("%H:%M ngày %d/%m/%Y")
+        );
+        out.messages.push((heading, lines));
+    }
+    files.sort();
+    files.dedup();
+    if !files.is_empty() {
+        out.checked = crate::commands::check::check_in(&ws, &files)?;
+    }
+    Ok(out)
+}
+
+/// The month before the one of `at`.
+fn month_before(at: DateTime<FixedOffset>) -> YearMonth {
+    let (y, m) = if at.month() == 1 {
+        (at.year() - 1, 12)
+    } else {
+        (at.year(), at.month() - 1)
+    };
+    YearMonth::new(y, m).expect("a month")
+}
+
+/// Saves what `arrival` holds; returns one line per attachment.
+fn take_message(
+    ws: &Workspace,
+    matcher: &Matcher,
+    arrival: &Arrival,
+    arrived: DateTime<FixedOffset>,
+    month: Option<YearMonth>,
+    out: &mut Collected,
+    files: &mut Vec<PathBuf>,
+) -> Result<Vec<String>, Error> {
+    let config = &ws.config;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let Some(letter) = letter::read(&arrival.raw) else {
+        out.refused += 1;
+        return Ok(vec![
+            "không đọc được thư (không đúng định dạng thư điện tử); không lưu gì".to_owned(),
+        ]);
+    };
+    let mut lines = Vec::new();
+    let sender = letter.sender.clone().unwrap_or_default();
+    let sender_unit = decide::unit_of_sender(matcher, &sender);
+    let fallback = month.unwrap_or_else(|| month_before(arrived));
+    let day = arrived.date_naive();
+    for left in &letter.left {
+        out.totals.left += 1;
+        if left.refused {
+            out.refused += 1;
+            lines.push(format!("{}: lỗi: {}", left.name, left.why));
+        } else {
+            lines.push(format!("{}: {}", left.name, left.why));
+        }
+    }
+    if letter.attachments.is_empty() && letter.left.is_empty() {
+        lines.push("thư không có tệp đính kèm; không lưu gì".to_owned());
+    }
+    for a in &letter.attachments {
+        let safe = name::safe(&a.name);
+        let Some(unit) = sender_unit else {
+            let folder = config.root.join(QUARANTINE);
+            let stored = store::put(&folder, &safe, &a.bytes).map_err(io(&folder))?;
+            let shown = ws.shown(&stored.path);
+            if !stored.duplicate {
+                let notice =
+                    quarantine_notice(&sender, arrived, &letter.subject, &a.name, &arrival.origin);
+                let path = stored.path.with_file_name(format!(
+                    "{}.txt",
+                    stored
+                        .path
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                ));
+                crate::output::write_atomic(&path, notice.as_bytes()).map_err(io(&path))?;
+            }
+            out.totals.quarantined += 1;
+            lines.push(format!(
+                "{}: người gửi «{sender}» không phải địa chỉ của đơn vị nào trong danh sách phân công; đưa vào {shown}, không đưa vào inbox",
+                a.name
+            ));
+            continue;
+        };
+        let d = decide::decide(&a.bytes, &safe, matcher, unit, fallback);
+        let folder = config.inbox.join(d.month.to_string());
+        let stored = store::put(&folder, &d.name, &a.bytes).map_err(io(&folder))?;
+        let file_name = stored
+            .path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        store::ensure_received(&folder, &file_name, day)
+            .map_err(io(&folder.join(crate::inbox::RECEIVED_FILE)))?;
+        let shown = ws.shown(&stored.path);
+        if stored.duplicate {
+            out.totals.duplicates += 1;
+            lines.push(format!(
+                "{}: đã có trong inbox ({shown}, cùng nội dung); không lưu lại",
+                a.name
+            ));
+        } else {
+            out.totals.saved += 1;
+            lines.push(format!(
+                "{}: lưu vào {shown} (đơn vị {}, tháng {}, nhận ngày {})",
+                a.name,
+                d.unit,
+                d.month.vi(),
+                day.format("%d/%m/%Y")
+            ));
+        }
+        files.push(stored.path);
+    }
+    Ok(lines)
+}
+
+/// The notice beside a quarantined file, for the office.
+fn quarantine_notice(
+    sender: &str,
+    arrived: DateTime<FixedOffset>,
+    subject: &str,
+    file: &str,
+    origin: &str,
+) -> String {
+    let sender = if sender.is_empty() {
+        "(không rõ)"
+    } else {
+        sender
+    };
+    format!(
+        "TỆP CÁCH LY (chibo collect)\n\nNgười gửi: {sender}\nThời điểm nhận: {}\nTiêu đề thư: {subject}\nTệp đính kèm: {file}\nThư: {origin}\n\nLý do: địa chỉ người gửi không phải địa chỉ của đơn vị nào trong danh sách phân công (cột Email của trang Đơn vị), nên tệp không được đưa vào inbox.\nNếu đây là báo cáo của một đơn vị, hãy kiểm tra rồi chép tệp vào inbox/YYYY-MM/ (và ghi ngày nhận vào received.txt), hoặc thêm địa chỉ này vào danh sách phân công.\n",
+        arrived.format("%H:%M:%S ngày %d/%m/%Y (%:z)")
+    )
+}
+
+/// The folder mailbox of `--from DIR`.
+pub fn folder(dir: &Path, root: Option<&Path>) -> crate::collect::folder::Folder {
+    crate::collect::folder::Folder::new(dir, root)
+}
