@@ -321,7 +321,12 @@ fn collect(
     let mut mailbox = commands::collect::folder(dir, root.as_deref());
     let done = commands::collect::collect(&config, &mut mailbox, month, now)?;
     let mut out = anstream::stdout();
-    for d in done.checked.iter().flat_map(|s| &s.diagnostics) {
+    for d in done
+        .checked
+        .iter()
+        .flat_map(|s| &s.diagnostics)
+        .chain(&done.delivery_notes)
+    {
         cli.print_diagnostic(&mut out, d);
     }
     if !cli.quiet {

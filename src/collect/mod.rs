@@ -39,4 +39,5 @@ pub mod folder;
 pub mod letter;
 pub mod log;
 pub mod name;
+pub mod receipt;
 pub mod store;

@@ -77,6 +77,77 @@ pub struct Totals {
     pub left: usize,
 }
 
+/// A file of the inbox that a message brought (saved now, or found there).
+struct InInbox {
+    path: PathBuf,
+    name: String,
+    received: chrono::NaiveDate,
+    unit: String,
+    month: YearMonth,
+}
+
+/// Queues the receipt of `file` (checked as `checked`) in its month's outbox, unless it
+/// is queued there already, unit feedback is off, or the unit has no address. Returns
+/// the outbox when a receipt was queued.
+fn queue_receipt(
+    ws: &Workspace,
+    env: &minijinja::Environment,
+    file: &InInbox,
+    checked: &Submission,
+) -> Result<Option<PathBuf>, Error> {
+    use sha2::Digest as _;
+    let config = &ws.config;
+    if !config.email.unit_feedback {
+        return Ok(None);
+    }
+    let code = checked.identity.unit.as_deref().unwrap_or(&file.unit);
+    let Some(unit) = ws.roster.unit(code).filter(|u| !u.emails.is_empty()) else {
+        return Ok(None);
+    };
+    let from = config.email.from.as_ref().ok_or_else(|| Error::NoSender {
+        config: config.path.clone(),
+    })?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let bytes = std::fs::read(&file.path).map_err(io(&file.path))?;
+    let name = crate::collect::receipt::name(&sha2::Sha256::digest(&bytes));
+    let dir = config.out.join(file.month.to_string()).join("outbox");
+    if dir.join(format!("{name}.eml")).exists() {
+        return Ok(None);
+    }
+    let about = crate::collect::receipt::About {
+        province: &config.province,
+        unit,
+        checked,
+        file: &file.name,
+        received: file.received,
+        month: file.month,
+        name,
+    };
+    let email = crate::collect::receipt::render_receipt(env, &about)?;
+    let date = {
+        use chrono::TimeZone;
+        let at = file.received.and_hms_opt(8, 0, 0).expect("a valid time");
+        std::time::SystemTime::from(
+            config
+                .timezone
+                .from_local_datetime(&at)
+                .single()
+                .expect("a fixed offset is unambiguous"),
+        )
+    };
+    let queued = crate::mail::build(&email, from, date).map_err(|source| Error::EmailMessage {
+        outbox: ws.shown(&dir),
+        source,
+    })?;
+    crate::mail::Outbox::new(&dir)
+        .add(&[queued])
+        .map_err(io(&dir))?;
+    Ok(Some(dir))
+}
+
 /// The quarantine folder, in the workspace folder.
 pub const QUARANTINE: &str = "quarantine";
 
@@ -111,7 +182,8 @@ pub fn collect(
         delivery_failed: false,
         delivery_notes: Vec::new(),
     };
-    let mut files: Vec<PathBuf> = Vec::new();
+    let env = crate::report::email::templates(Some(&root.join("templates/email")))?;
+    let mut outboxes: Vec<PathBuf> = Vec::new();
     for arrival in mailbox.arrivals()? {
         if collect_log.has(&arrival.key) {
             out.totals.already += 1;
@@ -123,10 +195,28 @@ pub fn collect(
             .received
             .unwrap_or_else(|| now.fixed_offset())
             .with_timezone(&config.timezone);
+        let mut files = Vec::new();
         let lines = take_message(
             &ws, &matcher, &arrival, arrived, month, &mut out, &mut files,
         )?;
         crate::pause::point("collect-saved");
+        // Checked and their receipts queued before the message is logged: a kill before
+        // the log takes the message again, finds its files, and queues what is missing.
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let checked = if paths.is_empty() {
+            Vec::new()
+        } else {
+            crate::commands::check::check_in(&ws, &paths)?
+        };
+        for (file, checked) in files.iter().zip(&checked) {
+            if let Some(outbox) = queue_receipt(&ws, &env, file, checked)? {
+                out.receipts += 1;
+                if !outboxes.contains(&outbox) {
+                    outboxes.push(outbox);
+                }
+            }
+        }
+        out.checked.extend(checked);
         let record = log::Record {
             key: arrival.key.clone(),
             origin: arrival.origin.clone(),
@@ -148,10 +238,14 @@ pub fn collect(
         );
         out.messages.push((heading, lines));
     }
-    files.sort();
-    files.dedup();
-    if !files.is_empty() {
-        out.checked = crate::commands::check::check_in(&ws, &files)?;
+    if config.email.transport == crate::config::Transport::Smtp {
+        for dir in &outboxes {
+            let outbox = crate::mail::Outbox::new(dir).at_offset(config.timezone);
+            let report = crate::mail::deliver_outbox(config, &outbox)?;
+            out.delivery_failed |= report.has_errors();
+            out.delivery_notes
+                .extend(report.diagnostics(&ws.shown(dir)));
+        }
     }
     Ok(out)
 }
@@ -174,7 +268,7 @@ fn take_message(
     arrived: DateTime<FixedOffset>,
     month: Option<YearMonth>,
     out: &mut Collected,
-    files: &mut Vec<PathBuf>,
+    files: &mut Vec<InInbox>,
 ) -> Result<Vec<String>, Error> {
     let config = &ws.config;
     let io = |path: &Path| {
@@ -258,7 +352,13 @@ fn take_message(
                 day.format("%d/%m/%Y")
             ));
         }
-        files.push(stored.path);
+        files.push(InInbox {
+            path: stored.path,
+            name: file_name,
+            received: day,
+            unit: d.unit,
+            month: d.month,
+        });
     }
     Ok(lines)
 }

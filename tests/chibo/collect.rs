@@ -48,7 +48,11 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
             // Who last held the lock says nothing about the data.
-            if p.file_name().unwrap().to_string_lossy().starts_with(".chibo.lock") {
+            if p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".chibo.lock")
+            {
                 continue;
             }
             if p.is_dir() {
