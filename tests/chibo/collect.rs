@@ -225,3 +225,121 @@ fn a_kill_at_any_point_loses_and_duplicates_nothing() {
         assert_eq!((n, keys.len()), (6, 6), "{point}: {log}");
     }
 }
+
+/// The receipts queued in `outbox`, by name.
+fn receipts(outbox: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(outbox) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = dir
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("bien-nhan-") && n.ends_with(".eml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// One receipt per collected file, none again on a re-run; a later `run` keeps them
+/// beside the month's messages; none with `unit_feedback = false`.
+#[test]
+fn each_collected_file_gets_one_receipt_that_a_run_keeps() {
+    let (tmp, ws) = demo_workspace();
+    let Some(mail) = messages(tmp.path()) else {
+        return;
+    };
+    only_month(&ws, "2020-07");
+    collect(&ws, &mail);
+    let outbox = ws.join("out/2020-07/outbox");
+    let queued = receipts(&outbox);
+    assert_eq!(queued.len(), 5, "{queued:?}");
+    let tp = queued
+        .iter()
+        .map(|n| std::fs::read_to_string(outbox.join(n)).unwrap())
+        .find(|m| m.contains("To: vanphong.tp@example.vn"))
+        .expect("TP's receipt");
+    assert!(!tp.contains("someone@gmail"));
+    std::fs::remove_file(ws.join("collect.log")).unwrap();
+    collect(&ws, &mail);
+    assert_eq!(receipts(&outbox), queued);
+    let out = crate::common::chibo_env(
+        &["run", "--month", "2020-07", "--force"],
+        &ws,
+        &[("CHIBO_NOW", "2020-08-10T10:00:00+07:00")],
+    );
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("Thư: 5 thư chờ gửi"), "{stdout}");
+    assert_eq!(receipts(&outbox), queued, "run dropped a receipt");
+    assert!(outbox.join("02-don-vi-TP.eml").exists());
+
+    let (tmp, ws) = demo_workspace();
+    let mail = messages(tmp.path()).unwrap();
+    let config = std::fs::read_to_string(ws.join("chibo.toml"))
+        .unwrap()
+        .replace("unit_feedback = true", "unit_feedback = false");
+    std::fs::write(ws.join("chibo.toml"), config).unwrap();
+    only_month(&ws, "2020-07");
+    let out = collect(&ws, &mail);
+    assert!(text(&out).0.contains("lưu 5 tệp"));
+    assert!(receipts(&ws.join("out/2020-07/outbox")).is_empty());
+}
+
+/// With `transport = "smtp"`, receipts go out at once through a real SMTP server, in
+/// Vietnamese, each to its unit; a re-run sends nothing again.
+#[test]
+fn a_receipt_is_delivered_through_the_smtp_server() {
+    use crate::email::{PASSWORD, Server, certificates, free_port, part, smtp_demo, tools};
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(mail) = messages(tmp.path()) else {
+        return;
+    };
+    let (ca, cert, key) = certificates(tmp.path());
+    let port = free_port();
+    let server = Server::start(port, tmp.path(), &cert, &key);
+    let ws = smtp_demo(tmp.path(), port, &ca);
+    only_month(&ws, "2020-07");
+    let args = ["collect", "--from", mail.to_str().unwrap()];
+    let out = crate::common::chibo_env(&args, &ws, &[PASSWORD]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let received = server.received();
+    assert_eq!(received.len(), 5, "{stdout}");
+    let tp = received
+        .iter()
+        .find(|m| m["rcpt_tos"] == serde_json::json!(["vanphong.tp@example.vn"]))
+        .expect("TP's receipt");
+    assert_eq!(
+        tp["subject"],
+        "Biên nhận báo cáo tháng 07/2020 của Thành ủy Sơn La: Thành ủy Sơn La.xlsx (có lỗi cần sửa)"
+    );
+    let plain = part(tp, "text/plain")["text"].as_str().unwrap();
+    assert!(
+        plain.contains("đã nhận tệp «Thành ủy Sơn La.xlsx» của đơn vị ngày 04/08/2020, là báo cáo tháng 07/2020"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("đọc 7 dòng, nhận 4 dòng, loại 3 dòng"),
+        "{plain}"
+    );
+    assert!(plain.contains("Trang Báo cáo, ô D12: "), "{plain}");
+    let yc = received
+        .iter()
+        .find(|m| {
+            part(m, "text/plain")["text"]
+                .as_str()
+                .unwrap()
+                .contains("«yc.ods»")
+        })
+        .expect("the receipt of yc.ods");
+    assert!(
+        part(yc, "text/plain")["text"]
+            .as_str()
+            .unwrap()
+            .contains("Báo cáo hợp lệ")
+    );
+    let again = crate::common::chibo_env(&args, &ws, &[PASSWORD]);
+    assert_eq!(again.status.code(), Some(0), "{:?}", text(&again));
+    assert_eq!(server.received().len(), 5);
+}
