@@ -233,7 +233,9 @@ fn receipts(outbox: &Path) -> Vec<String> {
     };
     let mut names: Vec<String> = dir
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("bien-nhan-") && n.ends_with(".eml"))
+        .filter(|n| {
+            n.starts_with("bien-nhan-") && Path::new(n).extension().is_some_and(|e| e == "eml")
+        })
         .collect();
     names.sort();
     names
