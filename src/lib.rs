@@ -8,8 +8,8 @@
 //! |---|---|
 //! | [`cli`] | the command line, what each command prints, the one exit status mapping |
 //! | [`usage`] | clap's help and errors in Vietnamese |
-//! | [`commands`] | `init`, `template`, `check`, `run`, `send`: orchestrators only |
-//! | [`lock`] | one process at a time per workspace (`run`, `send`, `template`) |
+//! | [`commands`] | `init`, `template`, `check`, `run`, `send`, `collect`: orchestrators only |
+//! | [`lock`] | one process at a time per workspace (`run`, `send`, `template`, `collect`) |
 //! | [`workspace`] | `chibo.toml` and the roster loaded together; how paths are shown |
 //! | [`inbox`] | month folders, `received.txt`, which files in which order, decoding early |
 //! | [`ingest`] | opening any workbook format within limits; grid, header, table, value parsing |
