@@ -322,9 +322,9 @@ fn collect(
     let done = commands::collect::collect(&config, &mut mailbox, month, now)?;
     let mut out = anstream::stdout();
     for d in done
-        .checked
+        .notes
         .iter()
-        .flat_map(|s| &s.diagnostics)
+        .chain(done.checked.iter().flat_map(|s| &s.diagnostics))
         .chain(&done.delivery_notes)
     {
         cli.print_diagnostic(&mut out, d);

@@ -11,6 +11,7 @@ use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
 use crate::Error;
 use crate::collect::{Arrival, Mailbox, decide, letter, log, name, store};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::matching::Matcher;
 use crate::model::YearMonth;
 use crate::submission::Submission;
@@ -32,6 +33,9 @@ pub struct Collected {
     pub delivery_failed: bool,
     /// What delivery said, as diagnostics.
     pub delivery_notes: Vec<crate::diagnostic::Diagnostic>,
+    /// The problems of the messages: refused, quarantined and ignored attachments,
+    /// messages that cannot be read; each at its message.
+    pub notes: Vec<Diagnostic>,
 }
 
 impl Collected {
@@ -181,6 +185,7 @@ pub fn collect(
         receipts: 0,
         delivery_failed: false,
         delivery_notes: Vec::new(),
+        notes: Vec::new(),
     };
     let env = crate::report::email::templates(Some(&root.join("templates/email")))?;
     let mut outboxes: Vec<PathBuf> = Vec::new();
@@ -275,11 +280,13 @@ fn take_message(
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }
     };
+    let at = || Location::file(&arrival.origin);
     let Some(letter) = letter::read(&arrival.raw) else {
         out.refused += 1;
-        return Ok(vec![
-            "không đọc được thư (không đúng định dạng thư điện tử); không lưu gì".to_owned(),
-        ]);
+        let line = "không đọc được thư (không đúng định dạng thư điện tử); không lưu gì";
+        out.notes
+            .push(Diagnostic::error(Code::CollectBadMessage, at(), line));
+        return Ok(vec![line.to_owned()]);
     };
     let mut lines = Vec::new();
     let sender = letter.sender.clone().unwrap_or_default();
@@ -288,40 +295,38 @@ fn take_message(
     let day = arrived.date_naive();
     for left in &letter.left {
         out.totals.left += 1;
+        let line = format!("{}: {}", left.name, left.why);
         if left.refused {
             out.refused += 1;
+            out.notes
+                .push(Diagnostic::error(Code::CollectRefused, at(), line.clone()));
             lines.push(format!("{}: lỗi: {}", left.name, left.why));
         } else {
-            lines.push(format!("{}: {}", left.name, left.why));
+            out.notes
+                .push(Diagnostic::notice(Code::CollectIgnored, at(), line.clone()));
+            lines.push(line);
         }
     }
     if letter.attachments.is_empty() && letter.left.is_empty() {
         lines.push("thư không có tệp đính kèm; không lưu gì".to_owned());
     }
+    let notice =
+        |file: &str| quarantine_notice(&sender, arrived, &letter.subject, file, &arrival.origin);
     for a in &letter.attachments {
         let safe = name::safe(&a.name);
         let Some(unit) = sender_unit else {
-            let folder = config.root.join(QUARANTINE);
-            let stored = store::put(&folder, &safe, &a.bytes).map_err(io(&folder))?;
-            let shown = ws.shown(&stored.path);
-            if !stored.duplicate {
-                let notice =
-                    quarantine_notice(&sender, arrived, &letter.subject, &a.name, &arrival.origin);
-                let path = stored.path.with_file_name(format!(
-                    "{}.txt",
-                    stored
-                        .path
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                ));
-                crate::output::write_atomic(&path, notice.as_bytes()).map_err(io(&path))?;
-            }
+            let shown = quarantine(ws, &safe, &a.bytes, &notice(&a.name))?;
             out.totals.quarantined += 1;
-            lines.push(format!(
+            let line = format!(
                 "{}: người gửi «{sender}» không phải địa chỉ của đơn vị nào trong danh sách phân công; đưa vào {shown}, không đưa vào inbox",
                 a.name
+            );
+            out.notes.push(Diagnostic::warning(
+                Code::CollectQuarantined,
+                at(),
+                line.clone(),
             ));
+            lines.push(line);
             continue;
         };
         let d = decide::decide(&a.bytes, &safe, matcher, unit, fallback);
@@ -361,6 +366,24 @@ fn take_message(
         });
     }
     Ok(lines)
+}
+
+/// Puts `bytes` in `quarantine/` under `name` (safe), with `notice` beside it in
+/// `<name>.txt` (unless the same bytes are there already); returns where, as shown.
+fn quarantine(ws: &Workspace, name: &str, bytes: &[u8], notice: &str) -> Result<String, Error> {
+    let folder = ws.config.root.join(QUARANTINE);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let stored = store::put(&folder, name, bytes).map_err(io(&folder))?;
+    if !stored.duplicate {
+        let mut txt = stored.path.clone().into_os_string();
+        txt.push(".txt");
+        let path = PathBuf::from(txt);
+        crate::output::write_atomic(&path, notice.as_bytes()).map_err(io(&path))?;
+    }
+    Ok(ws.shown(&stored.path))
 }
 
 /// The notice beside a quarantined file, for the office.
