@@ -94,6 +94,16 @@ pub enum Command {
         #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
         month: Option<YearMonth>,
     },
+    /// Nhận báo cáo gửi qua thư: lưu tệp đính kèm vào inbox/YYYY-MM/ và gửi biên nhận.
+    #[command(override_usage = "chibo collect [--month YYYY-MM] [--from THƯ_MỤC]")]
+    Collect {
+        /// Tháng cho tệp không tự ghi tháng (mặc định: tháng trước ngày nhận thư).
+        #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
+        month: Option<YearMonth>,
+        /// Đọc các tệp .eml và .mbox (xuất từ Outlook, Thunderbird) trong thư mục này.
+        #[arg(long, value_name = "THƯ_MỤC")]
+        from: Option<PathBuf>,
+    },
     /// Kiểm tra tệp báo cáo trước khi nộp; thoát với mã 1 nếu có lỗi.
     #[command(override_usage = "chibo check [--json] TỆP|THƯ_MỤC...")]
     Check {
@@ -140,6 +150,7 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
             | Error::WorkspaceExists { .. }
             | Error::WorkspaceBusy { .. }
             | Error::NoMonthFolder { .. }
+            | Error::NoMailbox { .. }
             | Error::BadNow(_)
             | Error::NoSender { .. }
             | Error::NoSmtpConfig { .. }
@@ -195,9 +206,10 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
     let mut out = anstream::stdout();
     // Held until the command returns. `check` only reads, `init` makes the workspace.
     let _lock = match &cli.command {
-        Command::Template { .. } | Command::Run { .. } | Command::Send { .. } => {
-            Some(lock_workspace(cli)?)
-        }
+        Command::Template { .. }
+        | Command::Run { .. }
+        | Command::Send { .. }
+        | Command::Collect { .. } => Some(lock_workspace(cli)?),
         Command::Init { .. } | Command::Check { .. } => None,
     };
     match &cli.command {
@@ -219,6 +231,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
             Ok(Outcome::Done)
         }
         Command::Check { files, json } => check(cli, files, *json),
+        Command::Collect { month, from } => collect(cli, *month, from.as_deref()),
         Command::Run {
             month,
             no_email,
@@ -288,6 +301,48 @@ fn check(cli: &Cli, files: &[PathBuf], json: bool) -> Result<Outcome, Error> {
         }
     }
     Ok(if all.iter().any(|d| d.severity == Severity::Error) {
+        Outcome::DataErrors
+    } else {
+        Outcome::Done
+    })
+}
+
+fn collect(
+    cli: &Cli,
+    month: Option<YearMonth>,
+    from: Option<&std::path::Path>,
+) -> Result<Outcome, Error> {
+    let now = crate::clock::now()?;
+    let config = cli.config_path();
+    let Some(dir) = from else {
+        return Err(Error::NoMailbox {
+            config: config.display().to_string(),
+        });
+    };
+    let root = config.parent().map(std::path::Path::to_path_buf);
+    let mut mailbox = commands::collect::folder(dir, root.as_deref());
+    let done = commands::collect::collect(&config, &mut mailbox, month, now)?;
+    let mut out = anstream::stdout();
+    for d in done
+        .notes
+        .iter()
+        .chain(done.checked.iter().flat_map(|s| &s.diagnostics))
+        .chain(&done.delivery_notes)
+    {
+        cli.print_diagnostic(&mut out, d);
+    }
+    if !cli.quiet {
+        let _ = write!(out, "{}", done.printed());
+    }
+    let errors = done.refused > 0
+        || done
+            .checked
+            .iter()
+            .flat_map(|s| &s.diagnostics)
+            .any(|d| d.severity == Severity::Error);
+    Ok(if done.delivery_failed {
+        Outcome::DeliveryFailed
+    } else if errors {
         Outcome::DataErrors
     } else {
         Outcome::Done

@@ -242,6 +242,14 @@ codes! {
     EmailStray => "email-stray",
     /// A line of `delivered.log` that cannot be read.
     EmailLogDamaged => "email-log-damaged",
+    /// A collected message that cannot be parsed as an email: nothing saved.
+    CollectBadMessage => "collect-bad-message",
+    /// An attachment beyond the size or zip limits: not saved.
+    CollectRefused => "collect-refused",
+    /// An attachment from an address that is no unit's: put in `quarantine/`.
+    CollectQuarantined => "collect-quarantined",
+    /// An attachment that is not a spreadsheet: left aside.
+    CollectIgnored => "collect-ignored",
 }
 
 impl fmt::Display for Code {

@@ -8,8 +8,8 @@
 //! |---|---|
 //! | [`cli`] | the command line, what each command prints, the one exit status mapping |
 //! | [`usage`] | clap's help and errors in Vietnamese |
-//! | [`commands`] | `init`, `template`, `check`, `run`, `send`: orchestrators only |
-//! | [`lock`] | one process at a time per workspace (`run`, `send`, `template`) |
+//! | [`commands`] | `init`, `template`, `check`, `run`, `send`, `collect`: orchestrators only |
+//! | [`lock`] | one process at a time per workspace (`run`, `send`, `template`, `collect`) |
 //! | [`workspace`] | `chibo.toml` and the roster loaded together; how paths are shown |
 //! | [`inbox`] | month folders, `received.txt`, which files in which order, decoding early |
 //! | [`ingest`] | opening any workbook format within limits; grid, header, table, value parsing |
@@ -154,6 +154,14 @@ pub enum Error {
         /// The months the inbox has folders for, in order.
         months: Vec<model::YearMonth>,
     },
+    /// `chibo collect` without `--from` and without a mailbox configured.
+    #[error(
+        "chưa có hộp thư để nhận báo cáo: hãy dùng «chibo collect --from THƯ_MỤC» (thư mục các tệp .eml, .mbox) hoặc thêm bảng [collect.imap] vào {config}"
+    )]
+    NoMailbox {
+        /// The configuration file as the user named it.
+        config: String,
+    },
     /// The test-only clock variable holds no moment.
     #[error(transparent)]
     BadNow(#[from] clock::BadNow),
@@ -241,6 +249,7 @@ impl Error {
             | Error::WorkspaceExists { .. }
             | Error::WorkspaceBusy { .. }
             | Error::NoMonthFolder { .. }
+            | Error::NoMailbox { .. }
             | Error::BadNow(_)
             | Error::Io { .. }
             | Error::Xlsx(_) => Vec::new(),

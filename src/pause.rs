@@ -7,8 +7,10 @@
 //!
 //! The points: `locked` (the workspace lock was just taken) and, in a month's outputs
 //! being replaced (see `output/set.rs`), `staged`, `committed`, `moved-aside`
-//! and `swapped`; in `chibo collect`, `imap-fetched` (the mailbox's messages read, none
-//! saved or marked yet).
+//! and `swapped`; in `chibo collect`, `imap-fetched` (the IMAP mailbox's messages read,
+//! none saved or marked yet), `collect-saved` (a message's files and `received.txt`
+//! lines written, before its receipts and its line in the collect log) and
+//! `collect-logged` (logged, before the mailbox is told it is done).
 
 /// The environment variable naming the point to pause at.
 pub const VAR: &str = "CHIBO_TEST_PAUSE";

@@ -228,11 +228,11 @@ fn unzip(name: &str, bytes: &[u8], letter: &mut Letter) {
             continue;
         }
         if out.len() as u64 > limits::FILE_BYTES {
-            refuse(
-                letter,
-                &shown,
-                format!("{} (khi giải nén)", too_large(out.len() as u64)),
+            let why = format!(
+                "giải nén ra hơn {} MB, vượt giới hạn của một báo cáo; không lưu",
+                limits::FILE_BYTES / (1024 * 1024)
             );
+            refuse(letter, &shown, why);
             continue;
         }
         total += out.len() as u64;

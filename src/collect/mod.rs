@@ -36,7 +36,10 @@ pub trait Mailbox {
     fn done(&mut self, arrival: &Arrival) -> Result<(), crate::Error>;
 }
 
+pub mod decide;
 pub mod folder;
 pub mod letter;
 pub mod log;
 pub mod name;
+pub mod receipt;
+pub mod store;

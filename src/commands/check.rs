@@ -52,6 +52,17 @@ pub fn check_files(args: &[PathBuf], config: &Path, explicit: bool) -> Result<Ch
     Ok(Checked { files, notes })
 }
 
+/// Checks `files` inside the workspace `ws` as [`check_files`] does (against the
+/// year's other files too), for `collect`'s receipts.
+///
+/// # Errors
+/// A month folder or file of the year cannot be read.
+pub fn check_in(ws: &Workspace, files: &[PathBuf]) -> Result<Vec<Submission>, Error> {
+    let mut checked = check(files, Some(ws));
+    against_the_year(ws, &mut checked)?;
+    Ok(checked)
+}
+
 /// What `run` finds about a file only against the year's other files.
 const YEAR_CODES: &[Code] = &[
     Code::RowDuplicate,

@@ -3,6 +3,7 @@
 //! happened for `cli` to print and turn into an exit status.
 
 pub mod check;
+pub mod collect;
 pub mod init;
 pub mod run;
 pub mod send;

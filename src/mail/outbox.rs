@@ -13,6 +13,10 @@ use super::journal::{self, Journal, Record};
 /// The log of deliveries.
 pub const DELIVERED_LOG: &str = journal::FILE;
 
+/// The queue names of the receipts `chibo collect` queues (`bien-nhan-<SHA-256>`): a
+/// `run` does not make them, and keeps them when it queues the month's messages.
+pub const RECEIPT_PREFIX: &str = "bien-nhan-";
+
 /// A month's outbox folder.
 pub struct Outbox {
     dir: PathBuf,
@@ -107,6 +111,7 @@ impl Outbox {
         let journal = self.journal()?;
         for old in self.list()?.entries {
             if !messages.iter().any(|m| m.name == old.name)
+                && !old.name.starts_with(RECEIPT_PREFIX)
                 && !journal.knows(&old.message_id, &old.name)
             {
                 for ext in ["eml", "json", "error"] {
@@ -114,6 +119,16 @@ impl Outbox {
                 }
             }
         }
+        self.add(messages)?;
+        Ok(self.list()?.strays)
+    }
+
+    /// Puts `messages` in the outbox beside what is queued there (replacing files of the
+    /// same name), without removing anything.
+    ///
+    /// # Errors
+    /// A file that cannot be written.
+    pub fn add(&self, messages: &[Queued]) -> std::io::Result<()> {
         for m in messages {
             let eml = self.dir.join(format!("{}.eml", m.name));
             let envelope = EnvelopeFile {
@@ -129,7 +144,7 @@ impl Outbox {
             ])
             .map_err(|(_, e)| e)?;
         }
-        Ok(self.list()?.strays)
+        Ok(())
     }
 
     /// The queued messages, by name, and the stray files beside them. Hidden files (a

@@ -22,7 +22,7 @@ use crate::roster::Roster;
 
 /// The template files, each overridable by a file of the same name in the workspace's
 /// `templates/email/`.
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 6] = [
     (
         "leadership.txt",
         include_str!("../../templates/email/leadership.txt"),
@@ -33,6 +33,14 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     ),
     ("unit.txt", include_str!("../../templates/email/unit.txt")),
     ("unit.html", include_str!("../../templates/email/unit.html")),
+    (
+        "receipt.txt",
+        include_str!("../../templates/email/receipt.txt"),
+    ),
+    (
+        "receipt.html",
+        include_str!("../../templates/email/receipt.html"),
+    ),
 ];
 
 /// Why the emails could not be rendered: which template, where in it, and what kind of
@@ -127,7 +135,11 @@ pub fn templates(dir: Option<&Path>) -> Result<Environment<'static>, TemplateErr
     Ok(env)
 }
 
-fn render(env: &Environment, name: &str, ctx: &Value) -> Result<String, TemplateError> {
+/// Renders the template `name` with `ctx`.
+///
+/// # Errors
+/// The template cannot be filled in.
+pub fn render(env: &Environment, name: &str, ctx: &Value) -> Result<String, TemplateError> {
     env.get_template(name)
         .and_then(|t| t.render(ctx))
         .map_err(|e| TemplateError::engine(name, e))
@@ -213,7 +225,8 @@ struct PlannedLine {
 }
 
 #[derive(Serialize)]
-struct IssueLine {
+/// One issue as an email lists it.
+pub struct IssueLine {
     severity: &'static str,
     file: String,
     sheet: Option<String>,
@@ -438,7 +451,8 @@ fn to_note(d: &Diagnostic) -> bool {
     d.severity == Severity::Notice && d.code != Code::FileDuplicate
 }
 
-fn issue_line(d: &Diagnostic) -> IssueLine {
+/// One issue as an email lists it.
+pub fn issue_line(d: &Diagnostic) -> IssueLine {
     IssueLine {
         severity: d.severity.label_vi(),
         file: d

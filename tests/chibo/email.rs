@@ -182,7 +182,7 @@ pub(crate) fn smtp_demo(tmp: &Path, port: u16, ca: &Path) -> PathBuf {
     ws
 }
 
-fn part<'a>(message: &'a Value, kind: &str) -> &'a Value {
+pub(crate) fn part<'a>(message: &'a Value, kind: &str) -> &'a Value {
     message["parts"]
         .as_array()
         .unwrap()

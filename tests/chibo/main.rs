@@ -5,6 +5,7 @@
 
 mod book;
 mod check;
+mod collect;
 mod common;
 mod docs;
 mod email;
