@@ -314,18 +314,25 @@ fn collect(
 ) -> Result<Outcome, Error> {
     let now = crate::clock::now()?;
     let config = cli.config_path();
-    let Some(dir) = from else {
-        return Err(Error::NoMailbox {
-            config: config.display().to_string(),
-        });
+    // Without --from, the mailbox of [collect.imap].
+    let (done, left) = if let Some(dir) = from {
+        let root = config.parent().map(std::path::Path::to_path_buf);
+        let mut mailbox = commands::collect::folder(dir, root.as_deref());
+        let done = commands::collect::collect(&config, &mut mailbox, month, now)?;
+        (done, Vec::new())
+    } else {
+        let settings = crate::config::Config::load(&config)?;
+        let mut mailbox = crate::collect::imap::open_configured(&settings, month, now)?;
+        let done = commands::collect::collect(&config, &mut mailbox, month, now)?;
+        let left = mailbox.notes();
+        mailbox.close();
+        (done, left)
     };
-    let root = config.parent().map(std::path::Path::to_path_buf);
-    let mut mailbox = commands::collect::folder(dir, root.as_deref());
-    let done = commands::collect::collect(&config, &mut mailbox, month, now)?;
     let mut out = anstream::stdout();
     for d in done
         .notes
         .iter()
+        .chain(&left)
         .chain(done.checked.iter().flat_map(|s| &s.diagnostics))
         .chain(&done.delivery_notes)
     {

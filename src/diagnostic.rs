@@ -213,8 +213,6 @@ codes! {
     ImapFolder => "imap-folder",
     /// The IMAP connection broke or the server answered wrongly.
     ImapFailed => "imap-failed",
-    /// `chibo collect` without `--from` and without `[collect.imap]`.
-    ImapNoConfig => "imap-no-config",
     /// The environment variable that should hold the IMAP password is unset or empty.
     ImapNoPassword => "imap-no-password",
     /// A message too large to fetch, left in the mailbox.

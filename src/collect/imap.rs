@@ -63,11 +63,6 @@ pub enum ImapError {
         /// The variable's name.
         var: String,
     },
-    /// `chibo collect` without `--from` and without `[collect.imap]`.
-    #[error(
-        "chưa cấu hình hộp thư: hãy thêm bảng [collect.imap] vào chibo.toml, hoặc chỉ thư mục thư đã lưu bằng --from"
-    )]
-    NoConfig,
     /// `ca_file` holds no usable PEM certificate.
     #[error("chứng chỉ CA {path} (khóa ca_file của [collect.imap]) không đọc được")]
     CaFile {
@@ -170,7 +165,7 @@ impl ImapError {
     pub fn is_configuration(&self) -> bool {
         matches!(
             self,
-            ImapError::NoConfig | ImapError::NoPassword { .. } | ImapError::CaFile { .. }
+            ImapError::NoPassword { .. } | ImapError::CaFile { .. }
         )
     }
 
@@ -178,7 +173,6 @@ impl ImapError {
     pub fn code(&self) -> crate::diagnostic::Code {
         use crate::diagnostic::Code;
         match self {
-            ImapError::NoConfig => Code::ImapNoConfig,
             ImapError::NoPassword { .. } => Code::ImapNoPassword,
             ImapError::CaFile { .. } | ImapError::Certificate { .. } | ImapError::Tls { .. } => {
                 Code::ImapTls
@@ -211,7 +205,7 @@ pub fn window_start(month: Option<YearMonth>, today: NaiveDate) -> NaiveDate {
 /// `password_env`, for `month` (see [`window_start`]) on the office's day of `now`.
 ///
 /// # Errors
-/// No `[collect.imap]`, no password, an unreadable `ca_file`, or any failure to connect,
+/// No `[collect.imap]` ([`crate::Error::NoMailbox`]), no password, an unreadable `ca_file`, or any failure to connect,
 /// log in and select the folder.
 pub fn open_configured(
     config: &Config,
@@ -226,7 +220,9 @@ pub fn open_configured(
         .collect
         .imap
         .as_ref()
-        .ok_or_else(|| error(ImapError::NoConfig))?;
+        .ok_or_else(|| crate::Error::NoMailbox {
+            config: config.path.clone(),
+        })?;
     let password = imap
         .password_from(|name| std::env::var(name).ok())
         .map_err(|e| error(ImapError::NoPassword { var: e.var }))?;
@@ -444,6 +440,24 @@ impl ImapMailbox {
     /// [`Mailbox::arrivals`].
     pub fn too_large(&self) -> &[TooLarge] {
         &self.too_large
+    }
+
+    /// A warning for each message left in the mailbox because it is too large.
+    pub fn notes(&self) -> Vec<crate::diagnostic::Diagnostic> {
+        self.too_large
+            .iter()
+            .map(|t| {
+                crate::diagnostic::Diagnostic::warning(
+                    crate::diagnostic::Code::ImapTooLarge,
+                    crate::diagnostic::Location::file(&t.origin),
+                    format!(
+                        "thư lớn {} MiB, quá giới hạn {} MiB: chibo để nguyên thư trong hộp thư, chưa đánh dấu đã đọc; hãy lưu các tệp đính kèm vào thư mục inbox bằng tay",
+                        t.bytes.div_ceil(1024 * 1024),
+                        MESSAGE_BYTES / (1024 * 1024)
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// Logs out, politely; the messages are settled whatever the answer.

@@ -674,3 +674,154 @@ fn a_message_too_large_stays_unread_in_the_mailbox() {
     mailbox.close();
     assert!(flags_of(&server.state("INBOX"), big).is_empty());
 }
+
+/// The messages `tests/fixtures/mail/make-mail.py` writes, made in `dir`.
+fn fixture_messages(dir: &Path) -> PathBuf {
+    let out = dir.join("mail");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail/make-mail.py");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let made = Command::new("python3")
+        .arg(script)
+        .arg(fixtures)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    out
+}
+
+/// The demo province (July only) reading `server`'s INBOX.
+fn imap_workspace(tmp: &Path, server: &Dovecot, extra: &str) -> PathBuf {
+    let ws = crate::common::demo_in(tmp);
+    crate::common::only_month(&ws, "2020-07");
+    let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
+    let imap = format!(
+        "\n[collect.imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"tls\"\nusername = \"{USER}\"\npassword_env = \"CHIBO_TEST_IMAP_PW\"\nca_file = \"{}\"\n{extra}",
+        server.tls_port,
+        server.ca.display()
+    );
+    std::fs::write(ws.join("chibo.toml"), config + &imap).unwrap();
+    ws
+}
+
+fn collect_command(ws: &Path, password: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chibo"));
+    command
+        .args([
+            "--config",
+            ws.join("chibo.toml").to_str().unwrap(),
+            "collect",
+        ])
+        .current_dir(ws)
+        .env("CHIBO_NOW", "2020-08-10T10:00:00+07:00")
+        .env_remove("CHIBO_TEST_PAUSE");
+    match password {
+        Some(p) => command.env("CHIBO_TEST_IMAP_PW", p),
+        None => command.env_remove("CHIBO_TEST_IMAP_PW"),
+    };
+    command
+}
+
+fn imap_collect(ws: &Path) -> (Option<i32>, String, String) {
+    let out = collect_command(ws, Some(PASSWORD)).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The Outlook, Gmail and two-report messages of the fixtures, with their arrival
+/// moments (none the moment their headers claim); the Gmail one already opened.
+fn put_fixture_messages(server: &Dovecot, mail: &Path) -> Vec<u32> {
+    [
+        ("outlook.eml", "2020-08-07T01:00:00+07:00", false),
+        ("gmail.eml", "2020-08-08T23:30:00+07:00", true),
+        ("two.eml", "2020-08-09T08:00:00+07:00", false),
+    ]
+    .iter()
+    .map(|(file, when, seen)| {
+        let raw = std::fs::read(mail.join(file)).unwrap();
+        server.append("INBOX", &raw, when, *seen)
+    })
+    .collect()
+}
+
+fn inbox_files(ws: &Path) -> Vec<(String, Vec<u8>)> {
+    let july = ws.join("inbox/2020-07");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&july)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn collect_reads_the_office_mailbox_once_with_the_servers_dates() {
+    if !tools() {
+        return;
+    }
+    let (tmp, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let server = Dovecot::start(home.path(), "");
+    let mail = fixture_messages(tmp.path());
+    let uids = put_fixture_messages(&server, &mail);
+    let ws = imap_workspace(tmp.path(), &server, "");
+
+    let (code, stdout, stderr) = imap_collect(&ws);
+    // Thành ủy Sơn La's report has data errors: exit 1, as check gives.
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let files = inbox_files(&ws);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Báo cáo Yên Châu tháng 7.xlsx",
+            "Thành ủy Sơn La.xlsx",
+            "_CON.xls",
+            "received.txt",
+            "yc.ods"
+        ]
+    );
+    // Every file's date is the day the server received its message, in +07:00 (the
+    // Gmail one at 23:30 on 8 August, 16:30 UTC), not the Received: or Date: headers.
+    let received = std::fs::read_to_string(ws.join("inbox/2020-07/received.txt")).unwrap();
+    assert_eq!(
+        received,
+        "2020-08-07\tBáo cáo Yên Châu tháng 7.xlsx\n2020-08-08\tThành ủy Sơn La.xlsx\n2020-08-09\t_CON.xls\n2020-08-09\tyc.ods\n"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "Thư imap://127.0.0.1:{}/INBOX UID {} (nhận 23:30 ngày 08/08/2020)",
+            server.tls_port, uids[1]
+        )),
+        "{stdout}"
+    );
+    assert!(!received.contains("2020-07-31"), "never the Date: header");
+    // Every message is marked seen and collected.
+    let state = server.state("INBOX");
+    for uid in &uids {
+        let flags = flags_of(&state, *uid);
+        assert!(flags.contains(&"\\Seen".to_owned()), "{uid}: {flags:?}");
+    }
+    let log = std::fs::read_to_string(ws.join("collect.log")).unwrap();
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert!(log.lines().all(|l| l.contains("\"imap:")), "{log}");
+
+    // A re-run collects nothing and changes nothing.
+    let before = inbox_files(&ws);
+    let (code, stdout, stderr) = imap_collect(&ws);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("Đã đọc 0 thư mới"), "{stdout}");
+    assert!(inbox_files(&ws) == before);
+}
