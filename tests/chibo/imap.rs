@@ -696,6 +696,7 @@ fn fixture_messages(dir: &Path) -> PathBuf {
 
 /// The demo province (July only) reading `server`'s INBOX.
 fn imap_workspace(tmp: &Path, server: &Dovecot, extra: &str) -> PathBuf {
+    std::fs::create_dir_all(tmp).unwrap();
     let ws = crate::common::demo_in(tmp);
     crate::common::only_month(&ws, "2020-07");
     let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
@@ -824,4 +825,111 @@ fn collect_reads_the_office_mailbox_once_with_the_servers_dates() {
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("Đã đọc 0 thư mới"), "{stdout}");
     assert!(inbox_files(&ws) == before);
+}
+
+/// A kill at each pause point of a collect from Dovecot, then a re-run: the inbox one
+/// run gives, each message logged once, and every message seen.
+#[test]
+fn a_kill_during_collect_loses_and_doubles_nothing() {
+    use std::io::{BufRead, BufReader};
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mail = fixture_messages(tmp.path());
+    let reference = {
+        let home = tempfile::tempdir().unwrap();
+        let server = Dovecot::start(home.path(), "");
+        put_fixture_messages(&server, &mail);
+        let ws = imap_workspace(&tmp.path().join("reference"), &server, "");
+        imap_collect(&ws);
+        inbox_files(&ws)
+    };
+    for point in ["imap-fetched", "collect-saved", "collect-logged"] {
+        let home = tempfile::tempdir().unwrap();
+        let server = Dovecot::start(home.path(), "");
+        let uids = put_fixture_messages(&server, &mail);
+        let ws = imap_workspace(&tmp.path().join(point), &server, "");
+        let mut child = collect_command(&ws, Some(PASSWORD))
+            .env("CHIBO_TEST_PAUSE", point)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), format!("CHIBO_TEST_PAUSE {point}"));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Killed before the mailbox was told: nothing is marked yet.
+        let state = server.state("INBOX");
+        assert!(
+            !flags_of(&state, uids[0]).contains(&"\\Seen".to_owned()),
+            "{point}"
+        );
+
+        let (code, stdout, stderr) = imap_collect(&ws);
+        assert_eq!(code, Some(1), "{point}: {stdout}{stderr}");
+        assert!(inbox_files(&ws) == reference, "{point}: the inbox differs");
+        let log = std::fs::read_to_string(ws.join("collect.log")).unwrap();
+        let mut keys: Vec<String> = log
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["key"].to_string())
+            .collect();
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!((n, keys.len()), (3, 3), "{point}: {log}");
+        let state = server.state("INBOX");
+        for uid in &uids {
+            let flags = flags_of(&state, *uid);
+            assert!(
+                flags.contains(&"\\Seen".to_owned()),
+                "{point} {uid}: {flags:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn collect_refusals_exit_3_in_vietnamese_and_a_missing_password_2() {
+    if !tools() {
+        return;
+    }
+    let (tmp, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let server = Dovecot::start(home.path(), "");
+    let ws = imap_workspace(tmp.path(), &server, "");
+    let run = |ws: &Path, password: Option<&str>| {
+        let out = collect_command(ws, password).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&ws, Some("sai"));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("error[imap-login]"), "{stderr}");
+    assert!(
+        stderr.contains("từ chối đăng nhập tài khoản «vanthu»"),
+        "{stderr}"
+    );
+    let (code, stderr) = run(&ws, None);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("error[imap-no-password]"), "{stderr}");
+    assert!(stderr.contains("CHIBO_TEST_IMAP_PW"), "{stderr}");
+    // The test CA left out: the server's certificate is refused.
+    let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
+    let untrusted: String = config
+        .lines()
+        .filter(|l| !l.starts_with("ca_file"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(ws.join("chibo.toml"), untrusted).unwrap();
+    let (code, stderr) = run(&ws, Some(PASSWORD));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("error[imap-tls]"), "{stderr}");
+    assert!(stderr.contains("không đáng tin cậy"), "{stderr}");
+    assert!(!ws.join("collect.log").exists());
 }
