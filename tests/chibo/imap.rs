@@ -921,11 +921,11 @@ fn collect_refusals_exit_3_in_vietnamese_and_a_missing_password_2() {
     assert!(stderr.contains("CHIBO_TEST_IMAP_PW"), "{stderr}");
     // The test CA left out: the server's certificate is refused.
     let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
-    let untrusted: String = config
+    let untrusted = config
         .lines()
         .filter(|l| !l.starts_with("ca_file"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
     std::fs::write(ws.join("chibo.toml"), untrusted).unwrap();
     let (code, stderr) = run(&ws, Some(PASSWORD));
     assert_eq!(code, Some(3), "{stderr}");
