@@ -933,3 +933,75 @@ fn collect_refusals_exit_3_in_vietnamese_and_a_missing_password_2() {
     assert!(stderr.contains("không đáng tin cậy"), "{stderr}");
     assert!(!ws.join("collect.log").exists());
 }
+
+/// With `done_folder`, collected messages leave the INBOX for it, an unknown sender's
+/// too once set aside in quarantine; the unit's receipt goes out through the aiosmtpd
+/// server of the email tests, dated by the IMAP server.
+#[test]
+fn done_folder_quarantine_and_a_receipt_through_smtp() {
+    use crate::email::{PASSWORD as SMTP_PASSWORD, Server, part, smtp_demo};
+    if !tools() || !crate::email::tools() {
+        return;
+    }
+    let (tmp, home, smtp_dir) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let server = Dovecot::start(home.path(), "");
+    server.create("Đã lấy");
+    let mail = fixture_messages(tmp.path());
+    server.append(
+        "INBOX",
+        &std::fs::read(mail.join("outlook.eml")).unwrap(),
+        "2020-08-07T01:00:00+07:00",
+        false,
+    );
+    let stranger = message(
+        "someone@gmail.example.com",
+        "stranger",
+        Naming::Rfc2231,
+        &[("x.xlsx", &report())],
+    );
+    server.append("INBOX", &stranger, "2020-08-07T02:00:00+07:00", false);
+    let (ca, cert, key) = certificates(smtp_dir.path());
+    let port = free_port();
+    let smtp = Server::start(port, smtp_dir.path(), &cert, &key);
+    let ws = smtp_demo(tmp.path(), port, &ca);
+    crate::common::only_month(&ws, "2020-07");
+    let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
+    let imap = format!(
+        "\n[collect.imap]\nhost = \"127.0.0.1\"\nport = {}\nusername = \"{USER}\"\npassword_env = \"CHIBO_TEST_IMAP_PW\"\nca_file = \"{}\"\ndone_folder = \"Đã lấy\"\n",
+        server.tls_port,
+        server.ca.display()
+    );
+    std::fs::write(ws.join("chibo.toml"), config + &imap).unwrap();
+
+    let out = collect_command(&ws, Some(PASSWORD))
+        .env(SMTP_PASSWORD.0, SMTP_PASSWORD.1)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = crate::common::text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(server.state("INBOX").is_empty());
+    let moved = server.state("Đã lấy");
+    let ids: Vec<&str> = moved
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{moved:?}");
+    assert!(ids.contains(&"<stranger@example.vn>"), "{ids:?}");
+    assert!(
+        std::fs::read_dir(ws.join("quarantine"))
+            .unwrap()
+            .any(|e| e.unwrap().file_name() == "x.xlsx")
+    );
+    let received = smtp.received();
+    assert_eq!(received.len(), 1, "{stdout}");
+    assert_eq!(
+        received[0]["rcpt_tos"],
+        serde_json::json!(["vanphong.yc@example.vn"])
+    );
+    let plain = part(&received[0], "text/plain")["text"].as_str().unwrap();
+    assert!(plain.contains("ngày 07/08/2020"), "{plain}");
+}
