@@ -524,6 +524,11 @@ mod tests {
                 "chibo: không có thư mục inbox/2002-07: chưa nhận báo cáo nào của tháng 07/2002, chibo không ghi và không gửi gì; các tháng đã có: 2020-06, 2020-07; hãy kiểm tra lại --month\n",
             ),
             (
+                Error::NoMailbox { config: config() },
+                2,
+                "chibo: chưa có hộp thư để nhận báo cáo: hãy dùng «chibo collect --from THƯ_MỤC» (thư mục các tệp .eml, .mbox) hoặc thêm bảng [collect.imap] vào chibo.toml\n",
+            ),
+            (
                 Error::BadNow(crate::clock::BadNow { value: "x".into() }),
                 2,
                 "chibo: biến môi trường CHIBO_NOW (chỉ dùng khi kiểm thử) ghi «x», không phải thời điểm dạng 2020-08-03T10:00:00+07:00; hãy sửa hoặc bỏ biến này\n",

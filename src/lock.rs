@@ -1,4 +1,4 @@
-//! One chibo process at a time per workspace: `run`, `send` and `template` hold an
+//! One chibo process at a time per workspace: `run`, `send`, `template` and `collect` hold an
 //! exclusive operating-system lock on `.chibo.lock` in the workspace folder for as long
 //! as they run. The lock is advisory and belongs to the open file, so the system drops it
 //! when the process ends, however it ends: a lock file left by a killed process never

@@ -86,3 +86,68 @@ pub fn decide(
         name: named,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report workbook with the header a report needs, one row, and `title` above.
+    fn workbook(title: Option<&str>) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("Báo cáo").unwrap();
+        let top = u32::from(title.is_some()) * 2;
+        if let Some(t) = title {
+            sheet.write_string(0, 0, t).unwrap();
+        }
+        for (c, label) in ["Họ và tên", "Chi bộ", "Ngày sinh hoạt", "Có dự"]
+            .iter()
+            .enumerate()
+        {
+            sheet
+                .write_string(top, u16::try_from(c).unwrap(), *label)
+                .unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn the_workbook_first_then_the_sender_and_the_fallback_month() {
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/chibo.toml");
+        let ws = crate::workspace::Workspace::load(&config).unwrap();
+        let matcher = Matcher::new(&ws.roster);
+        let july = YearMonth::new(2020, 7).unwrap();
+        assert_eq!(
+            unit_of_sender(&matcher, "VanPhong.YC@Example.vn "),
+            Some("YC")
+        );
+        assert_eq!(unit_of_sender(&matcher, "someone@example.vn"), None);
+        // Nothing in the workbook: the sender's unit (named in the file), the fallback.
+        let bare = decide(&workbook(None), "bao cao.xlsx", &matcher, "YC", july);
+        assert_eq!(
+            bare,
+            Decision {
+                unit: "YC".into(),
+                month: july,
+                name: "YC bao cao.xlsx".into()
+            }
+        );
+        // The month in the title wins over the fallback; the unit still the sender's.
+        let titled = workbook(Some("BÁO CÁO THÁNG 6 NĂM 2020"));
+        let d = decide(&titled, "bao cao.xlsx", &matcher, "YC", july);
+        assert_eq!(
+            (d.unit.as_str(), d.month.to_string()),
+            ("YC", "2020-06".into())
+        );
+        // A unit named in the title wins over the sender's.
+        let other = workbook(Some("Huyện ủy Mai Sơn — Tháng 6 năm 2020"));
+        let d = decide(&other, "bao cao.xlsx", &matcher, "YC", july);
+        assert_eq!(
+            (d.unit.as_str(), d.month.to_string(), d.name.as_str()),
+            ("MS", "2020-06".into(), "bao cao.xlsx")
+        );
+        // The unit in the title, no month: the fallback month.
+        let unit_only = workbook(Some("Huyện ủy Mai Sơn"));
+        let d = decide(&unit_only, "bao cao.xlsx", &matcher, "YC", july);
+        assert_eq!((d.unit.as_str(), d.month), ("MS", july));
+    }
+}
