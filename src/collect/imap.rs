@@ -92,7 +92,7 @@ pub enum ImapError {
         source: std::io::Error,
     },
     /// The server did not answer within the timeout.
-    #[error("máy chủ thư {server} không trả lời sau {} giây; hãy thử lại sau", after.as_secs())]
+    #[error("máy chủ thư {server} không trả lời sau {} giây; hãy thử lại sau", after.as_millis().div_ceil(1000))]
     Timeout {
         /// `host:port`.
         server: String,

@@ -1005,3 +1005,34 @@ fn done_folder_quarantine_and_a_receipt_through_smtp() {
     let plain = part(&received[0], "text/plain")["text"].as_str().unwrap();
     assert!(plain.contains("ngày 07/08/2020"), "{plain}");
 }
+
+/// `chibo collect` against a server that accepts and never answers: given up after the
+/// socket timeout (shortened by `CHIBO_TEST_IMAP_TIMEOUT_MS`), exit 3, in Vietnamese.
+#[test]
+fn collect_gives_up_on_a_silent_server() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = std::thread::spawn(move || {
+        let held = listener.accept();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(held);
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = crate::common::demo_in(tmp.path());
+    let config = std::fs::read_to_string(ws.join("chibo.toml")).unwrap();
+    let imap = format!(
+        "\n[collect.imap]\nhost = \"127.0.0.1\"\nport = {port}\nusername = \"{USER}\"\npassword_env = \"CHIBO_TEST_IMAP_PW\"\n"
+    );
+    std::fs::write(ws.join("chibo.toml"), config + &imap).unwrap();
+    let started = std::time::Instant::now();
+    let out = collect_command(&ws, Some(PASSWORD))
+        .env(chibo::collect::imap::TEST_TIMEOUT_VAR, "300")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = crate::common::text(&out);
+    assert_eq!(out.status.code(), Some(3), "{stdout}{stderr}");
+    assert!(stderr.contains("error[imap-timeout]"), "{stderr}");
+    assert!(stderr.contains("không trả lời sau 1 giây"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    hold.join().unwrap();
+}
