@@ -1036,3 +1036,42 @@ fn collect_gives_up_on_a_silent_server() {
     assert!(started.elapsed() < Duration::from_secs(3));
     hold.join().unwrap();
 }
+
+/// A server where the mailbox's owner may not set keywords (an ACL without the `w`
+/// right, as on servers without keywords such as Exchange): collected messages are
+/// only marked seen, and the window's seen messages come again for the log to skip.
+#[test]
+fn without_keywords_the_window_comes_again_and_only_seen_is_set() {
+    if !tools() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let acl = home.path().join("global-acl");
+    std::fs::write(&acl, "* owner lrsitekxa\n").unwrap();
+    let extra = format!(
+        "mail_plugins = acl\nprotocol imap {{\n  mail_plugins = $mail_plugins imap_acl\n}}\nplugin {{\n  acl = vfile:{}\n}}\n",
+        acl.display()
+    );
+    let server = Dovecot::start(home.path(), &extra);
+    let unseen = server.append(
+        "INBOX",
+        &outlook_message("a", &report()),
+        "2020-08-04T09:30:00+07:00",
+        false,
+    );
+    let mut mailbox = open(&server, &server.config(Security::Tls)).unwrap();
+    let arrivals = mailbox.arrivals().unwrap();
+    assert_eq!(arrivals.len(), 1);
+    mailbox.done(&arrivals[0]).unwrap();
+    mailbox.close();
+    assert_eq!(flags_of(&server.state("INBOX"), unseen), ["\\Seen"]);
+    // Seen now, but received in the window: fetched again, same key, for the log.
+    let mut again = open(&server, &server.config(Security::Tls)).unwrap();
+    let keys: Vec<String> = again
+        .arrivals()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.key)
+        .collect();
+    assert_eq!(keys, [arrivals[0].key.clone()]);
+}
