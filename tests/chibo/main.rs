@@ -18,6 +18,7 @@ mod hostile;
 mod init;
 mod layout;
 mod limits;
+mod menu;
 mod months;
 mod open;
 mod print;
