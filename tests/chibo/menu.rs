@@ -283,3 +283,53 @@ fn with_arguments_chibo_is_the_command_line() {
     assert!(s.stdout.contains("Cách dùng: chibo"), "{}", s.stdout);
     assert!(!s.stdout.contains("Chọn một số"), "{}", s.stdout);
 }
+
+/// Sending through the menu against a real SMTP server on loopback: down at first (the
+/// email waits, exit 3 said in plain words), then up (all five delivered), then once
+/// more (nothing sent twice).
+#[test]
+fn the_queued_email_goes_out_once_through_the_menu() {
+    use crate::email::{PASSWORD, Server, certificates, free_port, smtp_demo, tools};
+    if !tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(tmp.path());
+    let port = free_port();
+    let ws = smtp_demo(tmp.path(), port, &ca);
+    // Queued by `run`, delivered by `send`.
+    let config = std::fs::read_to_string(ws.join("chibo.toml"))
+        .unwrap()
+        .replace("transport = \"smtp\"", "transport = \"outbox\"");
+    std::fs::write(ws.join("chibo.toml"), config).unwrap();
+    let home = fresh_home(tmp.path());
+    let path = ws.to_str().unwrap();
+    let menu = || {
+        let mut cmd = menu_in(&home);
+        cmd.env(PASSWORD.0, PASSWORD.1);
+        cmd
+    };
+
+    let s = session(menu(), &typed(&[path, "", "2", "", "3", "", "0"]));
+    assert_eq!(s.status, Some(0), "{}\n{}", s.stdout, s.stderr);
+    assert!(s.stdout.contains("Thư: 5 thư chờ gửi"), "{}", s.stdout);
+    assert!(
+        s.stdout
+            .contains("Chưa xong: không đọc, ghi được tệp hoặc không gửi được thư"),
+        "{}",
+        s.stdout
+    );
+
+    let server = Server::start(port, tmp.path(), &cert, &key);
+    for _ in 0..2 {
+        let s = session(menu(), &typed(&["", "3", "", "0"]));
+        assert_eq!(s.status, Some(0), "{}\n{}", s.stdout, s.stderr);
+        let after_send = s
+            .stdout
+            .split("» chibo send --month 2020-07")
+            .nth(1)
+            .unwrap();
+        assert!(after_send.contains("Xong, không có lỗi."), "{}", s.stdout);
+    }
+    assert_eq!(server.received().len(), 5);
+}
