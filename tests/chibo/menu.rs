@@ -155,13 +155,19 @@ pub(crate) fn demo_session(cmd: Command, workspace_as_typed: &str, ws: &Path) ->
         .replace('\\', "/")
 }
 
+/// Holds `screen`, what [`demo_session`] returned, to the one snapshot of the menu, from
+/// whichever test (Linux here, Wine in the Windows leg).
+pub(crate) fn assert_demo_screen(screen: &str) {
+    insta::assert_snapshot!("menu_demo_session", screen);
+}
+
 #[test]
 fn a_month_through_the_menu_then_the_workspace_is_remembered() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = demo_in(tmp.path());
     let home = fresh_home(tmp.path());
     let screen = demo_session(menu_in(&home), ws.to_str().unwrap(), &ws);
-    insta::assert_snapshot!("menu_demo_session", screen);
+    assert_demo_screen(&screen);
 
     let remembered = home.join(".config/chibo/workspace.txt");
     assert_eq!(
