@@ -2,6 +2,7 @@
 //! what it prints, and the one place that turns an outcome or an error into an exit
 //! status ([`exit_status`]).
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,12 +17,20 @@ use crate::report::terminal;
 
 /// The years a report month may fall in: a month beyond them is a typo, and its dates
 /// (the deadline of 9999-12 falls in the year 10000) are no dates a workbook can hold.
-const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 fn parse_month(text: &str) -> Result<YearMonth, String> {
     let month = YearMonth::parse(text)
         .filter(|_| text.contains('-'))
         .ok_or_else(|| format!("«{text}» không phải tháng dạng YYYY-MM (ví dụ 2020-07)"))?;
+    within_years(month, text)
+}
+
+/// `month` (typed as `text`) if it falls in [`YEARS`], else what to tell the user.
+///
+/// # Errors
+/// The month is outside [`YEARS`].
+pub fn within_years(month: YearMonth, text: &str) -> Result<YearMonth, String> {
     if YEARS.contains(&month.year) {
         Ok(month)
     } else {
@@ -37,6 +46,9 @@ fn parse_month(text: &str) -> Result<YearMonth, String> {
 #[derive(Debug, Parser)]
 #[command(name = "chibo", override_usage = "chibo [TÙY CHỌN] <LỆNH>")]
 pub struct Cli {
+    /// The command line as the workspace lock names it (`chibo run --month 2020-07`).
+    #[arg(skip)]
+    pub command_line: String,
     /// Tệp cấu hình của không gian làm việc [mặc định: chibo.toml].
     #[arg(long, global = true, value_name = "TỆP")]
     pub config: Option<PathBuf>,
@@ -169,16 +181,24 @@ fn status_code(result: &Result<Outcome, Error>) -> u8 {
 /// status.
 pub fn main() -> ExitCode {
     crate::ingest::workbook::install_quiet_panic_hook();
-    let cli = match crate::usage::parse_from::<Cli>(std::env::args_os()) {
+    ExitCode::from(execute(std::env::args_os().collect()))
+}
+
+/// Parses `args` (the program's name first), runs the command, prints what failed, and
+/// returns the exit status: all a command does, for [`main`] and for the menu's actions.
+pub fn execute(args: Vec<OsString>) -> u8 {
+    let command_line = crate::lock::command_line(&args);
+    let mut cli = match crate::usage::parse_from::<Cli>(args) {
         Ok(cli) => cli,
-        Err(status) => return ExitCode::from(status),
+        Err(status) => return status,
     };
+    cli.command_line = command_line;
     let result = run(&cli);
     if let Err(e) = &result {
         // A failing stderr leaves nothing else to report to.
         let _ = write!(anstream::stderr(), "{}", terminal::failure(e, cli.verbose));
     }
-    exit_status(&result)
+    status_code(&result)
 }
 
 impl Cli {
@@ -267,8 +287,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
 /// Takes the workspace's lock, saying on standard error (unless `-q`) when it waits for
 /// another process.
 fn lock_workspace(cli: &Cli) -> Result<crate::lock::WorkspaceLock, Error> {
-    let command = crate::lock::this_command();
-    crate::lock::acquire(&cli.config_path(), &command, &mut |holder| {
+    crate::lock::acquire(&cli.config_path(), &cli.command_line, &mut |holder| {
         if !cli.quiet {
             let _ = writeln!(anstream::stderr(), "{}", terminal::lock_wait(holder));
         }

@@ -7,6 +7,7 @@
 //! | module | what it owns |
 //! |---|---|
 //! | [`cli`] | the command line, what each command prints, the one exit status mapping |
+//! | [`menu`] | `chibo` with no arguments: the Vietnamese menu that runs the commands |
 //! | [`usage`] | clap's help and errors in Vietnamese |
 //! | [`commands`] | `init`, `template`, `check`, `run`, `send`, `collect`: orchestrators only |
 //! | [`lock`] | one process at a time per workspace (`run`, `send`, `template`, `collect`) |
@@ -26,6 +27,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod lock;
+pub mod menu;
 pub mod usage;
 pub mod workspace;
 

@@ -125,10 +125,11 @@ fn acquire_waiting(
     Ok(WorkspaceLock { _file: Some(file) })
 }
 
-/// The command line of this process as people typed it, `chibo` first.
-pub fn this_command() -> String {
+/// The command line `args` (the program's name first) as people would type it, `chibo`
+/// first.
+pub fn command_line(args: &[std::ffi::OsString]) -> String {
     std::iter::once("chibo".to_owned())
-        .chain(std::env::args_os().skip(1).map(|a| {
+        .chain(args.iter().skip(1).map(|a| {
             let a = a.to_string_lossy().into_owned();
             if a.is_empty() || a.contains(char::is_whitespace) {
                 format!("\"{a}\"")

@@ -120,4 +120,13 @@ fn the_layers_point_one_way() {
         }
     }
     assert!(deps.contains_key("commands") && deps["cli"].contains("commands"));
+    // The menu sits on top of the command line: it runs the commands through `cli`,
+    // and only the binary's no-argument branch (`main.rs`) calls it.
+    assert!(deps["menu"].contains("cli") && !deps["menu"].contains("commands"));
+    for (module, direct) in &deps {
+        assert!(
+            !direct.contains("menu"),
+            "{module} depends on menu, the top floor"
+        );
+    }
 }

@@ -20,6 +20,7 @@ mod imap;
 mod init;
 mod layout;
 mod limits;
+mod menu;
 mod months;
 mod open;
 mod print;

@@ -79,15 +79,16 @@ fn help_and_mistakes_on_the_command_line_are_vietnamese() {
         assert!(stderr.contains(usage), "{args:?}:\n{stderr}");
         no_english(&format!("{args:?}"), &stderr);
     }
-    // No command at all shows the help page (on standard error: it is a mistake).
-    let bare = chibo(&[], here.path());
+    // Options but no command is a mistake that shows the usage line. (No arguments at
+    // all is the menu: `menu.rs`.)
+    let bare = chibo(&["-v"], here.path());
     assert_eq!(bare.status.code(), Some(2));
     let (_, stderr) = text(&bare);
     assert!(
         stderr.contains("Cách dùng: chibo [TÙY CHỌN] <LỆNH>"),
         "{stderr}"
     );
-    no_english("no arguments", &stderr);
+    no_english("no command", &stderr);
 }
 
 /// A tmpfs of `kib` KiB mounted on `at` while it lives (root only).
