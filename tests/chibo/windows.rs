@@ -9,7 +9,7 @@
 //! fail, since `.ci/run` builds the exe and sets it. Wine 8.0 lacks
 //! `bcryptprimitives.dll`, which Rust's standard library needs: a stand-in built here with
 //! mingw from `tests/windows/` goes beside the test's copy of the exe (never into the
-//! package). One Wine prefix serves the whole run (`wineboot` takes seconds).
+//! package). One Wine prefix, `target/tmp/wine`, serves every run (`wineboot` takes seconds).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -72,8 +72,8 @@ fn set_up() -> Option<Wine> {
     if Command::new(gcc).arg("--version").output().is_err() {
         return missing(gcc);
     }
-    let prefix =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wine-{}", std::process::id()));
+    // One prefix for every run (about 700 MB once booted), under `target/tmp`.
+    let prefix = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wine");
     let bin = prefix.join("drive_c/chibo");
     std::fs::create_dir_all(&bin).unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/windows");
@@ -87,18 +87,20 @@ fn set_up() -> Option<Wine> {
         .expect("run mingw");
     assert!(dll.status.success(), "mingw: {:?}", text(&dll));
     std::fs::copy(&exe, bin.join("chibo.exe")).unwrap();
-    let boot = Command::new(&wine)
-        .arg("wineboot")
-        .arg("--init")
-        .env("WINEPREFIX", &prefix)
-        .env("WINEDEBUG", "-all")
-        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run wineboot");
-    assert!(boot.success(), "wineboot failed");
+    if !prefix.join("system.reg").is_file() {
+        let boot = Command::new(&wine)
+            .arg("wineboot")
+            .arg("--init")
+            .env("WINEPREFIX", &prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run wineboot");
+        assert!(boot.success(), "wineboot failed");
+    }
     Some(Wine { wine, prefix })
 }
 
@@ -490,4 +492,93 @@ fn send_delivers_the_queued_month_to_a_real_smtp_server() {
     let (stdout, _) = expect(&again, 0, "send again");
     assert!(stdout.contains("đã gửi 0, trước đó đã gửi 5"), "{stdout}");
     assert_eq!(server.received().len(), 5);
+}
+
+/// The two guides of the package, as Notepad opens them.
+fn guides() -> Vec<(&'static str, String)> {
+    ["HUONG-DAN.txt", "HUONG-DAN-DON-VI.txt"]
+        .into_iter()
+        .map(|name| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("dist")
+                .join(name);
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8(bytes).unwrap_or_else(|_| panic!("{name}: not UTF-8"));
+            (name, text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_guides_open_in_notepad_as_vietnamese() {
+    for (name, text) in guides() {
+        let body = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or_else(|| panic!("{name}: no byte order mark"));
+        assert!(
+            !body.replace("\r\n", "").contains('\n'),
+            "{name}: a Unix line end"
+        );
+        assert!(body.ends_with("\r\n"), "{name}: no line end at the end");
+        assert_eq!(body, body.nfc().collect::<String>(), "{name}: not NFC");
+        assert!(body.contains("chibo check"), "{name}");
+    }
+}
+
+#[test]
+fn every_command_option_and_code_the_guides_cite_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| {
+        let out = chibo(args, tmp.path());
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "chibo {args:?}: {stderr}");
+        stdout
+    };
+    let mut helps = help(&["--help"]);
+    let codes: Vec<&str> = chibo::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let mut cited = 0;
+    for (name, text) in guides() {
+        for line in text.lines() {
+            // `chibo [--config PATH] COMMAND …`: the command has a help of its own.
+            let mut words = line
+                .split_whitespace()
+                .skip_while(|w| *w != "chibo")
+                .skip(1);
+            let command = loop {
+                match words.next() {
+                    Some("--config") => {
+                        words.next();
+                    }
+                    Some(w) if w.starts_with('-') => {}
+                    other => break other,
+                }
+            };
+            if let Some(command) = command.filter(|c| c.chars().all(|ch| ch.is_ascii_lowercase())) {
+                helps.push_str(&help(&[command, "--help"]));
+                cited += 1;
+            }
+        }
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+            if let Some(option) = word.strip_prefix("--") {
+                assert!(
+                    helps.contains(&format!("--{option}")),
+                    "{name}: no option --{option}"
+                );
+            }
+            let code_like = word.contains('-')
+                && !word.starts_with('-')
+                && [
+                    "row-", "file-", "email-", "roster-", "report-", "rec-", "config-",
+                ]
+                .iter()
+                .any(|p| word.starts_with(p));
+            if code_like {
+                assert!(codes.contains(&word), "{name}: no diagnostic code {word}");
+            }
+        }
+    }
+    assert!(cited >= 8, "the guides cite commands: {cited}");
 }
