@@ -244,15 +244,18 @@ fn sync_tree(dir: &Path) -> Result<(), Error> {
     sync_dir(dir)
 }
 
-/// Syncs a folder's entries. Windows cannot open a folder as a file; NTFS journals its
-/// renames.
+/// Syncs a folder's entries.
+#[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<(), Error> {
-    #[cfg(unix)]
     std::fs::File::open(dir)
         .and_then(|f| f.sync_all())
-        .map_err(io_at(dir))?;
-    #[cfg(not(unix))]
-    let _ = dir;
+        .map_err(io_at(dir))
+}
+
+/// Windows cannot open a folder as a file; NTFS journals its renames.
+#[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps)] // the signature of the Unix version
+fn sync_dir(_dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 

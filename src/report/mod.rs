@@ -4,7 +4,8 @@
 //! `summary.rs` the JSON summary, `workbook.rs` the consolidated workbook, `template.rs`
 //! the unit template, `roster.rs` the roster workbook, `email.rs` the emails' text, `terminal.rs` what the commands print;
 //! `style.rs` the look the workbooks share; `document.rs` the Party's document format
-//! (date line, number, recipients, signature).
+//! (date line, number, recipients, signature); `xlsx_bytes.rs` the same workbook bytes from
+//! every build.
 
 pub mod document;
 pub mod email;
@@ -14,3 +15,4 @@ pub mod summary;
 pub mod template;
 pub mod terminal;
 pub mod workbook;
+pub mod xlsx_bytes;

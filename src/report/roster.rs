@@ -90,6 +90,7 @@ pub fn to_xlsx_with(
     });
     write_sheet(&mut book, &ASSIGNMENTS, assignments, assignment_width, &f)?;
     book.save_to_buffer()
+        .map(super::xlsx_bytes::as_made_on_unix)
 }
 
 /// The formats of a roster sheet.

@@ -125,6 +125,7 @@ pub fn render(
     }
     meta.set_hidden(true);
     book.save_to_buffer()
+        .map(super::xlsx_bytes::as_made_on_unix)
 }
 
 fn report_sheet(

@@ -115,6 +115,7 @@ pub fn to_xlsx(r: &Reconciliation, roster: &Roster, config: &Config) -> Result<V
 pub fn save(mut book: Workbook) -> Result<Vec<u8>, XlsxError> {
     book.set_zip_compression_level(3);
     book.save_to_buffer()
+        .map(super::xlsx_bytes::as_made_on_unix)
 }
 
 /// Fills the sheets of the consolidated workbook of `r`, ready for [`save`].

@@ -48,6 +48,23 @@ impl SheetGrid {
         )
     }
 
+    /// Every cell from `A1` to the last row and column with a value, written as the
+    /// module says: what [`SheetGrid::assert_eq`] at `A1` takes to compare another sheet.
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        let (mut rows, mut cols) = (0, 0);
+        for (r, c, _) in self.absolute_cells() {
+            rows = rows.max(r + 1);
+            cols = cols.max(c + 1);
+        }
+        (0..rows)
+            .map(|r| {
+                (0..cols)
+                    .map(|c| shown(self.range.get_value((r, c)).unwrap_or(&Data::Empty)))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Asserts that the cells from `top_left` on are `expected`, and that the sheet has
     /// nothing right of or below them. Rows may be shorter than the widest: their missing
     /// cells are expected empty.

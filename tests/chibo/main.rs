@@ -31,5 +31,6 @@ mod snapshots;
 mod template;
 mod time;
 mod trust;
+mod windows;
 mod words;
 mod writers;

@@ -342,6 +342,7 @@ fn received_txt_as_notepad_saves_it() {
 /// A command that runs `chibo` as root without the capabilities that let root read any
 /// file (`CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`), so that permissions apply; as
 /// another user, `chibo` itself.
+#[cfg(unix)]
 fn without_override(args: &[&str], cwd: &Path) -> std::process::Output {
     let chibo = env!("CARGO_BIN_EXE_chibo");
     let mut command = if nix_uid() == 0 {
@@ -364,6 +365,7 @@ fn without_override(args: &[&str], cwd: &Path) -> std::process::Output {
 }
 
 /// The user id of this process, from `/proc` (Linux).
+#[cfg(unix)]
 fn nix_uid() -> u32 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
@@ -371,6 +373,7 @@ fn nix_uid() -> u32 {
 }
 
 #[test]
+#[cfg(unix)] // permissions by mode bits
 fn an_inbox_file_that_cannot_be_read_does_not_stop_the_run() {
     use std::os::unix::fs::PermissionsExt;
     if nix_uid() == 0 && !crate::common::tool("setpriv", &["--version"]) {
