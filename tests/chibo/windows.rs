@@ -582,3 +582,39 @@ fn every_command_option_and_code_the_guides_cite_exists() {
     }
     assert!(cited >= 8, "the guides cite commands: {cited}");
 }
+
+/// Where the menu remembers its workspace in the prefix, for each of its users:
+/// `%APPDATA%\chibo\workspace.txt` (Wine sets `APPDATA` to the profile's own folder,
+/// whatever the test's environment says).
+fn remembered(prefix: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(prefix.join("drive_c/users"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .join("AppData/Roaming/chibo/workspace.txt")
+        })
+        .collect()
+}
+
+/// `chibo.exe` double-clicked: the menu's whole month under Wine, the same session and
+/// screen as on Linux (`tests/chibo/menu.rs`), with the workspace typed as `C:\…` and
+/// remembered in `%APPDATA%`.
+#[test]
+fn the_menu_runs_the_month_as_on_linux() {
+    let Some(wine) = wine() else { return };
+    let (dir, c_dir) = wine.c_folder("menu");
+    let ws = demo_in(&dir);
+    // Nothing remembered from an earlier run: the session starts by asking.
+    for file in remembered(&wine.prefix) {
+        std::fs::remove_file(file).ok();
+    }
+    let cmd = wine.command(&[], &dir, &[]);
+    let screen = crate::menu::demo_session(cmd, &format!(r"{c_dir}\demo"), &ws);
+    crate::menu::assert_demo_screen(&screen);
+    let kept: Vec<String> = remembered(&wine.prefix)
+        .into_iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect();
+    assert_eq!(kept, [format!("{c_dir}\\demo\n")]);
+}
