@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 
 use crate::common::{chibo, demo_workspace, only_month, text};
 
-/// The messages of `make-mail.py`, written into `dir/mail`.
-fn messages(dir: &Path) -> Option<PathBuf> {
+/// The messages of `make-mail.py`, written into `dir/mail`; `None` without Python.
+pub(crate) fn messages(dir: &Path) -> Option<PathBuf> {
     if !crate::common::tool("python3", &["--version"]) {
         return None;
     }

@@ -675,23 +675,10 @@ fn a_message_too_large_stays_unread_in_the_mailbox() {
     assert!(flags_of(&server.state("INBOX"), big).is_empty());
 }
 
-/// The messages `tests/fixtures/mail/make-mail.py` writes, made in `dir`.
+/// The messages `tests/fixtures/mail/make-mail.py` writes, made in `dir` (the IMAP
+/// tests run Python anyway, to append them).
 fn fixture_messages(dir: &Path) -> PathBuf {
-    let out = dir.join("mail");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail/make-mail.py");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let made = Command::new("python3")
-        .arg(script)
-        .arg(fixtures)
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    out
+    crate::collect::messages(dir).expect("python3")
 }
 
 /// The demo province (July only) reading `server`'s INBOX.

@@ -15,7 +15,7 @@ use crate::common::{chibo, chibo_env, demo_in, demo_workspace as demo, text};
 const MONTH: &str = "2020-07";
 
 /// A chibo process stopped at a pause point, its standard input held open.
-struct Paused {
+pub(crate) struct Paused {
     child: Child,
     stderr: mpsc::Receiver<String>,
 }
@@ -23,12 +23,19 @@ struct Paused {
 impl Paused {
     /// Starts `chibo args` in `ws` and waits until it stands at `point`.
     fn at(point: &str, args: &[&str], ws: &Path, env: &[(&str, &str)]) -> Paused {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chibo"))
-            .args(args)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chibo"));
+        cmd.args(args)
             .current_dir(ws)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied());
+        Paused::start(cmd, point)
+    }
+
+    /// Starts `cmd` (a chibo, native or under Wine) and waits until it stands at
+    /// `point`; standard error is read on (a line end of either system).
+    pub(crate) fn start(mut cmd: Command, point: &str) -> Paused {
+        let mut child = cmd
             .env(chibo::pause::VAR, point)
-            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -39,7 +46,7 @@ impl Paused {
         std::thread::spawn(move || {
             for line in BufReader::new(err).lines() {
                 let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
+                if tx.send(line.trim_end().to_owned()).is_err() {
                     break;
                 }
             }
@@ -50,7 +57,7 @@ impl Paused {
             match rx.recv_timeout(Duration::from_secs(120)) {
                 Ok(line) if line == marker => break,
                 Ok(line) => seen.push(line),
-                Err(e) => panic!("chibo {args:?} never reached {point} ({e}): {seen:?}"),
+                Err(e) => panic!("{cmd:?} never reached {point} ({e}): {seen:?}"),
             }
         }
         Paused { child, stderr: rx }
@@ -61,7 +68,7 @@ impl Paused {
     }
 
     /// Lets it go on to the end; its exit status and what it wrote on standard error.
-    fn go_on(mut self) -> (Option<i32>, String) {
+    pub(crate) fn go_on(mut self) -> (Option<i32>, String) {
         drop(self.child.stdin.take());
         let status = self.child.wait().unwrap();
         (

@@ -12,11 +12,9 @@
 //! package). One Wine prefix, `target/tmp/wine`, serves every run (`wineboot` takes seconds).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{OnceLock, mpsc};
-use std::time::Duration;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 use calamine::Reader;
 use unicode_normalization::UnicodeNormalization;
@@ -24,6 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::common::{chibo, chibo_env, demo_in, text};
 use crate::email::{PASSWORD, Server, certificates, free_port};
 use crate::grid::SheetGrid;
+use crate::trust::Paused;
 
 /// The environment variable naming the Windows binary to test.
 const EXE_VAR: &str = "CHIBO_WINDOWS_EXE";
@@ -357,54 +356,12 @@ fn vietnamese_file_names_in_nfc_and_nfd_read_alike() {
     assert_eq!(summary(&ws), summary(&linux));
 }
 
-/// A Wine chibo stopped at a pause point, its standard input held open.
-struct Paused {
-    child: Child,
-}
-
-impl Paused {
-    fn at(wine: &Wine, point: &str, args: &[&str], ws: &Path) -> Paused {
-        let mut child = wine
-            .command(args, ws, &[(chibo::pause::VAR, point)])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start wine");
-        let (tx, rx) = mpsc::channel();
-        let err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let marker = format!("{} {point}", chibo::pause::VAR);
-        let mut seen = Vec::new();
-        loop {
-            match rx.recv_timeout(Duration::from_secs(120)) {
-                Ok(line) if line.trim_end() == marker => break,
-                Ok(line) => seen.push(line),
-                Err(e) => panic!("chibo.exe {args:?} never reached {point} ({e}): {seen:?}"),
-            }
-        }
-        Paused { child }
-    }
-
-    fn go_on(mut self) -> Option<i32> {
-        drop(self.child.stdin.take());
-        self.child.wait().unwrap().code()
-    }
-}
-
 #[test]
 fn the_workspace_lock_holds_between_two_windows_processes() {
     let Some(wine) = wine() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let ws = demo_in(tmp.path());
-    let first = Paused::at(wine, "locked", &["run", "--month", MONTH], &ws);
+    let first = Paused::start(wine.command(&["run", "--month", MONTH], &ws, &[]), "locked");
     let second = wine.chibo(&["template", "--month", "2020-08"], &ws);
     let (_, stderr) = expect(
         &second,
@@ -419,7 +376,7 @@ fn the_workspace_lock_holds_between_two_windows_processes() {
     );
     assert!(!ws.join("out/2020-08").exists(), "the template waited");
     assert_eq!(
-        first.go_on(),
+        first.go_on().0,
         Some(1),
         "the holder ends as usual (data errors)"
     );
