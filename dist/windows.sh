@@ -18,6 +18,12 @@ name=chibo-$version-windows-x64
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 sysroot=$(rustc --print sysroot)
 export RUSTFLAGS="--remap-path-prefix=$root=/chibo --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$sysroot=/rust -C link-arg=-Wl,--no-insert-timestamp"
+# The C code (ring, mimalloc) likewise: GCC takes __DATE__ and __TIME__, which mimalloc
+# prints in its version line, from SOURCE_DATE_EPOCH (a fixed day: those sources change
+# with their crates' versions, not with chibo's commits), and renames the build paths.
+# Setting the C flags makes cargo compile that C again when they change.
+export SOURCE_DATE_EPOCH=1767225600
+export CFLAGS_x86_64_pc_windows_gnu="-ffile-prefix-map=$root=/chibo -ffile-prefix-map=$cargo_home=/cargo"
 cargo build --locked --profile dist --target "$target" --bin chibo
 exe=$target_dir/$target/dist/chibo.exe
 
