@@ -44,7 +44,7 @@ impl Action {
         match self {
             Action::Collect => "Nhận báo cáo các đơn vị gửi qua thư điện tử".to_owned(),
             Action::Check => format!(
-                "Kiểm tra hộp thư đến của tháng {} ({}/{})",
+                "Kiểm tra các báo cáo đã nhận của tháng {} ({}/{})",
                 t.month.vi(),
                 t.inbox,
                 t.month
@@ -133,7 +133,7 @@ mod tests {
         );
         assert_eq!(
             Action::Check.label(&july()),
-            "Kiểm tra hộp thư đến của tháng 12/2020 (inbox/2020-12)"
+            "Kiểm tra các báo cáo đã nhận của tháng 12/2020 (inbox/2020-12)"
         );
     }
 
