@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::common::{chibo, demo_workspace, only_month, text};
+use crate::common::{chibo, demo_workspace, files, only_month, text};
 
 /// The messages of `make-mail.py`, written into `dir/mail`; `None` without Python.
 pub(crate) fn messages(dir: &Path) -> Option<PathBuf> {
@@ -38,33 +38,6 @@ fn names(folder: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Everything under `dir` (relative paths and bytes), for comparing two states.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            // Who last held the lock says nothing about the data.
-            if p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".chibo.lock")
-            {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.push((rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn collect(ws: &Path, mail: &Path) -> std::process::Output {
@@ -140,7 +113,7 @@ fn reports_by_email_land_in_their_month_with_the_servers_date() {
     );
 
     // A re-run collects nothing and changes nothing.
-    let before = tree(&ws);
+    let before = files(&ws);
     let again = collect(&ws, &mail);
     let (stdout, _) = text(&again);
     assert_eq!(again.status.code(), Some(0), "{stdout}");
@@ -148,7 +121,7 @@ fn reports_by_email_land_in_their_month_with_the_servers_date() {
         stdout.contains("Đã đọc 0 thư mới (6 thư đã nhận từ trước)"),
         "{stdout}"
     );
-    assert!(tree(&ws) == before, "a re-run changed the workspace");
+    assert!(files(&ws) == before, "a re-run changed the workspace");
 
     // The same messages again under new Message-IDs: the files are there already.
     let log = std::fs::read_to_string(ws.join("collect.log")).unwrap();
@@ -182,7 +155,7 @@ fn a_kill_at_any_point_loses_and_duplicates_nothing() {
     };
     only_month(&reference, "2020-07");
     collect(&reference, &mail);
-    let expected = tree(&reference.join("inbox"));
+    let expected = files(&reference.join("inbox"));
     for point in ["collect-saved", "collect-logged"] {
         let dir = tempfile::tempdir().unwrap();
         let ws = crate::common::demo_in(dir.path());
@@ -211,7 +184,7 @@ fn a_kill_at_any_point_loses_and_duplicates_nothing() {
         let out = collect(&ws, &mail);
         assert!(out.status.code() == Some(1), "{point}: {:?}", text(&out));
         assert!(
-            tree(&ws.join("inbox")) == expected,
+            files(&ws.join("inbox")) == expected,
             "{point}: the inbox differs"
         );
         let log = std::fs::read_to_string(ws.join("collect.log")).unwrap();

@@ -145,3 +145,46 @@ pub fn roster(ws: &Path) -> chibo::roster::Roster {
         .unwrap()
         .roster
 }
+
+/// Copies the folder `from` to `to`, with the files' modification times (the received
+/// dates of reports without a `received.txt` line).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let path = e.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+            let mtime =
+                filetime::FileTime::from_last_modification_time(&std::fs::metadata(&path).unwrap());
+            filetime::set_file_mtime(&target, mtime).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` by its path relative to `dir`, with its bytes, for comparing
+/// two states; the workspace lock's file is left out (who held it last says nothing of
+/// the data).
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, into: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, into);
+            } else if !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".chibo.lock")
+            {
+                let name = path.strip_prefix(base).unwrap().to_string_lossy();
+                into.insert(name.into_owned(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut into = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut into);
+    into
+}

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use calamine::Reader;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::common::{chibo, chibo_env, demo_in, text};
+use crate::common::{chibo, chibo_env, copy_dir, demo_in, files, text};
 use crate::email::{PASSWORD, Server, certificates, free_port};
 use crate::grid::SheetGrid;
 use crate::trust::Paused;
@@ -144,45 +144,6 @@ impl Wine {
 /// `path` as Windows names it through Wine's `Z:` drive (the Linux root).
 fn z(path: &Path) -> String {
     format!(r"Z:{}", path.display()).replace('/', r"\")
-}
-
-/// Copies the folder `from` to `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let path = e.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-            let mtime =
-                filetime::FileTime::from_last_modification_time(&std::fs::metadata(&path).unwrap());
-            filetime::set_file_mtime(&target, mtime).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir` by its relative path (with `/`), with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            let name = path
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if path.is_dir() {
-                walk(base, &path, into);
-            } else {
-                into.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut into = BTreeMap::new();
-    walk(dir, dir, &mut into);
-    into
 }
 
 /// Asserts that every sheet of the workbook `found` holds the cells of `expected`'s.
