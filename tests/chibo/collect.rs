@@ -2,11 +2,11 @@
 //! `tests/fixtures/mail/make-mail.py`, Python's `email` package) collected into the demo
 //! province's inbox; a re-run; kills at the pause points.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use crate::common::{chibo, demo_workspace, files, only_month, text};
+use crate::trust::Paused;
 
 /// The messages of `make-mail.py`, written into `dir/mail`; `None` without Python.
 pub(crate) fn messages(dir: &Path) -> Option<PathBuf> {
@@ -160,27 +160,16 @@ fn a_kill_at_any_point_loses_and_duplicates_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let ws = crate::common::demo_in(dir.path());
         only_month(&ws, "2020-07");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chibo"))
-            .args([
-                "--config",
-                ws.join("chibo.toml").to_str().unwrap(),
-                "collect",
-                "--from",
-            ])
-            .arg(&mail)
-            .current_dir(&ws)
-            .env("CHIBO_TEST_PAUSE", point)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        assert_eq!(line.trim(), format!("CHIBO_TEST_PAUSE {point}"));
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chibo"));
+        cmd.args([
+            "--config",
+            ws.join("chibo.toml").to_str().unwrap(),
+            "collect",
+            "--from",
+        ])
+        .arg(&mail)
+        .current_dir(&ws);
+        Paused::start(cmd, point).kill();
         let out = collect(&ws, &mail);
         assert!(out.status.code() == Some(1), "{point}: {:?}", text(&out));
         assert!(

@@ -818,7 +818,6 @@ fn collect_reads_the_office_mailbox_once_with_the_servers_dates() {
 /// run gives, each message logged once, and every message seen.
 #[test]
 fn a_kill_during_collect_loses_and_doubles_nothing() {
-    use std::io::{BufRead, BufReader};
     if !tools() {
         return;
     }
@@ -837,19 +836,7 @@ fn a_kill_during_collect_loses_and_doubles_nothing() {
         let server = Dovecot::start(home.path(), "");
         let uids = put_fixture_messages(&server, &mail);
         let ws = imap_workspace(&tmp.path().join(point), &server, "");
-        let mut child = collect_command(&ws, Some(PASSWORD))
-            .env("CHIBO_TEST_PAUSE", point)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        assert_eq!(line.trim(), format!("CHIBO_TEST_PAUSE {point}"));
-        child.kill().unwrap();
-        child.wait().unwrap();
+        crate::trust::Paused::start(collect_command(&ws, Some(PASSWORD)), point).kill();
         // Killed before the mailbox was told: nothing is marked yet.
         let state = server.state("INBOX");
         assert!(

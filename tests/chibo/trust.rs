@@ -78,7 +78,7 @@ impl Paused {
     }
 
     /// Kills it (SIGKILL on Unix) where it stands.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
