@@ -24,8 +24,9 @@ export RUSTFLAGS="--remap-path-prefix=$root=/chibo --remap-path-prefix=$cargo_ho
 # Setting the C flags makes cargo compile that C again when they change.
 export SOURCE_DATE_EPOCH=1767225600
 export CFLAGS_x86_64_pc_windows_gnu="-ffile-prefix-map=$root=/chibo -ffile-prefix-map=$cargo_home=/cargo"
-# And the linker names rustc's import libraries so that their order does not depend on
-# the build folder (dist/mingw-gcc).
+# And the linker is given the crates' .rlib files (which carry the import libraries of
+# `raw-dylib` crates) by relative names, so that the order ld puts the imports in does
+# not depend on the build folder (dist/mingw-gcc).
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$root/dist/mingw-gcc"
 cargo build --locked --profile dist --target "$target" --bin chibo
 exe=$target_dir/$target/dist/chibo.exe
