@@ -21,18 +21,10 @@ pub fn beside_program() -> Option<PathBuf> {
     is_workspace(dir).then(|| dir.to_path_buf())
 }
 
-/// The file that remembers the workspace. On Windows `%APPDATA%` is read first, so
-/// that a test (or an office with a roaming profile set by hand) can move it; `dirs`
-/// gives the rest.
+/// The file that remembers the workspace, in the user's configuration folder (the
+/// roaming `%APPDATA%` on Windows, `$XDG_CONFIG_HOME` or `~/.config` on Linux).
 fn memory_file() -> Option<PathBuf> {
-    #[cfg(windows)]
-    let base = std::env::var_os("APPDATA")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(dirs::config_dir);
-    #[cfg(not(windows))]
-    let base = dirs::config_dir();
-    Some(base?.join("chibo").join("workspace.txt"))
+    Some(dirs::config_dir()?.join("chibo").join("workspace.txt"))
 }
 
 /// The workspace chosen last time, if it is still one.

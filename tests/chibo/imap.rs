@@ -136,21 +136,15 @@ impl Dovecot {
     }
 
     fn helper(&self, args: &[&str]) -> String {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/imap_append.py");
-        let out = Command::new("python3")
-            .arg(script)
-            .arg(self.tls_port.to_string())
-            .arg(&self.ca)
-            .args([USER, PASSWORD])
-            .args(args)
-            .output()
-            .expect("python3");
-        assert!(
-            out.status.success(),
-            "imap_append.py {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let port = self.tls_port.to_string();
+        let mut all: Vec<&std::ffi::OsStr> = vec![port.as_ref(), self.ca.as_os_str()];
+        all.extend(
+            [USER, PASSWORD]
+                .iter()
+                .chain(args)
+                .map(std::ffi::OsStr::new),
         );
-        String::from_utf8(out.stdout).unwrap()
+        crate::common::python("imap_append.py", &all)
     }
 
     /// Appends `raw` to `folder` as received at `when` (RFC 3339); its UID.

@@ -65,8 +65,7 @@ fn program_in(program: &Path, home: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(home)
         .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("APPDATA", home.join("AppData"));
+        .env("XDG_CONFIG_HOME", home.join(".config"));
     cmd
 }
 
